@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Command, UsageError } from "./command";
+
+/** Every subcommand, listed here rather than registered by import side effects. */
+const commands: Command[] = [];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const width = Math.max(8, ...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    "Usage: gpufleet <command> [options]",
+    "",
+    "Commands:",
+    ...(lines.length > 0 ? lines : ["  (none)"]),
+    "",
+    "Options:",
+    "  -h, --help     show help (also: gpufleet <command> --help)",
+    "  -v, --version  print the version",
+  ].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === "-h" || first === "--help" || first === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return first === undefined ? 2 : 0;
+  }
+  if (first === "-v" || first === "--version") {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === first);
+  if (!command) {
+    process.stderr.write(`gpufleet: unknown command '${first}'\n\n${usage()}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`gpufleet ${command.name}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,3 @@
+/** The public API of the gpufleet package. */
+export * from "../functions/contract";
+export type { ClusterRef, FleetEndpoint, GpuPoolInfo, WorkloadIdentity } from "./types";

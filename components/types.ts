@@ -1,0 +1,48 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { EndpointProfile, PoolDescriptor } from "../functions/contract";
+
+/**
+ * A GPU pool as the other components see it. Plain values (known while the program is
+ * constructed, so placements can be validated before any resource exists) plus the
+ * outputs that name its cloud resources.
+ */
+export interface GpuPoolInfo extends PoolDescriptor {
+  /** GPU memory of one physical GPU, GiB. */
+  gpuMemoryGiBPerGpu: number;
+  /** GPU memory one time-slice may count on (per GPU / slicesPerGpu), MiB, rounded down. */
+  gpuMemoryMiBPerSlice: number;
+  /** The EKS managed node group's name. */
+  nodeGroupName: pulumi.Input<string>;
+  /** The Auto Scaling group(s) behind the node group. */
+  asgNames: pulumi.Input<string[]>;
+}
+
+/** How workloads get AWS credentials on the cluster. */
+export type WorkloadIdentity =
+  | { kind: "pod-identity" }
+  | { kind: "irsa"; oidcProviderArn: pulumi.Input<string>; oidcProviderUrl: pulumi.Input<string> };
+
+/**
+ * What a ModelEndpoint needs of a cluster. A GpuCluster satisfies it; a stack that did not
+ * create the cluster can build one from plain values.
+ */
+export interface ClusterRef {
+  clusterName: pulumi.Input<string>;
+  /** Kubernetes provider for the cluster. */
+  provider: k8s.Provider;
+  pools: GpuPoolInfo[];
+  identity: WorkloadIdentity;
+}
+
+/** What FleetControl needs of an endpoint. A ModelEndpoint satisfies it. */
+export interface FleetEndpoint {
+  /** The endpoint's name: the metric dimension and the Kubernetes name. */
+  endpointName: string;
+  queueName: pulumi.Input<string>;
+  queueUrl: pulumi.Input<string>;
+  queueArn: pulumi.Input<string>;
+  profile: EndpointProfile;
+  /** Pools the endpoint may run on. */
+  poolNames: string[];
+}
