@@ -1,0 +1,118 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** A resource the program registered, with the inputs it was given. */
+export interface RecordedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  urn: string;
+}
+
+export type InvokeHandler = (inputs: Record<string, unknown>) => Record<string, unknown>;
+
+/** Plausible offline answers for the invokes a gpufleet program makes. */
+export const defaultInvokes: Record<string, InvokeHandler> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: "123456789012",
+    arn: "arn:aws:iam::123456789012:user/test",
+    userId: "AIDATEST",
+    id: "123456789012",
+  }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+  "aws:index/getRegion:getRegion": () => ({ name: "us-east-1", region: "us-east-1", id: "us-east-1" }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": () => ({
+    names: ["us-east-1a", "us-east-1b", "us-east-1c"],
+    zoneIds: ["use1-az1", "use1-az2", "use1-az4"],
+    id: "us-east-1",
+  }),
+};
+
+/** Outputs the mocks add to a resource, so ARNs, URLs and names look like AWS's. */
+function synthesizedOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const account = "123456789012";
+  const region = "us-east-1";
+  switch (type) {
+    case "aws:sqs/queue:Queue": {
+      const queueName = (inputs.name as string | undefined) ?? name;
+      return {
+        name: queueName,
+        arn: `arn:aws:sqs:${region}:${account}:${queueName}`,
+        url: `https://sqs.${region}.amazonaws.com/${account}/${queueName}`,
+      };
+    }
+    case "aws:iam/role:Role":
+      return { name: (inputs.name as string | undefined) ?? name, arn: `arn:aws:iam::${account}:role/${name}` };
+    case "aws:iam/policy:Policy":
+      return { arn: `arn:aws:iam::${account}:policy/${name}` };
+    default:
+      return { arn: `arn:aws:mock:${region}:${account}:${type.split(":").pop()?.toLowerCase()}/${name}` };
+  }
+}
+
+export interface MockRecorder {
+  resources: RecordedResource[];
+  invokes: { token: string; inputs: Record<string, unknown> }[];
+  /**
+   * Invokes nobody answered. The engine drops a mock's error message on the way back to
+   * the program, so tests check this list to see which lookup failed.
+   */
+  unknownInvokes: string[];
+  /** Every resource of a type, e.g. "aws:sqs/queue:Queue". */
+  ofType(type: string): RecordedResource[];
+  /** The one resource of a type with a name; throws when there is not exactly one. */
+  one(type: string, name: string): RecordedResource;
+}
+
+/**
+ * Installs Pulumi runtime mocks that record every resource and answer only the invokes
+ * it knows: an unknown invoke throws, naming its token, so a program cannot quietly
+ * depend on a cloud lookup the tests never answered.
+ */
+export function installMocks(extraInvokes: Record<string, InvokeHandler> = {}): MockRecorder {
+  const invokeHandlers = { ...defaultInvokes, ...extraInvokes };
+  const recorder: MockRecorder = {
+    resources: [],
+    invokes: [],
+    unknownInvokes: [],
+    ofType: (type) => recorder.resources.filter((r) => r.type === type),
+    one: (type, name) => {
+      const found = recorder.resources.filter((r) => r.type === type && r.name === name);
+      if (found.length !== 1) {
+        const names = recorder.ofType(type).map((r) => r.name);
+        throw new Error(`expected one ${type} named ${name}, found ${found.length} (have: ${names.join(", ")})`);
+      }
+      return found[0] as RecordedResource;
+    },
+  };
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        const inputs = args.inputs as Record<string, unknown>;
+        recorder.resources.push({ type: args.type, name: args.name, inputs, urn: args.urn ?? "" });
+        return {
+          id: `${args.name}-id`,
+          state: { ...inputs, ...synthesizedOutputs(args.type, args.name, inputs) },
+        };
+      },
+      call(args) {
+        const handler = invokeHandlers[args.token];
+        if (!handler) {
+          recorder.unknownInvokes.push(args.token);
+          throw new Error(`unexpected invoke ${args.token}: the mocks give no answer for it`);
+        }
+        const inputs = args.inputs as Record<string, unknown>;
+        recorder.invokes.push({ token: args.token, inputs });
+        return handler(inputs);
+      },
+    },
+    "gpufleet",
+    "test",
+    false,
+  );
+  return recorder;
+}
+
+/** Resolves an output in a test (never assert inside `.apply()`, which may not run). */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
+}
