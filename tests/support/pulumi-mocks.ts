@@ -5,7 +5,6 @@ export interface RecordedResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
-  urn: string;
 }
 
 export type InvokeHandler = (inputs: Record<string, unknown>) => Record<string, unknown>;
@@ -88,7 +87,7 @@ export function installMocks(extraInvokes: Record<string, InvokeHandler> = {}): 
     {
       newResource(args) {
         const inputs = args.inputs as Record<string, unknown>;
-        recorder.resources.push({ type: args.type, name: args.name, inputs, urn: args.urn ?? "" });
+        recorder.resources.push({ type: args.type, name: args.name, inputs });
         return {
           id: `${args.name}-id`,
           state: { ...inputs, ...synthesizedOutputs(args.type, args.name, inputs) },
