@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { describe, expect, it } from "vitest";
-import { installMocks, valueOf } from "../support/pulumi-mocks";
+import { installMocks, resolveOutput } from "../support/pulumi-mocks";
 
 describe("the Pulumi mocks rig", () => {
   const mocks = installMocks();
@@ -8,7 +8,7 @@ describe("the Pulumi mocks rig", () => {
   it("records a resource with its inputs and synthesizes AWS-shaped outputs", async () => {
     const queue = new aws.sqs.Queue("rig", { name: "rig", sqsManagedSseEnabled: true });
 
-    expect(await valueOf(queue.arn)).toBe("arn:aws:sqs:us-east-1:123456789012:rig");
+    expect(await resolveOutput(queue.arn)).toBe("arn:aws:sqs:us-east-1:123456789012:rig");
     expect(mocks.one("aws:sqs/queue:Queue", "rig").inputs.sqsManagedSseEnabled).toBe(true);
   });
 

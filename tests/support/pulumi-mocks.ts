@@ -112,6 +112,6 @@ export function installMocks(extraInvokes: Record<string, InvokeHandler> = {}): 
 }
 
 /** Resolves an output in a test (never assert inside `.apply()`, which may not run). */
-export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+export function resolveOutput<T>(output: pulumi.Input<T>): Promise<T> {
   return new Promise((resolve) => pulumi.output(output).apply((value) => resolve(value as T)));
 }
