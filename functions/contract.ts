@@ -96,3 +96,8 @@ export interface PoolDescriptor {
   /** On-demand or expected spot price of one node, USD per hour. */
   pricePerNodeHour?: number;
 }
+
+/** The PriorityClass GpuCluster creates for a tier and ModelEndpoint pods use. */
+export function priorityClassName(tier: PriorityTier): string {
+  return `gpufleet-${tier}`;
+}

@@ -54,3 +54,12 @@ export interface ReplicaDecision {
   held: boolean;
   reasons: string[];
 }
+
+/**
+ * Tunables of the decision. The simulator sweeps `headroom` to find the cheapest setting
+ * that meets the SLO, so a larger headroom never yields fewer replicas.
+ */
+export interface AutoscalerSettings {
+  /** Multiplier on the capacity the forecast calls for (1 = exactly the forecast quantile). */
+  headroom: number;
+}
