@@ -142,10 +142,14 @@ export function workerTrustPolicy(
 
 export interface EndpointIdentity {
   role: aws.iam.Role;
+  rolePolicy: aws.iam.RolePolicy;
+  /** The binding of role to service account with EKS Pod Identity. */
+  podIdentityAssociation?: aws.eks.PodIdentityAssociation;
   /** Annotations the ServiceAccount needs (the IRSA role ARN); empty with Pod Identity. */
   serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
   /** Role KEDA assumes for this endpoint's triggers, when the cluster names the KEDA operator role. */
   scalerRole?: aws.iam.Role;
+  scalerRolePolicy?: aws.iam.RolePolicy;
 }
 
 export interface IdentityInputs {
@@ -189,11 +193,12 @@ export function createIdentity(i: IdentityInputs): EndpointIdentity {
       }),
     ),
   );
-  new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy }, { parent });
+  const rolePolicy = new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy }, { parent });
 
   let serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+  let podIdentityAssociation: aws.eks.PodIdentityAssociation | undefined;
   if (identity.kind === "pod-identity") {
-    new aws.eks.PodIdentityAssociation(
+    podIdentityAssociation = new aws.eks.PodIdentityAssociation(
       `${name}-pod-identity`,
       { clusterName: i.clusterName, namespace: r.namespace, serviceAccount, roleArn: role.arn, tags },
       { parent },
@@ -205,7 +210,12 @@ export function createIdentity(i: IdentityInputs): EndpointIdentity {
     );
   }
 
-  const result: EndpointIdentity = { role, serviceAccountAnnotations };
+  const result: EndpointIdentity = {
+    role,
+    rolePolicy,
+    serviceAccountAnnotations,
+    ...(podIdentityAssociation ? { podIdentityAssociation } : {}),
+  };
   if (i.kedaOperatorRoleArn !== undefined) {
     const scalerTrust = pulumi.output(i.kedaOperatorRoleArn).apply((operatorArn) =>
       JSON.stringify({
@@ -216,7 +226,7 @@ export function createIdentity(i: IdentityInputs): EndpointIdentity {
       } satisfies PolicyDocument),
     );
     const scalerRole = new aws.iam.Role(`${name}-scaler-role`, { assumeRolePolicy: scalerTrust, tags }, { parent });
-    new aws.iam.RolePolicy(
+    result.scalerRolePolicy = new aws.iam.RolePolicy(
       `${name}-scaler-policy`,
       { role: scalerRole.id, policy: i.queueArn.apply((arn) => JSON.stringify(scalerPolicyDocument(arn))) },
       { parent },

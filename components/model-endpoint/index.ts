@@ -1,15 +1,23 @@
-import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { EndpointProfile } from "../../functions/contract";
 import type { FleetEndpoint } from "../types";
-import { createAlarms } from "./alarms";
+import { createAlarms, type EndpointAlarms } from "./alarms";
 import type { ModelEndpointArgs } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
-import { createIdentity, regionOf } from "./identity";
-import { createQueues } from "./queue";
-import { createScaling } from "./scaling";
+import { createIdentity, type EndpointIdentity, regionOf } from "./identity";
+import { createQueues, type EndpointQueues } from "./queue";
+import { createScaling, type EndpointScaling } from "./scaling";
 import { validateModelEndpointArgs } from "./validate";
-import { createWorkload, workerEnv } from "./workload";
+import { createWorkload, type EndpointWorkload, workerEnv } from "./workload";
+
+/** The child resources, for stacks that need to reference or depend on one. */
+export interface ModelEndpointResources
+  extends EndpointQueues,
+    Omit<EndpointIdentity, "serviceAccountAnnotations">,
+    EndpointWorkload,
+    EndpointScaling {
+  alarms?: EndpointAlarms;
+}
 
 export type * from "./args";
 export { backlogPerReplica, MODEL_ENDPOINT_DEFAULTS, type ResolvedModelEndpoint, resolveProfile } from "./defaults";
@@ -46,6 +54,7 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
   readonly alarmArns: pulumi.Output<string[]>;
   /** Every setting after defaults, for inspection and tests. */
   readonly settings: ResolvedModelEndpoint;
+  readonly resources: ModelEndpointResources;
 
   constructor(name: string, args: ModelEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validation first, synchronously: a bad config fails before any resource exists.
@@ -59,7 +68,8 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
 
     const tags = { "gpufleet:endpoint": r.endpointName, ...args.tags };
     const kmsKeyArn = args.queue?.kmsKeyArn;
-    const { queue, dlq } = createQueues(name, r, kmsKeyArn, tags, this);
+    const queues = createQueues(name, r, kmsKeyArn, tags, this);
+    const { queue, dlq } = queues;
     const region = queue.arn.apply(regionOf);
 
     const identity = createIdentity({
@@ -91,7 +101,7 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       dependsOn: [identity.role],
     });
 
-    createScaling(
+    const scaling = createScaling(
       name,
       r,
       { queueUrl: queue.url, region, deploymentName: workload.deployment.metadata.name },
@@ -100,21 +110,21 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       this,
     );
 
-    let alarms: aws.cloudwatch.MetricAlarm[] = [];
-    let topicArn: pulumi.Input<string> | undefined = args.alarms?.topicArn;
-    if (r.alarms.enabled) {
-      const created = createAlarms({
-        name,
-        resolved: r,
-        queueName: queue.name,
-        dlqName: dlq.name,
-        ...(topicArn !== undefined ? { topicArn } : {}),
-        tags,
-        parent: this,
-      });
-      alarms = [created.dlqNotEmpty, created.oldestMessage, created.stalled];
-      if (created.topic) topicArn = created.topic.arn;
-    }
+    const givenTopicArn = args.alarms?.topicArn;
+    const alarms = r.alarms.enabled
+      ? createAlarms({
+          name,
+          resolved: r,
+          queueName: queue.name,
+          dlqName: dlq.name,
+          ...(givenTopicArn !== undefined ? { topicArn: givenTopicArn } : {}),
+          tags,
+          parent: this,
+        })
+      : undefined;
+    const topicArn = alarms?.topic ? alarms.topic.arn : givenTopicArn;
+    const { serviceAccountAnnotations: _annotations, ...identityResources } = identity;
+    this.resources = { ...queues, ...identityResources, ...workload, ...scaling, ...(alarms ? { alarms } : {}) };
 
     this.queueName = queue.name;
     this.queueUrl = queue.url;
@@ -125,7 +135,7 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
     this.serviceAccountName = workload.serviceAccount.metadata.name;
     this.roleArn = identity.role.arn;
     this.alarmTopicArn = pulumi.output(topicArn);
-    this.alarmArns = pulumi.all(alarms.map((a) => a.arn));
+    this.alarmArns = pulumi.all(alarms ? [alarms.dlqNotEmpty.arn, alarms.oldestMessage.arn, alarms.stalled.arn] : []);
 
     this.registerOutputs({
       endpointName: this.endpointName,

@@ -5,6 +5,8 @@ import type { ResolvedModelEndpoint } from "./defaults";
 export interface EndpointQueues {
   queue: aws.sqs.Queue;
   dlq: aws.sqs.Queue;
+  queuePolicy: aws.sqs.QueuePolicy;
+  dlqPolicy: aws.sqs.QueuePolicy;
 }
 
 /** Server-side encryption: a customer key when given, else SQS-managed keys. Never unencrypted. */
@@ -64,15 +66,11 @@ export function createQueues(
     },
     { parent },
   );
-  for (const [role, q] of [
-    ["queue", queue],
-    ["dlq", dlq],
-  ] as const) {
+  const tlsOnly = (role: string, q: aws.sqs.Queue) =>
     new aws.sqs.QueuePolicy(
       `${name}-${role}-policy`,
       { queueUrl: q.url, policy: q.arn.apply(denyInsecureTransportPolicy) },
       { parent },
     );
-  }
-  return { queue, dlq };
+  return { queue, dlq, queuePolicy: tlsOnly("queue", queue), dlqPolicy: tlsOnly("dlq", dlq) };
 }
