@@ -29,7 +29,8 @@ describe("ModelEndpoint: KEDA scaling and alarms", () => {
   const mocks = installMocks();
   const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
   const scaledObject = (name: string) =>
-    mocks.one("kubernetes:keda.sh/v1alpha1:ScaledObject", `${name}-scaledobject`).inputs as unknown as ScaledObjectInputs;
+    mocks.one("kubernetes:keda.sh/v1alpha1:ScaledObject", `${name}-scaledobject`)
+      .inputs as unknown as ScaledObjectInputs;
   const trigger = (name: string, type: string) => scaledObject(name).spec.triggers.find((t) => t.type === type);
 
   it("scales the Deployment between min and max with GPU cold-start behaviour", async () => {
@@ -190,8 +191,14 @@ describe("ModelEndpoint: KEDA scaling and alarms", () => {
     const stalled = mocks.one("aws:cloudwatch/metricAlarm:MetricAlarm", "alarm-stalled").inputs;
     expect(stalled).toMatchObject({ evaluationPeriods: 15, datapointsToAlarm: 15, threshold: 1, ...actions });
     expect(stalled.metricQueries).toMatchObject([
-      { id: "visible", metric: { metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "alarm" } } },
-      { id: "inflight", metric: { metricName: "ApproximateNumberOfMessagesNotVisible", dimensions: { QueueName: "alarm" } } },
+      {
+        id: "visible",
+        metric: { metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "alarm" } },
+      },
+      {
+        id: "inflight",
+        metric: { metricName: "ApproximateNumberOfMessagesNotVisible", dimensions: { QueueName: "alarm" } },
+      },
       { id: "stalled", expression: "IF(visible > 0 AND inflight == 0, 1, 0)", returnData: true },
     ]);
     expect(await resolveOutput(ep.alarmArns)).toHaveLength(3);
@@ -201,7 +208,9 @@ describe("ModelEndpoint: KEDA scaling and alarms", () => {
     const ep = new ModelEndpoint("quiet", { ...happyArgs(fixtureCluster(provider)), alarms: { enabled: false } });
     await settle(ep);
 
-    expect(mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((r) => r.name.startsWith("quiet-"))).toEqual([]);
+    expect(mocks.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").filter((r) => r.name.startsWith("quiet-"))).toEqual(
+      [],
+    );
     expect(await resolveOutput(ep.alarmArns)).toEqual([]);
   });
 });

@@ -60,13 +60,17 @@ describe("ModelEndpoint: Kubernetes workload", () => {
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {
           nodeSelectorTerms: [
-            { matchExpressions: [{ key: "gpufleet.io/pool", operator: "In", values: ["spot-a", "spot-b", "ondemand"] }] },
+            {
+              matchExpressions: [{ key: "gpufleet.io/pool", operator: "In", values: ["spot-a", "spot-b", "ondemand"] }],
+            },
           ],
         },
         preferredDuringSchedulingIgnoredDuringExecution: [
           {
             weight: 100,
-            preference: { matchExpressions: [{ key: "gpufleet.io/pool", operator: "In", values: ["spot-a", "spot-b"] }] },
+            preference: {
+              matchExpressions: [{ key: "gpufleet.io/pool", operator: "In", values: ["spot-a", "spot-b"] }],
+            },
           },
         ],
       },
@@ -96,7 +100,9 @@ describe("ModelEndpoint: Kubernetes workload", () => {
     expect(spec.affinity).toEqual({
       nodeAffinity: {
         requiredDuringSchedulingIgnoredDuringExecution: {
-          nodeSelectorTerms: [{ matchExpressions: [{ key: "gpufleet.io/pool", operator: "In", values: ["ondemand"] }] }],
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: "gpufleet.io/pool", operator: "In", values: ["ondemand"] }] },
+          ],
         },
       },
     });

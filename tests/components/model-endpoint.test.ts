@@ -93,7 +93,12 @@ describe("ModelEndpoint: queue, identity and outputs", () => {
           Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
           Resource: arnOf("scoped"),
         },
-        { Sid: "ReadDeadLetterDepth", Effect: "Allow", Action: ["sqs:GetQueueAttributes"], Resource: arnOf("scoped-dlq") },
+        {
+          Sid: "ReadDeadLetterDepth",
+          Effect: "Allow",
+          Action: ["sqs:GetQueueAttributes"],
+          Resource: arnOf("scoped-dlq"),
+        },
         {
           Sid: "WriteResults",
           Effect: "Allow",
@@ -130,14 +135,14 @@ describe("ModelEndpoint: queue, identity and outputs", () => {
         },
       ],
     });
-    expect(mocks.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "podid-pod-identity").inputs).toMatchObject(
-      {
-        clusterName: "gpu-fleet",
-        namespace: "models",
-        serviceAccount: "podid",
-        roleArn: `arn:aws:iam::${ACCOUNT}:role/podid-role`,
-      },
-    );
+    expect(
+      mocks.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "podid-pod-identity").inputs,
+    ).toMatchObject({
+      clusterName: "gpu-fleet",
+      namespace: "models",
+      serviceAccount: "podid",
+      roleArn: `arn:aws:iam::${ACCOUNT}:role/podid-role`,
+    });
     const sa = mocks.one("kubernetes:core/v1:ServiceAccount", "podid-sa").inputs as { metadata: object };
     expect(sa.metadata).toMatchObject({ name: "podid", namespace: "models" });
     expect(sa.metadata).not.toHaveProperty(["annotations", "eks.amazonaws.com/role-arn"]);
@@ -169,7 +174,9 @@ describe("ModelEndpoint: queue, identity and outputs", () => {
       "irsa-pod-identity",
     );
     const sa = mocks.one("kubernetes:core/v1:ServiceAccount", "irsa-sa").inputs;
-    expect(sa.metadata).toMatchObject({ annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/irsa-role` } });
+    expect(sa.metadata).toMatchObject({
+      annotations: { "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/irsa-role` },
+    });
   });
 
   it("exposes the outputs FleetControl and other stacks use", async () => {

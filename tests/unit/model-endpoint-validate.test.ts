@@ -297,9 +297,9 @@ describe("backlogPerReplica", () => {
 
   it("is the in-flight requests plus what a replica drains within the SLO", () => {
     expect(backlogPerReplica({ ...profile, minReplicas: 0, maxReplicas: 1 })).toBe(12);
-    expect(backlogPerReplica({ ...profile, secondsPerRequest: 30, sloSeconds: 5, minReplicas: 0, maxReplicas: 1 })).toBe(
-      2,
-    );
+    expect(
+      backlogPerReplica({ ...profile, secondsPerRequest: 30, sloSeconds: 5, minReplicas: 0, maxReplicas: 1 }),
+    ).toBe(2);
   });
 
   it("is at least 1 and never shrinks when the SLO grows", () => {
@@ -310,7 +310,13 @@ describe("backlogPerReplica", () => {
         fc.double({ min: 0.01, max: 3600, noNaN: true }),
         fc.double({ min: 0, max: 3600, noNaN: true }),
         (secondsPerRequest, concurrencyPerReplica, sloSeconds, extraSlo) => {
-          const base = { secondsPerRequest, concurrencyPerReplica, modelLoadSeconds: 0, minReplicas: 0, maxReplicas: 1 };
+          const base = {
+            secondsPerRequest,
+            concurrencyPerReplica,
+            modelLoadSeconds: 0,
+            minReplicas: 0,
+            maxReplicas: 1,
+          };
           const tight = backlogPerReplica({ ...base, sloSeconds });
           const loose = backlogPerReplica({ ...base, sloSeconds: sloSeconds + extraSlo });
           expect(tight).toBeGreaterThanOrEqual(Math.max(1, concurrencyPerReplica));
