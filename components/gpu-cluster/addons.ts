@@ -1,7 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { GPU_RESOURCE, GPU_TAINT, LABELS, PRIORITY_TIERS, type PriorityTier, priorityClassName } from "../../functions/contract";
+import {
+  GPU_RESOURCE,
+  GPU_TAINT,
+  LABELS,
+  PRIORITY_TIERS,
+  type PriorityTier,
+  priorityClassName,
+} from "../../functions/contract";
 import type { WorkloadIdentity } from "../types";
 import type { ResolvedPool } from "./defaults";
 import { AMI_FAMILY_LABEL, devicePluginConfigName, nodeGroupName } from "./node-pool";

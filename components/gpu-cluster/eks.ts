@@ -110,7 +110,11 @@ export function createEksCluster(ctx: NewClusterContext): ClusterFoundation {
       instanceTypes: config.systemInstanceTypes,
       capacityType: "ON_DEMAND",
       amiType: "AL2023_x86_64_STANDARD",
-      scalingConfig: { minSize: config.systemMinSize, maxSize: config.systemMaxSize, desiredSize: config.systemMinSize },
+      scalingConfig: {
+        minSize: config.systemMinSize,
+        maxSize: config.systemMaxSize,
+        desiredSize: config.systemMinSize,
+      },
       labels: { "gpufleet.io/role": "system" },
       updateConfig: { maxUnavailable: 1 },
       tags,

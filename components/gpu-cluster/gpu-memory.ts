@@ -77,7 +77,13 @@ export function instanceGpuInfo(instanceType: string): InstanceGpuInfo {
   const size = dot < 0 ? "" : instanceType.slice(dot + 1);
   const known = GPU_FAMILIES[family];
   if (!known) return { family, size };
-  return { family, size, gpuModel: known.gpuModel, gpuMemoryGiB: known.gpuMemoryGiB, gpusPerNode: known.gpusBySize[size] };
+  return {
+    family,
+    size,
+    gpuModel: known.gpuModel,
+    gpuMemoryGiB: known.gpuMemoryGiB,
+    gpusPerNode: known.gpusBySize[size],
+  };
 }
 
 /** GPU memory one time-slice may count on, MiB, rounded down: slices share the GPU's memory with no isolation. */

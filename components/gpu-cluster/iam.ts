@@ -40,7 +40,11 @@ export function nodeGroupAsgPattern(nodeGroupName: string): string {
  * and by the `eks:cluster-name` tag EKS puts on them, so the autoscaler cannot resize
  * anything else in the account.
  */
-export function clusterAutoscalerPolicy(scope: ArnScope, clusterName: string, nodeGroupNames: string[]): PolicyDocument {
+export function clusterAutoscalerPolicy(
+  scope: ArnScope,
+  clusterName: string,
+  nodeGroupNames: string[],
+): PolicyDocument {
   const { partition, region, accountId } = scope;
   return {
     Version: "2012-10-17",
@@ -65,7 +69,9 @@ export function clusterAutoscalerPolicy(scope: ArnScope, clusterName: string, no
         Sid: "DescribeNodegroups",
         Effect: "Allow",
         Action: "eks:DescribeNodegroup",
-        Resource: nodeGroupNames.map((ng) => `arn:${partition}:eks:${region}:${accountId}:nodegroup/${clusterName}/${ng}/*`),
+        Resource: nodeGroupNames.map(
+          (ng) => `arn:${partition}:eks:${region}:${accountId}:nodegroup/${clusterName}/${ng}/*`,
+        ),
       },
       {
         Sid: "ResizeOwnNodeGroups",
@@ -171,7 +177,11 @@ export function createWorkloadRole(
       : pulumi
           .all([identity.oidcProviderArn, identity.oidcProviderUrl])
           .apply(([oidcProviderArn, oidcProviderUrl]) =>
-            workloadTrustPolicy({ kind: "irsa", oidcProviderArn, oidcProviderUrl }, args.namespace, args.serviceAccount),
+            workloadTrustPolicy(
+              { kind: "irsa", oidcProviderArn, oidcProviderUrl },
+              args.namespace,
+              args.serviceAccount,
+            ),
           );
   const role = new aws.iam.Role(
     `${name}-role`,

@@ -200,6 +200,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
   }
 }
 
+export { PRIORITY_VALUES } from "./addons";
 export type * from "./args";
+export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
 export { GpuClusterConfigError, validateGpuClusterArgs } from "./validate";
-export { GPU_FAMILIES, instanceGpuInfo, gpuMemoryMiBPerSlice } from "./gpu-memory";
+export { CHARTS, type ChartPin } from "./versions";

@@ -91,7 +91,9 @@ function validateInstanceTypes(pool: GpuPoolArgs, at: string, problems: string[]
     if (info.gpuMemoryGiB === undefined && pool.gpuMemoryGiB === undefined) missing.push(`${at}.gpuMemoryGiB`);
     if (info.gpusPerNode === undefined && pool.gpusPerNode === undefined) missing.push(`${at}.gpusPerNode`);
     if (missing.length > 0) {
-      problems.push(`${at}.instanceTypes[${i}] (${types[i]}) is not in the GPU instance table: set ${missing.join(" and ")}`);
+      problems.push(
+        `${at}.instanceTypes[${i}] (${types[i]}) is not in the GPU instance table: set ${missing.join(" and ")}`,
+      );
     }
   });
   // Every node of a pool must offer the same slices: the autoscaler's node template is per pool.
@@ -102,7 +104,9 @@ function validateInstanceTypes(pool: GpuPoolArgs, at: string, problems: string[]
   if (pool.gpusPerNode === undefined) {
     const counts = [...new Set(infos.flatMap((info) => (info.gpusPerNode !== undefined ? [info.gpusPerNode] : [])))];
     if (counts.length > 1) {
-      problems.push(`${at}.instanceTypes (${quote(types)}) must have the same GPUs per node, found ${counts.join(", ")}`);
+      problems.push(
+        `${at}.instanceTypes (${quote(types)}) must have the same GPUs per node, found ${counts.join(", ")}`,
+      );
     }
   }
 }
@@ -170,7 +174,10 @@ function validateNewCluster(c: NewClusterArgs, problems: string[]): void {
     problems.push(`cluster.subnetIds (${quote(c.subnetIds)}) must list at least two subnets in different zones`);
   }
   const cidr = c.vpc?.cidrBlock;
-  if (cidr !== undefined && !(isIpv4Cidr(cidr) && Number(cidr.split("/")[1]) >= 16 && Number(cidr.split("/")[1]) <= 24)) {
+  if (
+    cidr !== undefined &&
+    !(isIpv4Cidr(cidr) && Number(cidr.split("/")[1]) >= 16 && Number(cidr.split("/")[1]) <= 24)
+  ) {
     problems.push(`cluster.vpc.cidrBlock (${cidr}) must be an IPv4 CIDR with a prefix length between 16 and 24`);
   }
   const zones = c.vpc?.availabilityZones?.length ?? c.vpc?.availabilityZoneCount;
@@ -237,7 +244,9 @@ function validateExistingCluster(c: ExistingClusterArgs, problems: string[]): vo
       problems.push(`cluster.identity.oidcProviderUrl (${quote(identity.oidcProviderUrl)}) is required for IRSA`);
     }
   } else if (identity.kind !== "pod-identity") {
-    problems.push(`cluster.identity.kind (${quote((identity as { kind: unknown }).kind)}) must be "pod-identity" or "irsa"`);
+    problems.push(
+      `cluster.identity.kind (${quote((identity as { kind: unknown }).kind)}) must be "pod-identity" or "irsa"`,
+    );
   }
   if (!c.nodeRoleArn) {
     problems.push(`cluster.nodeRoleArn (${quote(c.nodeRoleArn)}) is required for an existing cluster`);
@@ -257,7 +266,8 @@ export function validateGpuClusterArgs(args: GpuClusterArgs): void {
   const cluster = args.cluster as GpuClusterArgs["cluster"] | undefined;
   if (cluster?.mode === "new") validateNewCluster(cluster, problems);
   else if (cluster?.mode === "byo") validateExistingCluster(cluster, problems);
-  else problems.push(`cluster.mode (${quote((cluster as { mode?: unknown } | undefined)?.mode)}) must be "new" or "byo"`);
+  else
+    problems.push(`cluster.mode (${quote((cluster as { mode?: unknown } | undefined)?.mode)}) must be "new" or "byo"`);
   validatePools(args.pools, problems);
   const prefix = args.addons?.sqsQueueNamePrefix;
   if (prefix !== undefined && !QUEUE_PREFIX.test(prefix)) {
