@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { PRIORITY_TIERS, type PriorityTier } from "../functions/contract";
 import {
   type GpuClusterArgs,
   GpuClusterConfigError,
@@ -7,6 +6,7 @@ import {
   instanceGpuInfo,
   validateGpuClusterArgs,
 } from "../components/gpu-cluster";
+import { PRIORITY_TIERS, type PriorityTier } from "../functions/contract";
 
 /**
  * The stack configuration under the Pulumi config namespace `gpufleet`: `cluster`, `pools`,
@@ -201,7 +201,8 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>(
-    (node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined),
+    (node, key) =>
+      node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined,
     raw,
   );
 }
@@ -247,7 +248,8 @@ function endpointProblems(endpoints: EndpointConfig[], pools: GpuClusterArgs["po
   const seen = new Map<string, number>();
   endpoints.forEach((endpoint, i) => {
     const first = seen.get(endpoint.name);
-    if (first !== undefined) problems.push(`endpoints[${i}].name (${endpoint.name}) is already used by endpoints[${first}]`);
+    if (first !== undefined)
+      problems.push(`endpoints[${i}].name (${endpoint.name}) is already used by endpoints[${first}]`);
     else seen.set(endpoint.name, i);
     endpoint.pools.forEach((poolName, j) => {
       const pool = pools.find((p) => p.name === poolName);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CapacityType } from "../functions/contract";
 import { GpuCluster } from "../components/gpu-cluster";
+import type { CapacityType } from "../functions/contract";
 import type { StackConfig } from "./config";
 
 /** One pool as the stack exports it. */
@@ -47,7 +47,13 @@ export function createStack(config: StackConfig, name = "gpufleet"): StackOutput
       identity.kind === "irsa"
         ? pulumi
             .all([identity.oidcProviderArn, identity.oidcProviderUrl])
-            .apply(([oidcProviderArn, oidcProviderUrl]): IdentityOutput => ({ kind: "irsa", oidcProviderArn, oidcProviderUrl }))
+            .apply(
+              ([oidcProviderArn, oidcProviderUrl]): IdentityOutput => ({
+                kind: "irsa",
+                oidcProviderArn,
+                oidcProviderUrl,
+              }),
+            )
         : pulumi.output<IdentityOutput>({ kind: "pod-identity" }),
     pools: pulumi.all(
       cluster.pools.map((pool) =>
