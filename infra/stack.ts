@@ -45,15 +45,13 @@ export function createStack(config: StackConfig, name = "gpufleet"): StackOutput
     kubeconfig: cluster.kubeconfig,
     identity:
       identity.kind === "irsa"
-        ? pulumi
-            .all([identity.oidcProviderArn, identity.oidcProviderUrl])
-            .apply(
-              ([oidcProviderArn, oidcProviderUrl]): IdentityOutput => ({
-                kind: "irsa",
-                oidcProviderArn,
-                oidcProviderUrl,
-              }),
-            )
+        ? pulumi.all([identity.oidcProviderArn, identity.oidcProviderUrl]).apply(
+            ([oidcProviderArn, oidcProviderUrl]): IdentityOutput => ({
+              kind: "irsa",
+              oidcProviderArn,
+              oidcProviderUrl,
+            }),
+          )
         : pulumi.output<IdentityOutput>({ kind: "pod-identity" }),
     pools: pulumi.all(
       cluster.pools.map((pool) =>
