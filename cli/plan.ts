@@ -34,7 +34,7 @@ interface PlanArgs {
 
 export function parsePlanArgs(argv: string[]): PlanArgs {
   const args: PlanArgs = { help: false };
-  const valueOf = (flag: string, index: number): string => {
+  const flagValue = (flag: string, index: number): string => {
     const value = argv[index + 1];
     if (value === undefined || (value.startsWith("-") && value !== "-")) {
       throw new UsageError(`${flag} needs a value`);
@@ -50,18 +50,18 @@ export function parsePlanArgs(argv: string[]): PlanArgs {
         break;
       case "-c":
       case "--config":
-        args.config = valueOf(arg, i++);
+        args.config = flagValue(arg, i++);
         break;
       case "-s":
       case "--stack":
-        args.stack = valueOf(arg, i++);
+        args.stack = flagValue(arg, i++);
         break;
       case "-p":
       case "--policy-config":
-        args.policyConfig = valueOf(arg, i++);
+        args.policyConfig = flagValue(arg, i++);
         break;
       case "--json":
-        args.json = valueOf(arg, i++);
+        args.json = flagValue(arg, i++);
         break;
       default:
         if (arg.startsWith("-")) {

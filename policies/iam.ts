@@ -73,14 +73,15 @@ export function wildcardProblems(document: Props, allowedOnAnyResource: readonly
     const wildcardActions = actions.filter((a) => a === "*" || a.endsWith(":*"));
     if (wildcardActions.length > 0) {
       problems.push(`${label} allows ${wildcardActions.join(", ")}: list the actions instead of a wildcard.`);
-      continue;
     }
     const anyResource = toList(statement.Resource).some((r) => r === "*");
     // A Condition (e.g. on aws:ResourceTag) scopes a statement that has no resource-level permissions.
     if (!anyResource || statement.Condition !== undefined) {
       continue;
     }
-    const mutating = actions.filter((a) => !isReadOnly(a) && !allowedOnAnyResource.includes(a));
+    const mutating = actions.filter(
+      (a) => !wildcardActions.includes(a) && !isReadOnly(a) && !allowedOnAnyResource.includes(a),
+    );
     if (mutating.length > 0) {
       problems.push(
         `${label} allows mutating actions (${mutating.join(", ")}) on Resource "*": scope them to ARNs or add a Condition.`,
