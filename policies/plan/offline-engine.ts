@@ -66,8 +66,8 @@ let namespaceCounter = 0;
 /**
  * Runs a Pulumi program in-process against runtime mocks in preview mode: no engine, no
  * cloud, no credentials. Records every resource registration (with its URN, parent and
- * inputs) and answers the invokes it knows; an invoke it does not know fails the run,
- * named, because the engine drops a mock's error message on its way to the program.
+ * inputs) and answers the invokes it knows; an invoke it does not know fails the run with
+ * an error that names it.
  */
 export function runOffline(options: OfflineRunOptions): Promise<OfflineRun> {
   const run = queue.then(() => runExclusive(options));
@@ -94,8 +94,10 @@ async function runExclusive(options: OfflineRunOptions): Promise<OfflineRun> {
         invokes.push(args.token);
         const handler = handlers[args.token];
         if (!handler) {
+          // Answer with nothing rather than throw: the engine would drop the message, and the
+          // rejection would surface as an unrelated serialization error. The run fails below, naming it.
           unknownInvokes.push(args.token);
-          throw new Error(`gpufleet plan has no offline answer for invoke ${args.token}`);
+          return {};
         }
         return handler(args.inputs as Record<string, unknown>);
       },

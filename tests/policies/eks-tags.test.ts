@@ -19,7 +19,9 @@ describe("eks-secrets-encrypted", () => {
 
   it("reports through the engine's wrapping, and cannot run on an unknown key", async () => {
     const plain = withField(cluster(), "props.encryptionConfig.resources", []);
-    expect((await wrapped(rule, [plain])).map((v) => [v.enforcementLevel, v.urn])).toEqual([["mandatory", urnOf(plain)]]);
+    expect((await wrapped(rule, [plain])).map((v) => [v.enforcementLevel, v.urn])).toEqual([
+      ["mandatory", urnOf(plain)],
+    ]);
     const unknown = await wrapped(rule, [withField(cluster(), "props.encryptionConfig.provider.keyArn", UNKNOWN)]);
     expect(unknown.map((v) => [v.enforcementLevel, v.message])).toEqual([
       [
@@ -132,7 +134,10 @@ describe("required-cost-tags", () => {
   it("cannot run on unknown tags during preview", async () => {
     const unknown = await wrapped(rule, [withField(queue(), "props.tags", UNKNOWN)]);
     expect(unknown.map((v) => [v.enforcementLevel, v.message])).toEqual([
-      ["advisory", `can't run policy '${rule.name}' during preview: string value at .tags can't be known during preview`],
+      [
+        "advisory",
+        `can't run policy '${rule.name}' during preview: string value at .tags can't be known during preview`,
+      ],
     ]);
   });
 });

@@ -79,7 +79,9 @@ describe("gpu-slice-memory-fits", () => {
   });
 
   it("reports a replica that needs more than a slice offers", () => {
-    const big = withField(deployment(), "props.spec.template.metadata.annotations", { "gpufleet.io/gpu-memory-mib": "7000" });
+    const big = withField(deployment(), "props.spec.template.metadata.annotations", {
+      "gpufleet.io/gpu-memory-mib": "7000",
+    });
     expect(direct(rule, [spotGroup(), onDemandGroup(), big])).toEqual([
       'Deployment models/llm needs 7000 MiB of GPU memory per replica but a slice of pool "a10g-spot" (node group "a10g-spot") offers 6144 MiB.',
       'Deployment models/llm needs 7000 MiB of GPU memory per replica but a slice of pool "a10g-on-demand" (node group "a10g-on-demand") offers 6144 MiB.',
@@ -172,7 +174,9 @@ describe("gpu-request-is-one-slice", () => {
   });
 
   it("reports a device plugin config that lets a pod take several slices", () => {
-    const lax = devicePlugin(TIME_SLICING.replace("failRequestsGreaterThanOne: true", "failRequestsGreaterThanOne: false"));
+    const lax = devicePlugin(
+      TIME_SLICING.replace("failRequestsGreaterThanOne: true", "failRequestsGreaterThanOne: false"),
+    );
     expect(direct(rule, [lax])).toEqual([
       'device plugin Release "nvidia-device-plugin" config "a10g-spot" splits nvidia.com/gpu into 4 slices without failRequestsGreaterThanOne: true, so one pod could take several slices and more memory than its pool allows.',
     ]);

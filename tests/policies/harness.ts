@@ -1,7 +1,7 @@
 import type { PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import * as pulumi from "@pulumi/pulumi";
-import type { GpufleetRule } from "../../policies/policy-kit";
 import { evaluate, type Violation } from "../../policies/plan/evaluate";
+import type { GpufleetRule } from "../../policies/policy-kit";
 
 /** A resource as a test writes it: type, name and plain props. */
 export interface TestResource {

@@ -7,7 +7,11 @@ import { lambdaStack, rolePolicy, SCOPED_STATEMENT } from "./resources";
 describe("iam-no-wildcard-mutations", () => {
   const rule = iamNoWildcardMutations;
   const metrics = { Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*" };
-  const reads = { Effect: "Allow", Action: ["ec2:DescribeSpotPriceHistory", "cloudwatch:GetMetricData"], Resource: "*" };
+  const reads = {
+    Effect: "Allow",
+    Action: ["ec2:DescribeSpotPriceHistory", "cloudwatch:GetMetricData"],
+    Resource: "*",
+  };
 
   it("passes scoped mutations, reads on *, and actions without resource-level permissions", () => {
     expect(direct(rule, [rolePolicy([SCOPED_STATEMENT, metrics, reads])])).toEqual([]);
@@ -28,7 +32,11 @@ describe("iam-no-wildcard-mutations", () => {
   });
 
   it("accepts Resource * scoped by a Condition, and ignores Deny", () => {
-    const conditioned = { ...SCOPED_STATEMENT, Resource: "*", Condition: { StringEquals: { "aws:ResourceTag/x": "y" } } };
+    const conditioned = {
+      ...SCOPED_STATEMENT,
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceTag/x": "y" } },
+    };
     const deny = { Effect: "Deny", Action: "*", Resource: "*" };
     expect(direct(rule, [rolePolicy([conditioned, deny])])).toEqual([]);
   });
@@ -37,12 +45,18 @@ describe("iam-no-wildcard-mutations", () => {
     const role = {
       type: "aws:iam/role:Role",
       name: "fn",
-      props: { inlinePolicies: [{ name: "all", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) }] },
+      props: {
+        inlinePolicies: [
+          { name: "all", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) },
+        ],
+      },
     };
     const queuePolicy = {
       type: "aws:sqs/queuePolicy:QueuePolicy",
       name: "events",
-      props: { policy: JSON.stringify({ Statement: { Effect: "Allow", NotAction: "sqs:DeleteQueue", Resource: "*" } }) },
+      props: {
+        policy: JSON.stringify({ Statement: { Effect: "Allow", NotAction: "sqs:DeleteQueue", Resource: "*" } }),
+      },
     };
     expect(direct(rule, [role, queuePolicy])).toEqual([
       'aws:iam/role:Role "fn" inline policy all statement 0 allows *: list the actions instead of a wildcard.',
@@ -52,7 +66,9 @@ describe("iam-no-wildcard-mutations", () => {
 
   it("reports a policy that is not JSON", () => {
     const broken = withField(rolePolicy([]), "props.policy", "{not json");
-    expect(direct(rule, [broken])).toEqual(['aws:iam/rolePolicy:RolePolicy "autoscaler" policy is not a JSON policy document.']);
+    expect(direct(rule, [broken])).toEqual([
+      'aws:iam/rolePolicy:RolePolicy "autoscaler" policy is not a JSON policy document.',
+    ]);
   });
 
   it("reads the actions allowed on * from config", () => {
@@ -65,7 +81,10 @@ describe("iam-no-wildcard-mutations", () => {
     expect((await wrapped(rule, [wild])).map((v) => [v.enforcementLevel, v.urn])).toEqual([["mandatory", urnOf(wild)]]);
     const unknown = await wrapped(rule, [withField(rolePolicy([]), "props.policy", UNKNOWN)]);
     expect(unknown.map((v) => [v.enforcementLevel, v.message])).toEqual([
-      ["advisory", `can't run policy '${rule.name}' during preview: string value at .policy can't be known during preview`],
+      [
+        "advisory",
+        `can't run policy '${rule.name}' during preview: string value at .policy can't be known during preview`,
+      ],
     ]);
   });
 });
@@ -123,7 +142,10 @@ describe("lambda-has-timeout-log-retention-and-dlq", () => {
     const mapping = {
       type: "aws:lambda/eventSourceMapping:EventSourceMapping",
       name: "events",
-      props: { eventSourceArn: "arn:aws:sqs:us-east-1:1:q", functionName: "arn:aws:lambda:us-east-1:1:function:gpufleet-autoscaler" },
+      props: {
+        eventSourceArn: "arn:aws:sqs:us-east-1:1:q",
+        functionName: "arn:aws:lambda:us-east-1:1:function:gpufleet-autoscaler",
+      },
     };
     expect(direct(rule, [withDlq, logGroup])).toEqual([]);
     expect(direct(rule, [fn, logGroup, mapping])).toEqual([]);
@@ -142,7 +164,11 @@ describe("lambda-has-timeout-log-retention-and-dlq", () => {
         urnOf(fn),
         'Lambda function "gpufleet-autoscaler" sets no timeout: set one explicitly (the 3 s default rarely fits).',
       ],
-      ["advisory", STACK_URN, `can't run policy '${rule.name}' during preview: string value at .name can't be known during preview`],
+      [
+        "advisory",
+        STACK_URN,
+        `can't run policy '${rule.name}' during preview: string value at .name can't be known during preview`,
+      ],
     ]);
   });
 });

@@ -7,7 +7,11 @@ describe("queue-encrypted", () => {
   const rule = queueEncrypted;
 
   it("passes SSE-SQS and a KMS key", () => {
-    const kms = withField(withField(queue(), "props.sqsManagedSseEnabled", undefined), "props.kmsMasterKeyId", "alias/q");
+    const kms = withField(
+      withField(queue(), "props.sqsManagedSseEnabled", undefined),
+      "props.kmsMasterKeyId",
+      "alias/q",
+    );
     expect(direct(rule, [queue(), kms])).toEqual([]);
   });
 
@@ -63,7 +67,10 @@ describe("queue-has-dlq", () => {
     expect((await wrapped(rule, [none])).map((v) => [v.enforcementLevel, v.urn])).toEqual([["mandatory", urnOf(none)]]);
     const unknown = await wrapped(rule, [withField(queue(), "props.redrivePolicy", UNKNOWN)]);
     expect(unknown.map((v) => [v.enforcementLevel, v.message])).toEqual([
-      ["advisory", `can't run policy '${rule.name}' during preview: string value at .redrivePolicy can't be known during preview`],
+      [
+        "advisory",
+        `can't run policy '${rule.name}' during preview: string value at .redrivePolicy can't be known during preview`,
+      ],
     ]);
   });
 });

@@ -84,7 +84,10 @@ export function queue(name = "llm"): TestResource {
       name,
       sqsManagedSseEnabled: true,
       visibilityTimeoutSeconds: 360,
-      redrivePolicy: JSON.stringify({ deadLetterTargetArn: `arn:aws:sqs:us-east-1:123456789012:${name}-dlq`, maxReceiveCount: 5 }),
+      redrivePolicy: JSON.stringify({
+        deadLetterTargetArn: `arn:aws:sqs:us-east-1:123456789012:${name}-dlq`,
+        maxReceiveCount: 5,
+      }),
       tags: { "cost-center": "ml", team: "inference" },
     },
   };

@@ -37,7 +37,8 @@ describe("spot-pool-diversified", () => {
         rule: rule.name,
         enforcementLevel: "advisory",
         urn: urnOf(one),
-        message: 'spot node group "a10g-spot" lists 1 instance type(s) (g5.xlarge); list at least 2 of the same GPU model.',
+        message:
+          'spot node group "a10g-spot" lists 1 instance type(s) (g5.xlarge); list at least 2 of the same GPU model.',
       },
     ]);
   });
@@ -50,7 +51,10 @@ describe("spot-pool-diversified", () => {
   it("cannot run on unknown instance types during preview", async () => {
     const violations = await wrapped(rule, [withField(spotGroup(), "props.instanceTypes", UNKNOWN)]);
     expect(violations.map((v) => [v.enforcementLevel, v.message])).toEqual([
-      ["advisory", `can't run policy '${rule.name}' during preview: string value at .instanceTypes can't be known during preview`],
+      [
+        "advisory",
+        `can't run policy '${rule.name}' during preview: string value at .instanceTypes can't be known during preview`,
+      ],
     ]);
   });
 });
@@ -134,7 +138,9 @@ describe("gpu-capacity-cap", () => {
   });
 
   it("reports an instance family that is not allowed", () => {
-    expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["p5.48xlarge"])], { maxGpusPerPool: 100 })).toEqual([
+    expect(
+      direct(rule, [withField(spotGroup(), "props.instanceTypes", ["p5.48xlarge"])], { maxGpusPerPool: 100 }),
+    ).toEqual([
       'node group "a10g-spot" uses p5.48xlarge, whose family p5 is not allowed (allowed: g4dn, g5, g6, g6e).',
     ]);
   });
