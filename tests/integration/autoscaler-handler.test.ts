@@ -49,7 +49,7 @@ describe("the autoscaler handler against the AWS API peer", () => {
       ]),
     );
     process.env.HISTORY_DAYS = "1";
-    ({ handler } = await import("../../functions/autoscaler/handler"));
+    ({ handler } = await import("../../functions/autoscaler/handler.js"));
   });
 
   it("reads arrivals and backlog, and publishes the predicted replicas KEDA reads", async () => {
