@@ -5,6 +5,13 @@ import { resolveSettings } from "./core/settings";
 import type { AutoscalerEnv } from "./env";
 import { runTick, type TickDeps, type TickSummary } from "./tick";
 
+/**
+ * SDK retry configuration of every client: standard mode retries throttling, 5xx and
+ * timeouts with exponential backoff and jitter; five attempts ride out a short throttling
+ * burst and still end well inside one tick.
+ */
+export const SDK_RETRY = { maxAttempts: 5, retryMode: "standard" } as const;
+
 /** Reads and checks fleet.json, settings included, so a bad file fails the cold start rather than a tick. */
 export function loadFleetConfig(env: AutoscalerEnv): FleetConfig {
   const root = env.LAMBDA_TASK_ROOT ?? __dirname;

@@ -6,12 +6,9 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { createHandler, loadFleetConfig } from "./app";
+import { createHandler, loadFleetConfig, SDK_RETRY } from "./app";
 import { parseEnv } from "./env";
 import { ArrivalHistory } from "./history";
-
-/** Standard retry mode: exponential backoff with jitter on throttling, 5xx and timeouts. */
-const retry = { maxAttempts: 5, retryMode: "standard" } as const;
 
 const env = parseEnv(process.env);
 const config = loadFleetConfig(env);
@@ -19,8 +16,8 @@ const logger = new Logger({ serviceName: "gpufleet-autoscaler" });
 
 export const handler = createHandler(
   {
-    cloudwatch: new CloudWatchClient(retry),
-    sqs: new SQSClient(retry),
+    cloudwatch: new CloudWatchClient(SDK_RETRY),
+    sqs: new SQSClient(SDK_RETRY),
     logger,
     emit: (line) => process.stdout.write(`${line}\n`),
     now: () => Date.now(),
