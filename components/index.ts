@@ -1,3 +1,10 @@
 /** The public API of the gpufleet package. */
 export * from "../functions/contract";
+export {
+  autoscalerPolicyDocument,
+  FleetControl,
+  type FleetControlArgs,
+  FleetControlError,
+  validateFleetControlArgs,
+} from "./fleet-control";
 export type { ClusterRef, FleetEndpoint, GpuPoolInfo, WorkloadIdentity } from "./types";
