@@ -11,6 +11,7 @@ import {
   PutMetricDataCommand,
 } from "@aws-sdk/client-cloudwatch";
 import type { MinuteSeries } from "./core/types";
+import { describeError } from "./errors";
 import { chunks } from "./limit";
 
 /** GetMetricData accepts at most 500 queries per call; datapoints beyond 100,800 come in further pages. */
@@ -96,7 +97,7 @@ export async function readMinuteSeries(
         nextToken = page.NextToken;
       } while (nextToken);
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const message = describeError(error);
       for (const { index } of batch) results[index] = { ok: false, error: message };
     }
   }
@@ -137,7 +138,7 @@ export async function publishMetric(
       outcome.published += batch.length;
     } catch (error) {
       outcome.failed += batch.length;
-      outcome.errors.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      outcome.errors.push(describeError(error));
     }
   }
   return outcome;

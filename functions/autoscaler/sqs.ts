@@ -1,5 +1,6 @@
 /** SQS adapter: the queue's depth from GetQueueAttributes, read with a bound on concurrent calls. */
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { describeError } from "./errors";
 import { mapLimit } from "./limit";
 
 export interface QueueDepth {
@@ -41,7 +42,7 @@ export async function readQueueDepths(
         },
       };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      return { ok: false, error: describeError(error) };
     }
   });
 }
