@@ -132,7 +132,6 @@ const endpointSchema = z
     gpuMemoryGiB: positive,
     profile: profileSchema,
     tier: z.enum(PRIORITY_TIERS as [PriorityTier, ...PriorityTier[]]).default("standard"),
-    port: z.number().int().min(1, "must be a port number").max(65535, "must be a port number").default(8080),
     env: z.record(z.string(), z.string()).default({}),
     args: z.array(z.string()).optional(),
   })

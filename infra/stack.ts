@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GpuCluster } from "../components/gpu-cluster";
+import { DEFAULTS as CLUSTER_DEFAULTS } from "../components/gpu-cluster/defaults";
+import { ModelEndpoint } from "../components/model-endpoint";
 import type { CapacityType } from "../functions/contract";
-import type { StackConfig } from "./config";
+import type { EndpointConfig, StackConfig } from "./config";
 
 /** One pool as the stack exports it. */
 export interface PoolOutput {
@@ -21,13 +23,46 @@ export interface IdentityOutput {
   oidcProviderUrl?: string;
 }
 
-/** What the stack exports, plus the component for the parts wired onto it. */
+/** One endpoint as the stack exports it: where clients send requests. */
+export interface EndpointOutput {
+  queueUrl: string;
+  dlqUrl: string;
+  deploymentName: string;
+}
+
+/** What the stack exports, plus the components for the parts wired onto them. */
 export interface StackOutputs {
   cluster: GpuCluster;
+  endpoints: ModelEndpoint[];
   clusterName: pulumi.Output<string>;
   kubeconfig: pulumi.Output<string>;
   identity: pulumi.Output<IdentityOutput>;
   pools: pulumi.Output<PoolOutput[]>;
+  endpointOutputs: pulumi.Output<Record<string, EndpointOutput>>;
+}
+
+/**
+ * The queue takes the cluster's queue-name prefix: KEDA's role may read the attributes of
+ * prefixed queues only, so an unprefixed queue would never scale.
+ */
+function createEndpoint(
+  cluster: GpuCluster,
+  endpoint: EndpointConfig,
+  queuePrefix: string,
+  tags?: Record<string, string>,
+) {
+  return new ModelEndpoint(endpoint.name, {
+    cluster,
+    image: endpoint.image,
+    pools: endpoint.pools,
+    gpuMemoryGiB: endpoint.gpuMemoryGiB,
+    tier: endpoint.tier,
+    profile: endpoint.profile,
+    env: endpoint.env,
+    ...(endpoint.args !== undefined ? { args: endpoint.args } : {}),
+    queue: { name: `${queuePrefix}${endpoint.name}` },
+    ...(tags !== undefined ? { tags } : {}),
+  });
 }
 
 /** Builds the stack's resources from a validated config. */
@@ -38,9 +73,23 @@ export function createStack(config: StackConfig, name = "gpufleet"): StackOutput
     clusterArgs.cluster = { ...clusterArgs.cluster, kubeconfig: pulumi.secret(clusterArgs.cluster.kubeconfig) };
   }
   const cluster = new GpuCluster(name, clusterArgs);
+  const queuePrefix = config.cluster.addons?.sqsQueueNamePrefix ?? CLUSTER_DEFAULTS.sqsQueueNamePrefix;
+  const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, queuePrefix, config.cluster.tags));
   const identity = cluster.identity;
   return {
     cluster,
+    endpoints,
+    endpointOutputs: pulumi
+      .all(
+        endpoints.map((e) =>
+          pulumi
+            .all([e.queueUrl, e.dlqUrl, e.deploymentName])
+            .apply(
+              ([queueUrl, dlqUrl, deploymentName]) => [e.endpointName, { queueUrl, dlqUrl, deploymentName }] as const,
+            ),
+        ),
+      )
+      .apply((entries) => Object.fromEntries(entries)),
     clusterName: cluster.clusterName,
     kubeconfig: cluster.kubeconfig,
     identity:
