@@ -181,7 +181,7 @@ describe("decideRebalance properties", () => {
       minutes: fc.integer({ min: 1, max: 6 }),
       // Mostly quiet minutes, so that runs reach stable periods and migrate back.
       signals: fc.oneof(
-        { arbitrary: fc.constant([]), weight: 5 },
+        { arbitrary: fc.constant<{ pool: string; kind: SpotSignal["kind"] }[]>([]), weight: 5 },
         {
           arbitrary: fc.array(
             fc.record({
