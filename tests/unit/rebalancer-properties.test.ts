@@ -177,22 +177,19 @@ describe("decideRebalance properties", () => {
 
   it("releases fallback capacity only after the stable period, one step at a time, once the spot node serves", () => {
     // A random run of event batches and ticks; spot nodes come into service one tick after they are asked for.
+    type Sig = { pool: string; kind: SpotSignal["kind"] };
+    const quiet: fc.Arbitrary<Sig[]> = fc.constant([]);
+    const busy: fc.Arbitrary<Sig[]> = fc.array(
+      fc.record({
+        pool: fc.constantFrom("spot-a", "spot-b"),
+        kind: fc.constantFrom<SpotSignal["kind"]>("interruption-warning", "launch-failure"),
+      }),
+      { minLength: 1, maxLength: 3 },
+    );
     const stepArb = fc.record({
       minutes: fc.integer({ min: 1, max: 6 }),
       // Mostly quiet minutes, so that runs reach stable periods and migrate back.
-      signals: fc.oneof(
-        { arbitrary: fc.constant<{ pool: string; kind: SpotSignal["kind"] }[]>([]), weight: 5 },
-        {
-          arbitrary: fc.array(
-            fc.record({
-              pool: fc.constantFrom("spot-a", "spot-b"),
-              kind: fc.constantFrom("interruption-warning" as const, "launch-failure" as const),
-            }),
-            { minLength: 1, maxLength: 3 },
-          ),
-          weight: 1,
-        },
-      ),
+      signals: fc.oneof({ arbitrary: quiet, weight: 5 }, { arbitrary: busy, weight: 1 }),
     });
     let releases = 0;
     fc.assert(
