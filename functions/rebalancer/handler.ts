@@ -1,0 +1,63 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { autoScalingGroupControl } from "./autoscaling";
+import { ec2InstanceDirectory } from "./ec2";
+import { type BatchResult, handleRecords, handleTick, type ServiceDeps } from "./service";
+import { loadRuntimeConfig, parseEnv } from "./settings";
+import { dynamoStateStore } from "./state-store";
+
+// Created once per container: clients keep their connections and the configuration is
+// parsed (and validated) once, at cold start, where a mistake fails loudly.
+const logger = new Logger({ serviceName: "gpufleet-rebalancer" });
+const env = parseEnv(process.env);
+const loaded = loadRuntimeConfig(env, __dirname);
+
+// Adaptive retry: exponential backoff with jitter on throttling, plus client-side rate
+// limiting once throttles are seen, which is what keeps a storm under the API limits.
+const retry = { maxAttempts: 6, retryMode: "adaptive" as const };
+const directory = ec2InstanceDirectory(new EC2Client(retry));
+const groups = autoScalingGroupControl(new AutoScalingClient(retry));
+const store = dynamoStateStore(new DynamoDBClient(retry), env.TABLE_NAME);
+
+function deps(context: Context | undefined): ServiceDeps {
+  const remaining = context?.getRemainingTimeInMillis?.() ?? 60_000;
+  return {
+    loaded,
+    directory,
+    groups,
+    store,
+    log: {
+      info: (message, extra) => logger.info(message, extra ?? {}),
+      warn: (message, extra) => logger.warn(message, extra ?? {}),
+      error: (message, extra) => logger.error(message, extra ?? {}),
+    },
+    emitMetrics: (line) => process.stdout.write(`${line}\n`),
+    owner: context?.awsRequestId ?? `local-${process.pid}-${Date.now()}`,
+    clock: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    leaseMs: Math.max(10_000, remaining),
+    // Leave half the invocation for the work itself.
+    leaseWaitMs: Math.max(1_000, Math.floor(remaining / 2) - 5_000),
+    claimTtlSeconds: 24 * 3600,
+  };
+}
+
+function isSqsEvent(event: unknown): event is SQSEvent {
+  return Array.isArray((event as SQSEvent)?.Records);
+}
+
+/** SQS batches (partial batch failures reported) and the one-minute scheduled tick. */
+export async function handler(
+  event: SQSEvent | ScheduledEvent,
+  context?: Context,
+): Promise<SQSBatchResponse | { ran: boolean }> {
+  if (isSqsEvent(event)) {
+    const records = event.Records.map((r) => ({ messageId: r.messageId, body: r.body }));
+    const result: BatchResult = await handleRecords(deps(context), records);
+    return result;
+  }
+  return handleTick(deps(context));
+}
