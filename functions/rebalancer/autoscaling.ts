@@ -8,6 +8,7 @@ import {
 export interface GroupCapacity {
   name: string;
   desired: number;
+  min: number;
   max: number;
   inService: number;
   /** Every instance in the group, whatever its lifecycle state. */
@@ -44,6 +45,7 @@ export function autoScalingGroupControl(client: AutoScalingClient): GroupControl
             groups.set(g.AutoScalingGroupName, {
               name: g.AutoScalingGroupName,
               desired: g.DesiredCapacity ?? 0,
+              min: g.MinSize ?? 0,
               max: g.MaxSize ?? 0,
               inService: instances.filter((x) => x.LifecycleState === "InService").length,
               instances: instances.length,

@@ -17,7 +17,9 @@ export function poolCapacity(pool: RuntimePool, groups: Map<string, GroupCapacit
 
 /**
  * Spreads a pool-level desired capacity over its groups: increases go to the groups with
- * room, in order; decreases come off the last groups first, never below what each serves.
+ * room, in order; decreases come off the last groups first, never below a group's min.
+ * (Whether a decrease is safe at all is the core's call: it only lowers a pool once the
+ * replacement serves.)
  */
 export function groupTargets(
   pool: RuntimePool,
@@ -32,7 +34,7 @@ export function groupTargets(
     if (delta === 0) break;
     const current = targets.get(g.name) ?? g.desired;
     const step =
-      delta > 0 ? Math.min(delta, Math.max(0, g.max - current)) : -Math.min(-delta, Math.max(0, current - g.inService));
+      delta > 0 ? Math.min(delta, Math.max(0, g.max - current)) : -Math.min(-delta, Math.max(0, current - g.min));
     targets.set(g.name, current + step);
     delta -= step;
   }
@@ -64,8 +66,9 @@ export async function executeActions(
     if (!pool) continue;
     const current = poolCapacity(pool, groups)?.desired ?? 0;
     try {
-      for (const [name, desired] of groupTargets(pool, groups, action.desired)) await control.setDesired(name, desired);
-      report.applied.push(action);
+      const targets = groupTargets(pool, groups, action.desired);
+      for (const [name, desired] of targets) await control.setDesired(name, desired);
+      if (targets.size > 0) report.applied.push(action);
     } catch (error) {
       const failure = { action, error: `${(error as Error).name}: ${(error as Error).message}` };
       if (action.desired > current) {

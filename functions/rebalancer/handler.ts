@@ -3,32 +3,45 @@ import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { autoScalingGroupControl } from "./autoscaling";
-import { ec2InstanceDirectory } from "./ec2";
+import { autoScalingGroupControl, type GroupControl } from "./autoscaling";
+import { ec2InstanceDirectory, type InstanceDirectory } from "./ec2";
 import { type BatchResult, handleRecords, handleTick, type ServiceDeps } from "./service";
-import { loadRuntimeConfig, parseEnv } from "./settings";
-import { dynamoStateStore } from "./state-store";
+import { type LoadedConfig, loadRuntimeConfig, parseEnv } from "./settings";
+import { dynamoStateStore, type StateStore } from "./state-store";
 
-// Created once per container: clients keep their connections and the configuration is
-// parsed (and validated) once, at cold start, where a mistake fails loudly.
+// The logger lives at module scope. Clients and configuration are created once per
+// container, on the first invocation (so a bad environment fails that invocation with a
+// message naming the variable, rather than the module import), then reused.
 const logger = new Logger({ serviceName: "gpufleet-rebalancer" });
-const env = parseEnv(process.env);
-const loaded = loadRuntimeConfig(env, __dirname);
 
 // Adaptive retry: exponential backoff with jitter on throttling, plus client-side rate
 // limiting once throttles are seen, which is what keeps a storm under the API limits.
 const retry = { maxAttempts: 6, retryMode: "adaptive" as const };
-const directory = ec2InstanceDirectory(new EC2Client(retry));
-const groups = autoScalingGroupControl(new AutoScalingClient(retry));
-const store = dynamoStateStore(new DynamoDBClient(retry), env.TABLE_NAME);
+
+interface Runtime {
+  loaded: LoadedConfig;
+  directory: InstanceDirectory;
+  groups: GroupControl;
+  store: StateStore;
+}
+
+let runtime: Runtime | undefined;
+
+function init(): Runtime {
+  const env = parseEnv(process.env);
+  return {
+    loaded: loadRuntimeConfig(env, __dirname),
+    directory: ec2InstanceDirectory(new EC2Client(retry)),
+    groups: autoScalingGroupControl(new AutoScalingClient(retry)),
+    store: dynamoStateStore(new DynamoDBClient(retry), env.TABLE_NAME),
+  };
+}
 
 function deps(context: Context | undefined): ServiceDeps {
   const remaining = context?.getRemainingTimeInMillis?.() ?? 60_000;
+  runtime ??= init();
   return {
-    loaded,
-    directory,
-    groups,
-    store,
+    ...runtime,
     log: {
       info: (message, extra) => logger.info(message, extra ?? {}),
       warn: (message, extra) => logger.warn(message, extra ?? {}),

@@ -40,8 +40,8 @@ export const runtimeConfig: RuntimeConfig = {
 export class FakeWorld {
   instances = new Map<string, InstanceGroup>();
   groups = new Map<string, GroupCapacity>([
-    ["asg-spot-a", { name: "asg-spot-a", desired: 4, max: 10, inService: 4, instances: 4 }],
-    ["asg-od", { name: "asg-od", desired: 0, max: 8, inService: 0, instances: 0 }],
+    ["asg-spot-a", { name: "asg-spot-a", desired: 4, min: 0, max: 10, inService: 4, instances: 4 }],
+    ["asg-od", { name: "asg-od", desired: 0, min: 0, max: 8, inService: 0, instances: 0 }],
   ]);
   items = new Map<
     string,
