@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { FleetControl } from "../components/fleet-control";
 import { GpuCluster } from "../components/gpu-cluster";
 import { DEFAULTS as CLUSTER_DEFAULTS } from "../components/gpu-cluster/defaults";
 import { ModelEndpoint } from "../components/model-endpoint";
 import type { CapacityType } from "../functions/contract";
-import type { EndpointConfig, StackConfig } from "./config";
+import type { ControlConfig, EndpointConfig, StackConfig } from "./config";
 
 /** One pool as the stack exports it. */
 export interface PoolOutput {
@@ -34,6 +35,8 @@ export interface EndpointOutput {
 export interface StackOutputs {
   cluster: GpuCluster;
   endpoints: ModelEndpoint[];
+  /** The autoscaler and rebalancer; undefined when the stack has no endpoints to control. */
+  control: FleetControl | undefined;
   clusterName: pulumi.Output<string>;
   kubeconfig: pulumi.Output<string>;
   identity: pulumi.Output<IdentityOutput>;
@@ -65,6 +68,22 @@ function createEndpoint(
   });
 }
 
+function createControl(name: string, cluster: GpuCluster, endpoints: ModelEndpoint[], control: ControlConfig) {
+  const { rebalancer, autoscaler } = control;
+  return new FleetControl(`${name}-control`, {
+    clusterName: cluster.clusterName,
+    endpoints,
+    pools: cluster.pools,
+    autoscalerSettings: { headroom: autoscaler.headroom },
+    ...(autoscaler.leadTimeSeconds !== undefined ? { leadTimeSeconds: autoscaler.leadTimeSeconds } : {}),
+    rebalancer: rebalancer.enabled
+      ? rebalancer.stableMinutes !== undefined
+        ? { tunables: { stableSeconds: rebalancer.stableMinutes * 60 } }
+        : {}
+      : false,
+  });
+}
+
 /** Builds the stack's resources from a validated config. */
 export function createStack(config: StackConfig, name = "gpufleet"): StackOutputs {
   const clusterArgs = { ...config.cluster };
@@ -75,10 +94,12 @@ export function createStack(config: StackConfig, name = "gpufleet"): StackOutput
   const cluster = new GpuCluster(name, clusterArgs);
   const queuePrefix = config.cluster.addons?.sqsQueueNamePrefix ?? CLUSTER_DEFAULTS.sqsQueueNamePrefix;
   const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, queuePrefix, config.cluster.tags));
+  const control = endpoints.length > 0 ? createControl(name, cluster, endpoints, config.control) : undefined;
   const identity = cluster.identity;
   return {
     cluster,
     endpoints,
+    control,
     endpointOutputs: pulumi
       .all(
         endpoints.map((e) =>

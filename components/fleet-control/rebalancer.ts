@@ -6,6 +6,8 @@ import { DETAIL_TYPES } from "../../functions/rebalancer/parse";
 import { RUNTIME_CONFIG_FILE, type RuntimeConfig } from "../../functions/rebalancer/settings";
 import type { GpuPoolInfo } from "../types";
 import { bundleFunction } from "./bundle";
+import { LOG_RETENTION_DAYS } from "./defaults";
+import { functionLogGroupName } from "./log-group";
 import { rebalancerPolicyDocument } from "./rebalancer-policy";
 
 export interface RebalancerResourcesArgs {
@@ -47,11 +49,6 @@ export const REBALANCER_DEFAULTS = {
   batchSize: 100,
 } as const;
 
-/** The retention values CloudWatch Logs accepts. */
-const RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-
 export class RebalancerArgsError extends Error {
   override name = "RebalancerArgsError";
 }
@@ -71,9 +68,9 @@ export function validateRebalancerArgs(args: RebalancerResourcesArgs) {
     timeoutSeconds: args.timeoutSeconds ?? REBALANCER_DEFAULTS.timeoutSeconds,
     batchSize: args.batchSize ?? REBALANCER_DEFAULTS.batchSize,
   };
-  if (!RETENTION_DAYS.includes(resolved.logRetentionDays)) {
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(resolved.logRetentionDays)) {
     throw new RebalancerArgsError(
-      `logRetentionDays (${resolved.logRetentionDays}) must be one of ${RETENTION_DAYS.join(", ")}`,
+      `logRetentionDays (${resolved.logRetentionDays}) must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
     );
   }
   checkInt("maxReceiveCount", resolved.maxReceiveCount, 1, 1000);
@@ -215,7 +212,11 @@ export function createRebalancer(
     },
     opts,
   );
-  const logGroup = new aws.cloudwatch.LogGroup(`${prefix}-logs`, { retentionInDays: settings.logRetentionDays }, opts);
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${prefix}-logs`,
+    { name: functionLogGroupName(name, "rebalancer"), retentionInDays: settings.logRetentionDays },
+    opts,
+  );
 
   const role = new aws.iam.Role(
     `${prefix}-role`,

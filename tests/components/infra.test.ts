@@ -70,8 +70,8 @@ describe("the stack program on the example stack settings", () => {
       ["embeddings-batch", "batch", {}],
     ]);
     expect(config.control).toEqual({
-      autoscaler: { enabled: true, headroom: 1.2 },
-      rebalancer: { enabled: true, cooldownMinutes: 15 },
+      autoscaler: { headroom: 1.2 },
+      rebalancer: { enabled: true, stableMinutes: 15 },
     });
   });
 });
