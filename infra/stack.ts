@@ -68,10 +68,17 @@ function createEndpoint(
   });
 }
 
-function createControl(name: string, cluster: GpuCluster, endpoints: ModelEndpoint[], control: ControlConfig) {
+function createControl(
+  name: string,
+  cluster: GpuCluster,
+  endpoints: ModelEndpoint[],
+  control: ControlConfig,
+  tags?: Record<string, string>,
+) {
   const { rebalancer, autoscaler } = control;
   return new FleetControl(`${name}-control`, {
     clusterName: cluster.clusterName,
+    ...(tags !== undefined ? { tags } : {}),
     endpoints,
     pools: cluster.pools,
     autoscalerSettings: { headroom: autoscaler.headroom },
@@ -94,7 +101,8 @@ export function createStack(config: StackConfig, name = "gpufleet"): StackOutput
   const cluster = new GpuCluster(name, clusterArgs);
   const queuePrefix = config.cluster.addons?.sqsQueueNamePrefix ?? CLUSTER_DEFAULTS.sqsQueueNamePrefix;
   const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, queuePrefix, config.cluster.tags));
-  const control = endpoints.length > 0 ? createControl(name, cluster, endpoints, config.control) : undefined;
+  const control =
+    endpoints.length > 0 ? createControl(name, cluster, endpoints, config.control, config.cluster.tags) : undefined;
   const identity = cluster.identity;
   return {
     cluster,

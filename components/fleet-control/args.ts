@@ -41,6 +41,8 @@ export interface FleetControlArgs {
    * @default enabled, with the rebalancer's defaults, when any pool is spot; off otherwise
    */
   rebalancer?: false | RebalancerOptions;
+  /** Tags for every taggable resource FleetControl creates (cost allocation). @default {} */
+  tags?: Record<string, string>;
   /** Create the fleet dashboard. @default true */
   dashboard?: boolean;
   /** Hooks to adjust the children users most often tweak, before they are created. */

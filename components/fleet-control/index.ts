@@ -4,6 +4,7 @@ import type { FleetControlArgs } from "./args";
 import { createAutoscaler } from "./autoscaler";
 import { dashboardBody } from "./dashboard";
 import { createRebalancer } from "./rebalancer";
+import { tagChildren } from "./tags";
 import { validateFleetControlArgs } from "./validate";
 
 export type { FleetControlArgs, RebalancerOptions } from "./args";
@@ -34,7 +35,8 @@ export class FleetControl extends pulumi.ComponentResource {
   constructor(name: string, args: FleetControlArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before anything is registered: a bad argument creates nothing, not even the component.
     const resolved = validateFleetControlArgs(args);
-    super("gpufleet:index:FleetControl", name, {}, opts);
+    const transformations = [...(opts?.transformations ?? []), ...(args.tags ? [tagChildren(args.tags)] : [])];
+    super("gpufleet:index:FleetControl", name, {}, { ...opts, transformations });
 
     const autoscaler = createAutoscaler(name, args, resolved, this);
     this.autoscalerFunctionName = autoscaler.function.name;

@@ -55,6 +55,31 @@ function rebalancerFunctions(parent: string): string[] {
     .filter((n) => n === `${parent}-rebalancer-fn`);
 }
 
+describe("FleetControl tags", () => {
+  it("puts the given tags on every taggable child and keeps a child's own tags", async () => {
+    const fleet = new FleetControl("tagged", args({ tags: { team: "ml", "cost-center": "inference" } }));
+    await resolveOutput(fleet.rebalancerFunctionName);
+    await resolveOutput(fleet.autoscalerFunctionArn);
+
+    const children = mocks.resources.filter((r) => r.name.startsWith("tagged-"));
+    const taggable = children.filter((r) =>
+      ["aws:lambda/function:Function", "aws:sqs/queue:Queue", "aws:iam/role:Role", "aws:dynamodb/table:Table"].includes(
+        r.type,
+      ),
+    );
+    expect(taggable.length).toBeGreaterThanOrEqual(8);
+    for (const child of taggable) {
+      expect(child.inputs.tags, `${child.type} ${child.name}`).toMatchObject({
+        team: "ml",
+        "cost-center": "inference",
+      });
+    }
+    const policies = children.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
+    expect(policies.length).toBeGreaterThan(0);
+    for (const policy of policies) expect(policy.inputs.tags).toBeUndefined();
+  });
+});
+
 describe("FleetControl with the spot rebalancer", () => {
   it("adds the rebalancer by default when a pool is spot, with FleetControl's log retention", async () => {
     const fleet = new FleetControl("withspot", args({ logRetentionDays: 90 }));
