@@ -56,7 +56,7 @@ function rebalancerFunctions(parent: string): string[] {
 }
 
 describe("FleetControl tags", () => {
-  it("puts the given tags on every taggable child and keeps a child's own tags", async () => {
+  it("puts the given tags on every taggable child and none on the rest", async () => {
     const fleet = new FleetControl("tagged", args({ tags: { team: "ml", "cost-center": "inference" } }));
     await resolveOutput(fleet.rebalancerFunctionName);
     await resolveOutput(fleet.autoscalerFunctionArn);
