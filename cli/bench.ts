@@ -171,13 +171,14 @@ export const bench: Command = {
   name: "bench",
   summary: "replay a trace through gpufleet and the baselines; print cost and SLO figures",
   async run(argv) {
-    const parsed = parseBenchArgs(argv);
-    if (parsed === "help") {
-      process.stdout.write(HELP);
-      return 0;
-    }
     let report: ReportData;
+    let parsed: ReturnType<typeof parseBenchArgs>;
     try {
+      parsed = parseBenchArgs(argv);
+      if (parsed === "help") {
+        process.stdout.write(HELP);
+        return 0;
+      }
       report = await runComparison(parsed.options, (p) => {
         process.stderr.write(`[${p.done}/${p.total}] ${p.message}\n`);
       });

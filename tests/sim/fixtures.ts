@@ -51,7 +51,9 @@ export function steady(segments: [number, number][], offset = 0.123): number[] {
 export function oneEndpoint(arrivalSeconds: number[], p: Partial<EndpointProfile>, pools: ScenarioPool[]): Scenario {
   return {
     name: "test",
-    endpoints: [{ name: "m", profile: profile(p), pools: pools.map((x) => x.name), trace: { kind: "requests", arrivalSeconds } }],
+    endpoints: [
+      { name: "m", profile: profile(p), pools: pools.map((x) => x.name), trace: { kind: "requests", arrivalSeconds } },
+    ],
     pools,
   };
 }
