@@ -1,5 +1,12 @@
 /** The public API of the gpufleet package. */
 export * from "../functions/contract";
+export {
+  autoscalerPolicyDocument,
+  FleetControl,
+  type FleetControlArgs,
+  FleetControlError,
+  validateFleetControlArgs,
+} from "./fleet-control";
 export * from "./gpu-cluster";
 export * from "./model-endpoint";
 export type { ClusterRef, FleetEndpoint, GpuPoolInfo, WorkloadIdentity } from "./types";

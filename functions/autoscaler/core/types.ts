@@ -53,6 +53,24 @@ export interface ReplicaDecision {
   /** True when the value was held from an earlier tick (missing or stale inputs). */
   held: boolean;
   reasons: string[];
+  /** The figures behind the decision, for the structured log line and the simulator's report. */
+  detail?: DecisionDetail;
+}
+
+/** Intermediate figures of one decision. Absent figures could not be computed (missing inputs). */
+export interface DecisionDetail {
+  /** Upper-quantile forecast of the peak arrival rate over the horizon, requests per minute. */
+  forecastPerMinute?: number;
+  /** Minutes looked ahead: lead time + model load + one tick. */
+  horizonMinutes: number;
+  /** Requests per second one replica serves when every slice of its GPU is busy. */
+  replicaThroughputPerSecond: number;
+  /** Replicas the forecast calls for, before hysteresis and bounds. */
+  forecastReplicas?: number;
+  /** Replicas the current backlog needs to drain within the SLO. */
+  backlogReplicas?: number;
+  /** The latest value published on an earlier tick. */
+  previousReplicas?: number;
 }
 
 /**
@@ -62,4 +80,36 @@ export interface ReplicaDecision {
 export interface AutoscalerSettings {
   /** Multiplier on the capacity the forecast calls for (1 = exactly the forecast quantile). */
   headroom: number;
+  /** The forecast's quantile of the arrival rate, in (0.5, 1). */
+  quantile: number;
+  /** Highest planned utilisation of a replica, in (0, 1]: queues grow without bound near 1. */
+  maxUtilization: number;
+  /** Minutes averaged for the current arrival level. */
+  levelMinutes: number;
+  /** Minutes averaged to catch a burst: the level is the larger of both averages. */
+  burstMinutes: number;
+  /** Minutes whose minute-to-minute changes estimate the noise. */
+  noiseMinutes: number;
+  /** The furthest (minutes) a rising trend is extrapolated. */
+  trendCapMinutes: number;
+  /** Most days of history used for daily/weekly seasonality. */
+  seasonalMaxDays: number;
+  /** Weight of the same weekday (lags of 7 and 14 days) against other days, once a week of history exists. */
+  weeklyWeight: number;
+  /** Arrivals whose newest datapoint is older than this are stale: hold. */
+  arrivalsStaleSeconds: number;
+  /** A queue snapshot older than this is stale: hold. */
+  queueStaleSeconds: number;
+  /** Fewest datapoints in the level window for a forecast. */
+  minLevelPoints: number;
+  /** Seconds between ticks: the horizon covers until the next decision's capacity arrives. */
+  tickSeconds: number;
+  /** Shortest time allowed to drain a backlog whose oldest message already used up its SLO. */
+  minDrainSeconds: number;
+  /** A lower target within this fraction of the previous value keeps the previous value. */
+  scaleDownTolerance: number;
+  /** The largest fraction of the previous value given up in one tick (at least one replica). */
+  scaleDownStep: number;
+  /** No scale-down for this long after the published value last rose. */
+  scaleDownDelaySeconds: number;
 }

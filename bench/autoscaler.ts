@@ -1,0 +1,109 @@
+/**
+ * Autoscaler benchmark (not a test): one tick's decision time for 500 endpoints with 14 days
+ * of per-minute history, the bundle's size, and the bundle's cold-load (require) time.
+ * Run: npx tsx bench/autoscaler.ts
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { gzipSync } from "node:zlib";
+import { bundleFunction } from "../components/fleet-control/bundle";
+import type { FleetConfig } from "../functions/autoscaler/config";
+import { decideReplicas } from "../functions/autoscaler/core";
+import type { EndpointInput } from "../functions/autoscaler/core/types";
+
+const ENDPOINTS = 500;
+const DAYS = 14;
+const RUNS = 9;
+const MINUTE = 60_000;
+const NOW = Date.UTC(2024, 0, 15, 12, 0, 30);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+}
+
+/** Daily and weekly cycles with noise from a fixed-seed generator: the same input every run. */
+function fleet(): EndpointInput[] {
+  let state = 42;
+  const random = () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  const minutes = DAYS * 1440;
+  const startMs = Math.floor(NOW / MINUTE) * MINUTE - minutes * MINUTE;
+  return Array.from({ length: ENDPOINTS }, (_, e) => {
+    const base = 20 + 400 * random();
+    const values = new Array<number | null>(minutes);
+    for (let i = 0; i < minutes; i++) {
+      const day = Math.sin((2 * Math.PI * (i % 1440)) / 1440);
+      const weekend = Math.floor(i / 1440) % 7 >= 5 ? 0.5 : 1;
+      values[i] =
+        random() < 0.001 ? null : Math.max(0, Math.round(base * weekend * (1 + 0.6 * day) + 10 * (random() - 0.5)));
+    }
+    return {
+      name: `model-${e}`,
+      profile: {
+        secondsPerRequest: 0.5 + 3 * random(),
+        concurrencyPerReplica: 4,
+        modelLoadSeconds: 40,
+        sloSeconds: 30,
+        minReplicas: 1,
+        maxReplicas: 200,
+      },
+      slicesPerGpu: 1 + (e % 4),
+      leadTimeSeconds: 360,
+      arrivals: { startMs, values },
+      queue: { visible: Math.round(50 * random()), inFlight: 8, oldestMessageAgeSeconds: 5, observedAtMs: NOW },
+      published: [{ atMs: NOW - MINUTE, replicas: 10 }],
+    };
+  });
+}
+
+function decideTimes(): { median: number; min: number; max: number } {
+  const endpoints = fleet();
+  decideReplicas({ nowMs: NOW, endpoints }); // warm-up: JIT
+  const times: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t = performance.now();
+    decideReplicas({ nowMs: NOW, endpoints });
+    times.push(performance.now() - t);
+  }
+  return { median: median(times), min: Math.min(...times), max: Math.max(...times) };
+}
+
+async function bundleFigures(): Promise<{ bytes: number; gzip: number; coldLoadMs: number }> {
+  const bundle = await bundleFunction("autoscaler");
+  const dir = mkdtempSync(join(tmpdir(), "gpufleet-bench-"));
+  writeFileSync(join(dir, "index.js"), bundle.code);
+  const config: FleetConfig = { version: 1, endpoints: [] };
+  writeFileSync(join(dir, "fleet.json"), JSON.stringify(config));
+  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(join(dir, "index.js"))});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
+  const loads: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const out = execFileSync(process.execPath, ["-e", script], {
+      stdio: ["ignore", "pipe", "ignore"],
+      env: { PATH: process.env.PATH, AWS_REGION: "us-east-1", LAMBDA_TASK_ROOT: dir, FLEET_CONFIG_PATH: "fleet.json" },
+    });
+    loads.push(Number(out.toString()));
+  }
+  return { bytes: bundle.bytes, gzip: gzipSync(bundle.code).byteLength, coldLoadMs: median(loads) };
+}
+
+async function main(): Promise<void> {
+  const decide = decideTimes();
+  const b = await bundleFigures();
+  console.log(`autoscaler benchmark (node ${process.version}, ${RUNS} runs, median)`);
+  console.log(
+    `  decide, ${ENDPOINTS} endpoints x ${DAYS} days of minutes: ${decide.median.toFixed(1)} ms (min ${decide.min.toFixed(1)}, max ${decide.max.toFixed(1)})`,
+  );
+  console.log(`  bundle: ${(b.bytes / 1024).toFixed(1)} KiB, ${(b.gzip / 1024).toFixed(1)} KiB gzip`);
+  console.log(`  cold load (require of the bundle): ${b.coldLoadMs.toFixed(1)} ms`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

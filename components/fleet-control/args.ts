@@ -1,0 +1,40 @@
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
+import type { FleetEndpoint, GpuPoolInfo } from "../types";
+
+export interface FleetControlArgs {
+  /** The EKS cluster the endpoints run on (dashboard titles and resource tags). */
+  clusterName: pulumi.Input<string>;
+  /** The endpoints to scale ahead of demand. ModelEndpoint satisfies FleetEndpoint. */
+  endpoints: FleetEndpoint[];
+  /** The GPU pools the endpoints may run on. */
+  pools: GpuPoolInfo[];
+  /**
+   * Seconds from a scale decision until a new node can run a pod, per pool: metric and KEDA
+   * lag, node provisioning and boot, device plugin registration, image pull. Model load time
+   * comes from each endpoint's profile on top. An endpoint on several pools plans for the slowest.
+   * @default 360 for every pool (60 s metric lag + 30 s KEDA poll + 180 s GPU node to Ready + 30 s device plugin + 60 s image pull)
+   */
+  leadTimeSeconds?: number | Record<string, number>;
+  /** Overrides of the decision's tunables (see docs/autoscaler.md). @default the core's defaults */
+  autoscalerSettings?: Partial<AutoscalerSettings>;
+  /** How often the autoscaler runs, an EventBridge Scheduler expression. @default "rate(1 minute)" */
+  schedule?: string;
+  /** Days of arrival history the autoscaler reads (1-minute data is kept 15 days). @default 14 */
+  historyDays?: number;
+  /** Retention of the autoscaler's log group, days. @default 30 */
+  logRetentionDays?: number;
+  /** Memory of the autoscaler function, MB (14 days of history for 500 endpoints fits in 1 GB). @default 1024 */
+  memorySizeMb?: number;
+  /** Timeout of one tick, seconds; below the schedule's period so ticks do not overlap. @default 50 */
+  timeoutSeconds?: number;
+  /** SNS topic ARNs (or other alarm actions) notified when the autoscaler fails. @default [] */
+  alarmActions?: pulumi.Input<string>[];
+  /** Create the fleet dashboard. @default true */
+  dashboard?: boolean;
+  /** Hooks to adjust the children users most often tweak, before they are created. */
+  transform?: {
+    autoscalerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
+  };
+}

@@ -1,0 +1,18 @@
+/** FleetControl's defaults, in one place (documented with @default in args.ts). */
+export const FLEET_CONTROL_DEFAULTS = {
+  leadTimeSeconds: 360,
+  schedule: "rate(1 minute)",
+  historyDays: 14,
+  logRetentionDays: 30,
+  memorySizeMb: 1024,
+  timeoutSeconds: 50,
+  dashboard: true,
+  /** Lambda runtime and architecture of the bundled functions. */
+  runtime: "nodejs20.x",
+  architecture: "arm64",
+} as const;
+
+/** Retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;

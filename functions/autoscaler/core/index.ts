@@ -1,0 +1,155 @@
+/**
+ * The predictive autoscaler's decision: pure, deterministic, no clock and no AWS import.
+ * The Lambda handler and the simulator both call decideReplicas.
+ */
+import { backlogReplicas, drainSeconds, forecastReplicas, replicaThroughput } from "./capacity";
+import { forecastArrivals } from "./forecast";
+import { dampScaleDown, readPublished } from "./hysteresis";
+import { resolveSettings } from "./settings";
+import type {
+  AutoscalerInput,
+  AutoscalerSettings,
+  DecisionDetail,
+  EndpointInput,
+  QueueSnapshot,
+  ReplicaDecision,
+} from "./types";
+
+export { normalQuantile } from "./forecast";
+export { AutoscalerConfigError, DEFAULT_AUTOSCALER_SETTINGS, resolveSettings } from "./settings";
+export type * from "./types";
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** A profile the arithmetic can use; otherwise the reason why not. */
+function profileProblem(e: EndpointInput): string | undefined {
+  const p = e.profile;
+  const checks: [string, number, boolean][] = [
+    ["secondsPerRequest", p.secondsPerRequest, p.secondsPerRequest > 0],
+    ["concurrencyPerReplica", p.concurrencyPerReplica, p.concurrencyPerReplica > 0],
+    ["sloSeconds", p.sloSeconds, p.sloSeconds > 0],
+    ["modelLoadSeconds", p.modelLoadSeconds, p.modelLoadSeconds >= 0],
+    ["minReplicas", p.minReplicas, p.minReplicas >= 0],
+    ["maxReplicas", p.maxReplicas, p.maxReplicas >= p.minReplicas],
+    ["slicesPerGpu", e.slicesPerGpu, e.slicesPerGpu >= 1],
+    ["leadTimeSeconds", e.leadTimeSeconds, e.leadTimeSeconds >= 0],
+  ];
+  for (const [field, value, ok] of checks) {
+    if (!Number.isFinite(value) || !ok) return `${field} (${value}) is invalid`;
+  }
+  return undefined;
+}
+
+/** The queue snapshot when it is usable and fresh; otherwise the reason why not. */
+function freshQueue(queue: QueueSnapshot | null, nowMs: number, s: AutoscalerSettings): QueueSnapshot | string {
+  if (queue === null) return "queue attributes missing";
+  const numbers = [queue.visible, queue.inFlight, queue.oldestMessageAgeSeconds, queue.observedAtMs];
+  if (!numbers.every((n) => Number.isFinite(n)) || queue.visible < 0 || queue.inFlight < 0) {
+    return "queue attributes malformed";
+  }
+  const ageSeconds = (nowMs - queue.observedAtMs) / 1000;
+  if (ageSeconds > s.queueStaleSeconds) {
+    return `queue attributes stale: read ${Math.round(ageSeconds)} s ago (limit ${s.queueStaleSeconds} s)`;
+  }
+  return { ...queue, oldestMessageAgeSeconds: Math.max(0, queue.oldestMessageAgeSeconds) };
+}
+
+function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): ReplicaDecision {
+  const reasons: string[] = [];
+  const history = readPublished(e.published, nowMs);
+  const invalid = profileProblem(e);
+  if (invalid) {
+    // Nothing to compute with: hold what was published, inside whatever bounds make sense.
+    const min = Number.isFinite(e.profile.minReplicas) ? Math.max(0, Math.ceil(e.profile.minReplicas)) : 0;
+    const replicas = history.previous ?? min;
+    return { name: e.name, replicas, held: true, reasons: [`holding ${replicas}: ${invalid}`] };
+  }
+  const min = Math.ceil(e.profile.minReplicas);
+  const max = Math.max(min, Math.floor(e.profile.maxReplicas));
+  const horizonMinutes = Math.ceil((e.leadTimeSeconds + e.profile.modelLoadSeconds + s.tickSeconds) / 60);
+  const throughput = replicaThroughput(e.profile, e.slicesPerGpu);
+  const detail: DecisionDetail = { horizonMinutes, replicaThroughputPerSecond: throughput };
+  if (history.previous !== undefined) detail.previousReplicas = history.previous;
+
+  const forecast = forecastArrivals(e.arrivals, nowMs, horizonMinutes, s);
+  const queue = freshQueue(e.queue, nowMs, s);
+
+  let drainRate = 0;
+  if (typeof queue !== "string") {
+    const level = forecast.ok ? forecast.levelPerMinute : 0;
+    detail.backlogReplicas = backlogReplicas(queue, level, e.profile, throughput, s.minDrainSeconds);
+    const drain = drainSeconds(queue, e.profile.sloSeconds, s.minDrainSeconds);
+    drainRate = queue.visible / drain;
+    reasons.push(
+      `backlog ${queue.visible} visible + ${queue.inFlight} in flight, oldest ${Math.round(queue.oldestMessageAgeSeconds)} s: ` +
+        `${detail.backlogReplicas} replicas drain it within ${Math.round(drain)} s`,
+    );
+  }
+  if (forecast.ok) {
+    detail.forecastPerMinute = forecast.peakPerMinute;
+    detail.forecastReplicas = forecastReplicas(
+      forecast.peakPerMinute,
+      drainRate,
+      throughput,
+      s.headroom,
+      s.maxUtilization,
+    );
+    const seasonal =
+      forecast.seasonalDays > 0
+        ? `, seasonal +${round(forecast.seasonalPerMinute)} from ${forecast.seasonalDays} days`
+        : "";
+    reasons.push(
+      `forecast p${round(s.quantile * 100)} peak ${round(forecast.peakPerMinute)} req/min over ${horizonMinutes} min ` +
+        `(level ${round(forecast.levelPerMinute)}, trend +${round(forecast.trendPerMinute)}${seasonal}, sigma ${round(forecast.sigmaPerMinute)})`,
+      `${detail.forecastReplicas} replicas at ${round(throughput * 60)} req/min each (${e.slicesPerGpu} slices per GPU, headroom ${s.headroom})`,
+    );
+  }
+
+  const backlogNeed = detail.backlogReplicas ?? 0;
+  let replicas: number;
+  let held = false;
+  if (forecast.ok && typeof queue !== "string") {
+    const damped = dampScaleDown(detail.forecastReplicas ?? 0, history, nowMs, s);
+    if (damped.reason) reasons.push(damped.reason);
+    replicas = damped.replicas;
+    if (backlogNeed > replicas) {
+      reasons.push(`raised to ${backlogNeed}: the current backlog needs it`);
+      replicas = backlogNeed;
+    }
+  } else {
+    // Missing or stale inputs: never scale down; scale up only on what is known.
+    held = true;
+    const missing = [forecast.ok ? undefined : forecast.reason, typeof queue === "string" ? queue : undefined]
+      .filter((r): r is string => r !== undefined)
+      .join("; ");
+    const base = history.previous ?? min;
+    replicas = Math.max(base, backlogNeed, detail.forecastReplicas ?? 0);
+    const source = history.previous !== undefined ? "last published value" : "minReplicas, nothing published yet";
+    reasons.push(
+      replicas > base
+        ? `raised ${base} (${source}) to ${replicas} on the inputs that are there (${missing})`
+        : `holding ${replicas} (${source}): ${missing}`,
+    );
+  }
+  if (replicas < min) {
+    reasons.push(`raised to minReplicas ${min}`);
+    replicas = min;
+  }
+  if (replicas > max) {
+    reasons.push(`capped at maxReplicas ${max}`);
+    replicas = max;
+  }
+  return { name: e.name, replicas, held, reasons, detail };
+}
+
+/**
+ * Decides each endpoint's predicted replicas: one decision per input endpoint, in order.
+ * Throws AutoscalerConfigError for invalid settings; bad or missing data of one endpoint
+ * only holds that endpoint.
+ */
+export function decideReplicas(input: AutoscalerInput, settings: Partial<AutoscalerSettings> = {}): ReplicaDecision[] {
+  const s = resolveSettings(settings);
+  return input.endpoints.map((e) => decideOne(e, input.nowMs, s));
+}

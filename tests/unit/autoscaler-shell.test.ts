@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { parseFleetConfig } from "../../functions/autoscaler/config";
+import { emfLine } from "../../functions/autoscaler/emf";
+import { parseEnv } from "../../functions/autoscaler/env";
+import { ArrivalHistory } from "../../functions/autoscaler/history";
+import { chunks, mapLimit } from "../../functions/autoscaler/limit";
+
+const endpoint = {
+  name: "chat",
+  queueName: "chat-requests",
+  queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/chat-requests",
+  profile: {
+    secondsPerRequest: 2,
+    concurrencyPerReplica: 4,
+    modelLoadSeconds: 40,
+    sloSeconds: 30,
+    minReplicas: 1,
+    maxReplicas: 5,
+  },
+  slicesPerGpu: 2,
+  leadTimeSeconds: 300,
+};
+
+describe("parseFleetConfig", () => {
+  it("accepts a valid file", () => {
+    expect(parseFleetConfig(JSON.stringify({ version: 1, endpoints: [endpoint] })).endpoints[0]?.name).toBe("chat");
+  });
+
+  it.each([
+    ["not JSON", "{", /^fleet\.json is not valid JSON: /],
+    ["wrong version", JSON.stringify({ version: 2, endpoints: [] }), /^fleet\.json: version: /],
+    [
+      "a bad field",
+      JSON.stringify({ version: 1, endpoints: [endpoint, { ...endpoint, name: "b", slicesPerGpu: 64 }] }),
+      /^fleet\.json: endpoints\[1\]\.slicesPerGpu: /,
+    ],
+    [
+      "a duplicate",
+      JSON.stringify({ version: 1, endpoints: [endpoint, endpoint] }),
+      /^fleet\.json: endpoints\[1\]\.name \(chat\) is a duplicate$/,
+    ],
+    [
+      "max below min",
+      JSON.stringify({ version: 1, endpoints: [{ ...endpoint, profile: { ...endpoint.profile, minReplicas: 6 } }] }),
+      /^fleet\.json: endpoints\[0\]\.profile\.maxReplicas \(5\) must be at least minReplicas \(6\)$/,
+    ],
+    [
+      "an unknown setting",
+      JSON.stringify({ version: 1, endpoints: [], settings: { headroon: 2 } }),
+      /^fleet\.json: settings: /,
+    ],
+  ])("rejects %s, naming the field", (_, text, message) => {
+    expect(() => parseFleetConfig(text)).toThrow(message);
+  });
+});
+
+describe("parseEnv", () => {
+  it("applies defaults", () => {
+    expect(parseEnv({})).toEqual({
+      FLEET_CONFIG_PATH: "fleet.json",
+      HISTORY_DAYS: 14,
+      QUEUE_READ_CONCURRENCY: 10,
+      HEALTH_NAMESPACE: "gpufleet/autoscaler",
+    });
+  });
+
+  it("names the variable and its value", () => {
+    expect(() => parseEnv({ HISTORY_DAYS: "30" })).toThrow(/^environment variable HISTORY_DAYS \(30\) is invalid: /);
+    expect(() => parseEnv({ FLEET_CONFIG_PATH: "" })).toThrow(
+      /^environment variable FLEET_CONFIG_PATH \(\) is invalid: /,
+    );
+  });
+});
+
+describe("ArrivalHistory", () => {
+  it("overlays a refresh on the kept history and drops what is older than the window", () => {
+    const history = new ArrivalHistory(5);
+    history.merge("q", { startMs: 0, values: [1, 2, 3, 4] });
+    history.merge("q", { startMs: 3 * 60_000, values: [40, 50, 60] });
+
+    expect(history.get("q")).toEqual({ startMs: 60_000, values: [2, 3, 40, 50, 60] });
+  });
+
+  it("takes the refresh as authoritative, late datapoints and gaps alike", () => {
+    const history = new ArrivalHistory(10);
+    history.merge("q", { startMs: 0, values: [1, 2, 3] });
+    history.merge("q", { startMs: 60_000, values: [null, 7] });
+
+    expect(history.get("q")).toEqual({ startMs: 0, values: [1, null, 7] });
+  });
+});
+
+describe("limits", () => {
+  it("keeps at most `limit` calls in flight and the input order", async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const out = await mapLimit([5, 1, 4, 2, 3], 2, async (x) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, x));
+      inFlight--;
+      return x * 10;
+    });
+
+    expect(out).toEqual([50, 10, 40, 20, 30]);
+    expect(peak).toBe(2);
+  });
+
+  it("chunks to the API limit", () => {
+    expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+});
+
+describe("emfLine", () => {
+  it("writes the embedded metric format CloudWatch Logs extracts", () => {
+    expect(JSON.parse(emfLine("ns", { Function: "autoscaler" }, { Held: { value: 2, unit: "Count" } }, 1000))).toEqual({
+      _aws: {
+        Timestamp: 1000,
+        CloudWatchMetrics: [
+          { Namespace: "ns", Dimensions: [["Function"]], Metrics: [{ Name: "Held", Unit: "Count" }] },
+        ],
+      },
+      Function: "autoscaler",
+      Held: 2,
+    });
+  });
+});
