@@ -2,8 +2,8 @@ import type { PublishedReplicas } from "../../functions/autoscaler/core/types";
 import { loadCores } from "./cores";
 import { DEFAULT_CA, leadTimeSeconds, type PolicyFactory, slicesOf, warmReplicas } from "./types";
 
-/** Minutes of arrival history the autoscaler reads back each tick (its forecast looks at previous days). */
-const HISTORY_MINUTES = 8 * 1440;
+/** Minutes of arrival history the autoscaler reads back each tick (its seasonal forecast uses up to 14 previous days). */
+const HISTORY_MINUTES = 15 * 1440;
 /** Published values kept for the core, like the metric it reads back. */
 const PUBLISHED_KEPT = 60;
 
