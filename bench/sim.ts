@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     writeFileSync(three, diurnalCsv(3));
     let policies: PolicyName[] = ["gpufleet", "reactive", "predictive-hourly", "static-peak", "oracle"];
     try {
-      loadCores();
+      await loadCores();
     } catch (error) {
       if (!(error instanceof CoreMissingError)) throw error;
       console.log(`gpufleet policy left out: ${error.message}`);

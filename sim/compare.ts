@@ -5,6 +5,7 @@
 import { DEFAULT_LIFECYCLE, DEFAULT_SLO_TARGET, DEFAULT_SPOT } from "./constants";
 import { type RunOptions, type RunResult, runPolicy } from "./engine/run";
 import type { ComparisonOptions, ComparisonProgress, PolicyName } from "./index";
+import { loadCores } from "./policies/cores";
 import { POLICIES } from "./policies/index";
 import { leadTimeSeconds } from "./policies/types";
 import type { CostSloCurve, PolicySummary, ReportData, WaitHistogram } from "./report/types";
@@ -109,7 +110,7 @@ function notes(w: Workload, options: RunOptions): string[] {
   for (const e of w.endpoints)
     out.push(`Endpoint ${e.name}: request cost ${e.costModel}; SLO ${e.profile.sloSeconds} s queue wait.`);
   out.push(
-    "Oracle: knows future arrivals, provisions for the heaviest load of the coming lead time, frees empty nodes at once; it meets the spot market like everyone else.",
+    "Oracle: knows future arrivals and spot shortages, provisions the least capacity a fluid model needs over the coming lead time, frees empty nodes at once, prefers spot; it does not move capacity back from on-demand.",
   );
   return out;
 }
@@ -128,6 +129,7 @@ export async function compare(
     "oracle",
   ];
   const workload = buildWorkload(options.scenario, seed, options.sloSeconds);
+  if (names.includes("gpufleet")) await loadCores();
   const base: Omit<RunOptions, "knob" | "detail"> = {
     seed,
     lifecycle: { ...DEFAULT_LIFECYCLE, ...options.scenario.lifecycle },

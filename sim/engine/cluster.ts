@@ -12,6 +12,8 @@ export interface CaOptions {
   unneededSeconds: number;
   /** Skip pools that cannot launch right now (only the oracle knows this in advance). */
   knowsShortages: boolean;
+  /** Placement fills spot nodes first and scale-in takes replicas off on-demand nodes first. */
+  costAwareScaleIn?: boolean;
 }
 
 export function slotsPerNode(pool: Pool): number {
@@ -112,9 +114,17 @@ export function schedulePending(world: World): void {
     for (const rep of ep.pods) {
       if (rep.state !== PodState.Pending) continue;
       let best: Node | null = null;
+      let bestScore = -1;
       for (const p of ep.poolIdx) {
-        for (const node of (world.pools[p] as Pool).nodes) {
-          if (fits(node) && (best === null || node.replicas.length > best.replicas.length)) best = node;
+        const pool = world.pools[p] as Pool;
+        // Cost-aware placement (the oracle's) fills spot nodes before on-demand ones.
+        const bonus = world.costAwareScaleIn && pool.desc.capacityType === "spot" ? 1000 : 0;
+        for (const node of pool.nodes) {
+          const score = bonus + node.replicas.length;
+          if (fits(node) && score > bestScore) {
+            best = node;
+            bestScore = score;
+          }
         }
       }
       if (best === null) break;
@@ -191,7 +201,9 @@ export function setReplicas(world: World, epIdx: number, desired: number): void 
           ? -2
           : rep.state === PodState.Starting
             ? -1
-            : (rep.busy > 0 ? 1000 : 0) + (rep.node as Node).replicas.length;
+            : (rep.busy > 0 ? 1000 : 0) +
+              (world.costAwareScaleIn && rep.node?.pool.desc.capacityType === "spot" ? 500 : 0) +
+              (rep.node as Node).replicas.length;
       if (s < score || (s === score && victim !== null && rep.id > victim.id)) {
         score = s;
         victim = rep;

@@ -71,6 +71,8 @@ export function policyView(world: World): PolicyView {
       desired: p.desired,
       inService: p.nodes.filter((n) => !n.booting && !n.gone).length,
       maxNodes: p.desc.maxNodes,
+      // Launched instances, booting ones included (the rebalancer's optional `instances`).
+      instances: p.nodes.length,
     })),
   };
 }

@@ -114,6 +114,7 @@ function createWorld(w: Workload, options: RunOptions): World {
     nodeSeconds: new Float64Array(pools.length),
     endBilling: w.durationSeconds,
     seed: options.seed,
+    costAwareScaleIn: false,
     afterStop: (rep) => finishStopping(world, rep),
   };
   return world;
@@ -191,6 +192,7 @@ function quantile(sorted: Float32Array, q: number): number {
 export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptions): RunResult {
   const policy: Policy = factory({ workload: w, lifecycle: options.lifecycle, knob: options.knob });
   const world = createWorld(w, options);
+  world.costAwareScaleIn = policy.ca.costAwareScaleIn === true;
   const l = options.lifecycle;
   const heap = world.heap;
   warmStart(world, policy.initialReplicas);

@@ -153,6 +153,7 @@ export interface World {
   nodeSeconds: Float64Array;
   endBilling: number;
   seed: number;
+  costAwareScaleIn: boolean;
   /** A scaled-in replica finished its last request and leaves its GPU. */
   afterStop: (rep: Replica) => void;
 }

@@ -25,16 +25,27 @@ export interface RebalancerCore {
   }): { actions: CapacityAction[]; state: unknown; health: Record<string, PoolHealth>; reasons: string[] };
 }
 
+// Paths kept in variables: resolved when the policy runs, not when the simulator compiles.
+const AUTOSCALER_CORE = "../../functions/autoscaler/core/index";
+const REBALANCER_CORE = "../../functions/rebalancer/core/index";
+
 export class CoreMissingError extends Error {
   override name = "CoreMissingError";
 }
 
-function load<T>(path: string, names: string[]): T {
+let loaded: { autoscaler: AutoscalerCore; rebalancer: RebalancerCore } | null = null;
+
+async function load<T>(path: string, names: string[]): Promise<T> {
   let mod: Record<string, unknown>;
   try {
+    // require() where TypeScript is compiled on require (tsx, the CLI); import() where modules are ESM-transformed (vitest).
     mod = require(path) as Record<string, unknown>;
   } catch (error) {
-    throw new CoreMissingError(`the gpufleet policy needs ${path} (${(error as Error).message.split("\n")[0]})`);
+    try {
+      mod = (await import(path)) as Record<string, unknown>;
+    } catch {
+      throw new CoreMissingError(`the gpufleet policy needs ${path} (${(error as Error).message.split("\n")[0]})`);
+    }
   }
   for (const name of names) {
     if (typeof mod[name] !== "function") throw new CoreMissingError(`${path} does not export ${name}()`);
@@ -42,13 +53,24 @@ function load<T>(path: string, names: string[]): T {
   return mod as T;
 }
 
-export function loadCores(): { autoscaler: AutoscalerCore; rebalancer: RebalancerCore } {
-  return {
-    autoscaler: load<AutoscalerCore>("../../functions/autoscaler/core/index", ["decideReplicas"]),
-    rebalancer: load<RebalancerCore>("../../functions/rebalancer/core/index", [
+/**
+ * Loads both cores once; the gpufleet policy then uses them synchronously. Loaded by path
+ * at run time so a checkout without one of them still runs the baselines.
+ */
+export async function loadCores(): Promise<{ autoscaler: AutoscalerCore; rebalancer: RebalancerCore }> {
+  loaded ??= {
+    autoscaler: await load<AutoscalerCore>(AUTOSCALER_CORE, ["decideReplicas"]),
+    rebalancer: await load<RebalancerCore>(REBALANCER_CORE, [
       "rebalancerConfig",
       "initialRebalancerState",
       "decideRebalance",
     ]),
   };
+  return loaded;
+}
+
+/** The cores loadCores() loaded; throws when it has not run (or failed). */
+export function loadedCores(): { autoscaler: AutoscalerCore; rebalancer: RebalancerCore } {
+  if (!loaded) throw new CoreMissingError("the gpufleet policy needs the cores: await loadCores() first");
+  return loaded;
 }

@@ -1,5 +1,5 @@
 import type { PublishedReplicas } from "../../functions/autoscaler/core/types";
-import { loadCores } from "./cores";
+import { loadedCores } from "./cores";
 import { DEFAULT_CA, leadTimeSeconds, type PolicyFactory, slicesOf, warmReplicas } from "./types";
 
 /** Minutes of arrival history the autoscaler reads back each tick (its seasonal forecast uses up to 14 previous days). */
@@ -14,7 +14,7 @@ const PUBLISHED_KEPT = 60;
  * The knob is the core's `headroom` and also scales the SQS trigger's target.
  */
 export const gpufleet: PolicyFactory = (env) => {
-  const { autoscaler, rebalancer } = loadCores();
+  const { autoscaler, rebalancer } = loadedCores();
   const w = env.workload;
   const lead = leadTimeSeconds(env.lifecycle);
   const published: PublishedReplicas[][] = w.endpoints.map(() => []);
