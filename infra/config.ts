@@ -132,7 +132,6 @@ const endpointSchema = z
     gpuMemoryGiB: positive,
     profile: profileSchema,
     tier: z.enum(PRIORITY_TIERS as [PriorityTier, ...PriorityTier[]]).default("standard"),
-    port: z.number().int().min(1, "must be a port number").max(65535, "must be a port number").default(8080),
     env: z.record(z.string(), z.string()).default({}),
     args: z.array(z.string()).optional(),
   })
@@ -142,22 +141,26 @@ const controlSchema = z
   .object({
     autoscaler: z
       .object({
-        enabled: z.boolean().default(true),
-        /** Multiplier on the forecast capacity (1 = exactly the forecast). */
+        /** Multiplier on the forecast capacity (1 = exactly the forecast quantile). */
         headroom: z.number().min(1, "must be at least 1").default(1.2),
-        /** Seconds from a scale decision to a node able to run the pod; derived when absent. */
-        leadTimeSeconds: positive.optional(),
+        /** Seconds from a scale decision to a node able to run the pod. @default FleetControl's (360) */
+        leadTimeSeconds: z
+          .number()
+          .int("must be whole seconds")
+          .min(0, "must not be negative")
+          .max(3600, "must be at most 3600")
+          .optional(),
       })
       .strict()
-      .default({ enabled: true, headroom: 1.2 }),
+      .default({ headroom: 1.2 }),
     rebalancer: z
       .object({
         enabled: z.boolean().default(true),
-        /** Minutes spot must stay healthy before the fallback pool is scaled back down. */
-        cooldownMinutes: positive.default(15),
+        /** Minutes a spot pool must stay healthy before capacity migrates back from the fallback. @default 10 */
+        stableMinutes: positive.optional(),
       })
       .strict()
-      .default({ enabled: true, cooldownMinutes: 15 }),
+      .default({ enabled: true }),
   })
   .strict();
 
@@ -165,10 +168,7 @@ const stackSchema = z.object({
   cluster: z.discriminatedUnion("mode", [newClusterSchema, existingClusterSchema]),
   pools: z.array(poolSchema),
   endpoints: z.array(endpointSchema).default([]),
-  control: controlSchema.default({
-    autoscaler: { enabled: true, headroom: 1.2 },
-    rebalancer: { enabled: true, cooldownMinutes: 15 },
-  }),
+  control: controlSchema.default({ autoscaler: { headroom: 1.2 }, rebalancer: { enabled: true } }),
 });
 
 type RawCluster = z.infer<typeof stackSchema>["cluster"];

@@ -6,3 +6,4 @@ export const clusterName = stack.clusterName;
 export const kubeconfig = stack.kubeconfig;
 export const identity = stack.identity;
 export const pools = stack.pools;
+export const endpoints = stack.endpointOutputs;

@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { FleetControl } from "../components/fleet-control";
 import { GpuCluster } from "../components/gpu-cluster";
+import { DEFAULTS as CLUSTER_DEFAULTS } from "../components/gpu-cluster/defaults";
+import { ModelEndpoint } from "../components/model-endpoint";
 import type { CapacityType } from "../functions/contract";
-import type { StackConfig } from "./config";
+import type { ControlConfig, EndpointConfig, StackConfig } from "./config";
 
 /** One pool as the stack exports it. */
 export interface PoolOutput {
@@ -21,13 +24,64 @@ export interface IdentityOutput {
   oidcProviderUrl?: string;
 }
 
-/** What the stack exports, plus the component for the parts wired onto it. */
+/** One endpoint as the stack exports it: where clients send requests. */
+export interface EndpointOutput {
+  queueUrl: string;
+  dlqUrl: string;
+  deploymentName: string;
+}
+
+/** What the stack exports, plus the components for the parts wired onto them. */
 export interface StackOutputs {
   cluster: GpuCluster;
+  endpoints: ModelEndpoint[];
+  /** The autoscaler and rebalancer; undefined when the stack has no endpoints to control. */
+  control: FleetControl | undefined;
   clusterName: pulumi.Output<string>;
   kubeconfig: pulumi.Output<string>;
   identity: pulumi.Output<IdentityOutput>;
   pools: pulumi.Output<PoolOutput[]>;
+  endpointOutputs: pulumi.Output<Record<string, EndpointOutput>>;
+}
+
+/**
+ * The queue takes the cluster's queue-name prefix: KEDA's role may read the attributes of
+ * prefixed queues only, so an unprefixed queue would never scale.
+ */
+function createEndpoint(
+  cluster: GpuCluster,
+  endpoint: EndpointConfig,
+  queuePrefix: string,
+  tags?: Record<string, string>,
+) {
+  return new ModelEndpoint(endpoint.name, {
+    cluster,
+    image: endpoint.image,
+    pools: endpoint.pools,
+    gpuMemoryGiB: endpoint.gpuMemoryGiB,
+    tier: endpoint.tier,
+    profile: endpoint.profile,
+    env: endpoint.env,
+    ...(endpoint.args !== undefined ? { args: endpoint.args } : {}),
+    queue: { name: `${queuePrefix}${endpoint.name}` },
+    ...(tags !== undefined ? { tags } : {}),
+  });
+}
+
+function createControl(name: string, cluster: GpuCluster, endpoints: ModelEndpoint[], control: ControlConfig) {
+  const { rebalancer, autoscaler } = control;
+  return new FleetControl(`${name}-control`, {
+    clusterName: cluster.clusterName,
+    endpoints,
+    pools: cluster.pools,
+    autoscalerSettings: { headroom: autoscaler.headroom },
+    ...(autoscaler.leadTimeSeconds !== undefined ? { leadTimeSeconds: autoscaler.leadTimeSeconds } : {}),
+    rebalancer: rebalancer.enabled
+      ? rebalancer.stableMinutes !== undefined
+        ? { tunables: { stableSeconds: rebalancer.stableMinutes * 60 } }
+        : {}
+      : false,
+  });
 }
 
 /** Builds the stack's resources from a validated config. */
@@ -38,9 +92,25 @@ export function createStack(config: StackConfig, name = "gpufleet"): StackOutput
     clusterArgs.cluster = { ...clusterArgs.cluster, kubeconfig: pulumi.secret(clusterArgs.cluster.kubeconfig) };
   }
   const cluster = new GpuCluster(name, clusterArgs);
+  const queuePrefix = config.cluster.addons?.sqsQueueNamePrefix ?? CLUSTER_DEFAULTS.sqsQueueNamePrefix;
+  const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, queuePrefix, config.cluster.tags));
+  const control = endpoints.length > 0 ? createControl(name, cluster, endpoints, config.control) : undefined;
   const identity = cluster.identity;
   return {
     cluster,
+    endpoints,
+    control,
+    endpointOutputs: pulumi
+      .all(
+        endpoints.map((e) =>
+          pulumi
+            .all([e.queueUrl, e.dlqUrl, e.deploymentName])
+            .apply(
+              ([queueUrl, dlqUrl, deploymentName]) => [e.endpointName, { queueUrl, dlqUrl, deploymentName }] as const,
+            ),
+        ),
+      )
+      .apply((entries) => Object.fromEntries(entries)),
     clusterName: cluster.clusterName,
     kubeconfig: cluster.kubeconfig,
     identity:

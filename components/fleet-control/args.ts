@@ -2,6 +2,10 @@ import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
 import type { FleetEndpoint, GpuPoolInfo } from "../types";
+import type { RebalancerResourcesArgs } from "./rebalancer";
+
+/** The spot rebalancer's options; the cluster and pools come from FleetControl's own args. */
+export type RebalancerOptions = Omit<RebalancerResourcesArgs, "clusterName" | "pools">;
 
 export interface FleetControlArgs {
   /** The EKS cluster the endpoints run on (dashboard titles and resource tags). */
@@ -31,6 +35,12 @@ export interface FleetControlArgs {
   timeoutSeconds?: number;
   /** SNS topic ARNs (or other alarm actions) notified when the autoscaler fails. @default [] */
   alarmActions?: pulumi.Input<string>[];
+  /**
+   * The spot rebalancer (EventBridge rules, queue, state table, Lambda); `false` leaves it out.
+   * It needs exactly one on-demand pool with `fallback: true`.
+   * @default enabled, with the rebalancer's defaults, when any pool is spot; off otherwise
+   */
+  rebalancer?: false | RebalancerOptions;
   /** Create the fleet dashboard. @default true */
   dashboard?: boolean;
   /** Hooks to adjust the children users most often tweak, before they are created. */

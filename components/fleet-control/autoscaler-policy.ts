@@ -15,9 +15,15 @@ export interface PolicyDocument {
 /**
  * The autoscaler's permissions, nothing more: queue depth of the endpoint queues (by ARN),
  * metric reads (GetMetricData supports no resource-level permission), metric writes only
- * into the namespace KEDA reads (the cloudwatch:namespace condition key), and its own logs.
+ * into the namespace KEDA reads (the cloudwatch:namespace condition key), its own logs, and
+ * its own dead-letter queue (Lambda sends a failed asynchronous tick there with the
+ * function's role).
  */
-export function autoscalerPolicyDocument(queueArns: readonly string[], logGroupArn: string): PolicyDocument {
+export function autoscalerPolicyDocument(
+  queueArns: readonly string[],
+  logGroupArn: string,
+  deadLetterQueueArn: string,
+): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
@@ -46,6 +52,7 @@ export function autoscalerPolicyDocument(queueArns: readonly string[], logGroupA
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
         Resource: [`${logGroupArn}:*`],
       },
+      { Sid: "ReportFailedTicks", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [deadLetterQueueArn] },
     ],
   };
 }

@@ -6,6 +6,7 @@ import type { FleetControlArgs } from "./args";
 import { autoscalerPolicyDocument } from "./autoscaler-policy";
 import { bundleFunction } from "./bundle";
 import { FLEET_CONTROL_DEFAULTS } from "./defaults";
+import { functionLogGroupName } from "./log-group";
 import type { ResolvedFleetControl } from "./validate";
 
 export interface AutoscalerResources {
@@ -58,13 +59,20 @@ export function createAutoscaler(
   const opts = { parent };
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-autoscaler-logs`,
-    { retentionInDays: resolved.logRetentionDays },
+    { name: functionLogGroupName(name, "autoscaler"), retentionInDays: resolved.logRetentionDays },
+    opts,
+  );
+  const deadLetterQueue = new aws.sqs.Queue(
+    `${name}-autoscaler-dlq`,
+    { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 },
     opts,
   );
   const role = new aws.iam.Role(`${name}-autoscaler-role`, { assumeRolePolicy: lambdaAssumeRole }, opts);
   const policyDocument = pulumi
-    .all([pulumi.all(args.endpoints.map((e) => e.queueArn)), logGroup.arn])
-    .apply(([queueArns, logGroupArn]) => JSON.stringify(autoscalerPolicyDocument(queueArns, logGroupArn)));
+    .all([pulumi.all(args.endpoints.map((e) => e.queueArn)), logGroup.arn, deadLetterQueue.arn])
+    .apply(([queueArns, logGroupArn, dlqArn]) =>
+      JSON.stringify(autoscalerPolicyDocument(queueArns, logGroupArn, dlqArn)),
+    );
   const rolePolicy = new aws.iam.RolePolicy(
     `${name}-autoscaler-policy`,
     { role: role.name, policy: policyDocument },
@@ -101,15 +109,15 @@ export function createAutoscaler(
   // A late tick is worth nothing: no async retries, the next minute decides afresh.
   new aws.lambda.FunctionEventInvokeConfig(
     `${name}-autoscaler-invoke`,
-    { functionName: fn.name, maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
+    {
+      functionName: fn.name,
+      maximumRetryAttempts: 0,
+      maximumEventAgeInSeconds: 60,
+      destinationConfig: { onFailure: { destination: deadLetterQueue.arn } },
+    },
     opts,
   );
 
-  const deadLetterQueue = new aws.sqs.Queue(
-    `${name}-autoscaler-dlq`,
-    { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 },
-    opts,
-  );
   const schedulerRole = new aws.iam.Role(
     `${name}-autoscaler-scheduler-role`,
     {

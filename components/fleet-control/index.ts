@@ -3,15 +3,17 @@ import * as pulumi from "@pulumi/pulumi";
 import type { FleetControlArgs } from "./args";
 import { createAutoscaler } from "./autoscaler";
 import { dashboardBody } from "./dashboard";
+import { createRebalancer } from "./rebalancer";
 import { validateFleetControlArgs } from "./validate";
 
-export type { FleetControlArgs } from "./args";
+export type { FleetControlArgs, RebalancerOptions } from "./args";
 export { autoscalerPolicyDocument } from "./autoscaler-policy";
+export { rebalancerPolicyDocument } from "./rebalancer-policy";
 export { FleetControlError, validateFleetControlArgs } from "./validate";
 
 /**
- * The fleet's control plane: the predictive autoscaler Lambda (and, added alongside, the
- * spot rebalancer) plus a CloudWatch dashboard of the fleet.
+ * The fleet's control plane: the predictive autoscaler Lambda, the spot rebalancer Lambda
+ * with its event plumbing, and a CloudWatch dashboard of the fleet.
  */
 export class FleetControl extends pulumi.ComponentResource {
   /** The autoscaler function's name and ARN. */
@@ -21,6 +23,11 @@ export class FleetControl extends pulumi.ComponentResource {
   readonly autoscalerPolicyDocument: pulumi.Output<string>;
   readonly autoscalerLogGroupName: pulumi.Output<string>;
   readonly autoscalerDeadLetterQueueUrl: pulumi.Output<string>;
+  /** The rebalancer's function, event queue, state table and role policy (JSON); undefined when it is left out. */
+  readonly rebalancerFunctionName: pulumi.Output<string | undefined>;
+  readonly rebalancerQueueUrl: pulumi.Output<string | undefined>;
+  readonly rebalancerTableName: pulumi.Output<string | undefined>;
+  readonly rebalancerPolicyDocument: pulumi.Output<string | undefined>;
   /** The dashboard's name; undefined when `dashboard: false`. */
   readonly dashboardName: pulumi.Output<string | undefined>;
 
@@ -35,6 +42,14 @@ export class FleetControl extends pulumi.ComponentResource {
     this.autoscalerPolicyDocument = autoscaler.policyDocument;
     this.autoscalerLogGroupName = autoscaler.logGroup.name;
     this.autoscalerDeadLetterQueueUrl = autoscaler.deadLetterQueue.url;
+
+    const rebalancer = resolved.rebalancer
+      ? createRebalancer(name, { ...resolved.rebalancer, clusterName: args.clusterName, pools: args.pools }, this)
+      : undefined;
+    this.rebalancerFunctionName = rebalancer ? rebalancer.function.name : pulumi.output(undefined);
+    this.rebalancerQueueUrl = rebalancer ? rebalancer.queueUrl : pulumi.output(undefined);
+    this.rebalancerTableName = rebalancer ? rebalancer.tableName : pulumi.output(undefined);
+    this.rebalancerPolicyDocument = rebalancer ? rebalancer.policyDocument : pulumi.output(undefined);
 
     let dashboard: aws.cloudwatch.Dashboard | undefined;
     if (resolved.dashboard) {
@@ -67,6 +82,10 @@ export class FleetControl extends pulumi.ComponentResource {
       autoscalerPolicyDocument: this.autoscalerPolicyDocument,
       autoscalerLogGroupName: this.autoscalerLogGroupName,
       autoscalerDeadLetterQueueUrl: this.autoscalerDeadLetterQueueUrl,
+      rebalancerFunctionName: this.rebalancerFunctionName,
+      rebalancerQueueUrl: this.rebalancerQueueUrl,
+      rebalancerTableName: this.rebalancerTableName,
+      rebalancerPolicyDocument: this.rebalancerPolicyDocument,
       dashboardName: this.dashboardName,
     });
   }

@@ -1,6 +1,8 @@
 import { AutoscalerConfigError, resolveSettings } from "../../functions/autoscaler/core/settings";
-import type { FleetControlArgs } from "./args";
+import { RebalancerConfigError } from "../../functions/rebalancer/core/config";
+import type { FleetControlArgs, RebalancerOptions } from "./args";
 import { FLEET_CONTROL_DEFAULTS, LOG_RETENTION_DAYS } from "./defaults";
+import { RebalancerArgsError, validateRebalancerArgs } from "./rebalancer";
 
 /** An invalid FleetControl argument; the message quotes the field, the value and the rule. */
 export class FleetControlError extends Error {
@@ -17,6 +19,8 @@ export interface ResolvedFleetControl {
   memorySizeMb: number;
   timeoutSeconds: number;
   dashboard: boolean;
+  /** The rebalancer's options, or undefined when it is left out. */
+  rebalancer: RebalancerOptions | undefined;
 }
 
 const ENDPOINT_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -108,6 +112,7 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
   integerIn("timeoutSeconds", timeoutSeconds, 1, 900);
   return {
     endpoints,
+    rebalancer: resolveRebalancer(args, logRetentionDays),
     schedule,
     historyDays,
     logRetentionDays,
@@ -115,4 +120,20 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
     timeoutSeconds,
     dashboard: args.dashboard ?? FLEET_CONTROL_DEFAULTS.dashboard,
   };
+}
+
+/** The rebalancer's options with FleetControl's log retention as its default; its errors in FleetControl's words. */
+function resolveRebalancer(args: FleetControlArgs, logRetentionDays: number): RebalancerOptions | undefined {
+  const wanted = args.rebalancer ?? (args.pools.some((p) => p.capacityType === "spot") ? {} : false);
+  if (wanted === false) return undefined;
+  const options: RebalancerOptions = { logRetentionDays, ...wanted };
+  try {
+    validateRebalancerArgs({ ...options, clusterName: args.clusterName, pools: args.pools });
+  } catch (error) {
+    if (error instanceof RebalancerArgsError || error instanceof RebalancerConfigError) {
+      fail(`rebalancer: ${error.message}`);
+    }
+    throw error;
+  }
+  return options;
 }

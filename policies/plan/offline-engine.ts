@@ -1,4 +1,5 @@
-import { resolve as resolvePath } from "node:path";
+import { createRequire } from "node:module";
+import { resolve as resolvePath, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { register } from "tsx/cjs/api";
 import { PlanError } from "./errors";
@@ -61,7 +62,6 @@ function errorText(error: unknown): string {
 
 // The Pulumi runtime is one per process: runs are serialized so two plans never share it.
 let queue: Promise<unknown> = Promise.resolve();
-let namespaceCounter = 0;
 
 /**
  * Runs a Pulumi program in-process against runtime mocks in preview mode: no engine, no
@@ -111,9 +111,13 @@ async function runExclusive(options: OfflineRunOptions): Promise<OfflineRun> {
 
   const onRejection = (reason: unknown) => failures.push(errorText(reason));
   process.on("unhandledRejection", onRejection);
-  const loader = register({ namespace: `gpufleet-plan-${++namespaceCounter}` });
+  // tsx's namespaced loaders would isolate runs, but they append "?namespace=" to every
+  // resolved path, which breaks packages that locate files through require.resolve (esbuild
+  // finds its binary that way). Plain hooks plus a cache purge give the same fresh run.
+  const nativeRequire = createRequire(__filename);
+  const unregister = ".ts" in nativeRequire.extensions ? undefined : register();
   try {
-    const exported = loadProgram(loader.require, options.program);
+    const exported = loadProgram(nativeRequire, options.program);
     const main = typeof exported === "function" ? exported : (exported as { default?: unknown } | undefined)?.default;
     if (typeof main === "function") {
       await (main as () => unknown)();
@@ -125,7 +129,7 @@ async function runExclusive(options: OfflineRunOptions): Promise<OfflineRun> {
     }
     throw new PlanError(`the program ${options.program} failed: ${errorText(error)}`);
   } finally {
-    loader.unregister();
+    unregister?.();
     process.off("unhandledRejection", onRejection);
   }
   if (unknownInvokes.length > 0) {
@@ -138,9 +142,13 @@ async function runExclusive(options: OfflineRunOptions): Promise<OfflineRun> {
   return { resources, invokes };
 }
 
-function loadProgram(load: (id: string, from: string) => unknown, program: string): unknown {
+/** Loads the program afresh: project modules a previous run loaded are dropped, packages are kept. */
+function loadProgram(load: NodeJS.Require, program: string): unknown {
+  for (const key of Object.keys(load.cache)) {
+    if (!key.includes(`${sep}node_modules${sep}`)) delete load.cache[key];
+  }
   try {
-    return load(resolvePath(program), __filename);
+    return load(resolvePath(program));
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "MODULE_NOT_FOUND" && errorText(error).includes(resolvePath(program))) {

@@ -99,7 +99,11 @@ describe("FleetControl", () => {
       mocks.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "fleet-autoscaler-invoke").inputs,
     ).toMatchObject({
       maximumRetryAttempts: 0,
+      destinationConfig: { onFailure: { destination: "arn:aws:sqs:us-east-1:123456789012:fleet-autoscaler-dlq" } },
     });
+    expect(mocks.one("aws:cloudwatch/logGroup:LogGroup", "fleet-autoscaler-logs").inputs.name).toBe(
+      "/gpufleet/gpufleet-test/fleet-autoscaler",
+    );
   });
 
   it("exposes exactly the least-privilege policy it attaches to the role", async () => {
@@ -108,10 +112,12 @@ describe("FleetControl", () => {
     await settle();
 
     const logGroupArn = "arn:aws:mock:us-east-1:123456789012:loggroup/least-autoscaler-logs";
+    const dlqArn = "arn:aws:sqs:us-east-1:123456789012:least-autoscaler-dlq";
     expect(document).toEqual(
       autoscalerPolicyDocument(
         ["arn:aws:sqs:us-east-1:123456789012:chat-requests", "arn:aws:sqs:us-east-1:123456789012:embed-requests"],
         logGroupArn,
+        dlqArn,
       ),
     );
     expect(document.Statement).toEqual([
@@ -138,6 +144,7 @@ describe("FleetControl", () => {
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
         Resource: [`${logGroupArn}:*`],
       },
+      { Sid: "ReportFailedTicks", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [dlqArn] },
     ]);
     const attached = mocks.one("aws:iam/rolePolicy:RolePolicy", "least-autoscaler-policy").inputs.policy as string;
     expect(JSON.parse(attached)).toEqual(document);

@@ -64,14 +64,14 @@ describe("the stack program on the example stack settings", () => {
   it("parses endpoints and control settings with their defaults", () => {
     const config = parseStackConfig(exampleRaw());
 
-    expect(config.endpoints.map((e) => [e.name, e.tier, e.port])).toEqual([
-      ["chat-7b", "critical", 8080],
-      ["code-completion", "standard", 8080],
-      ["embeddings-batch", "batch", 8000],
+    expect(config.endpoints.map((e) => [e.name, e.tier, e.env])).toEqual([
+      ["chat-7b", "critical", {}],
+      ["code-completion", "standard", {}],
+      ["embeddings-batch", "batch", {}],
     ]);
     expect(config.control).toEqual({
-      autoscaler: { enabled: true, headroom: 1.2 },
-      rebalancer: { enabled: true, cooldownMinutes: 15 },
+      autoscaler: { headroom: 1.2 },
+      rebalancer: { enabled: true, stableMinutes: 15 },
     });
   });
 });

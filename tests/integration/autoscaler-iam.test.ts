@@ -66,6 +66,7 @@ describe("the autoscaler with exactly the component's policy (IAM enforced)", ()
     const policy = autoscalerPolicyDocument(
       [`arn:aws:sqs:${region}:${ACCOUNT}:chat-requests`],
       `arn:aws:logs:${region}:${ACCOUNT}:log-group:/aws/lambda/autoscaler`,
+      `arn:aws:sqs:${region}:${ACCOUNT}:autoscaler-dlq`,
     );
     await iamSetup(server.endpoint, {
       Action: "PutUserPolicy",

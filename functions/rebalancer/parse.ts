@@ -1,0 +1,165 @@
+import { z } from "zod";
+
+/**
+ * Pure parser for the EventBridge events the rebalancer's queue receives. It never throws:
+ * every input becomes a typed event or a typed rejection, and the rejection says whether
+ * the message is worth retrying (malformed: it goes to the DLQ after the queue's
+ * maxReceiveCount, where someone can look at it) or should be acknowledged and dropped
+ * (another event the rules let through).
+ */
+
+export const DETAIL_TYPES = {
+  interruptionWarning: "EC2 Spot Instance Interruption Warning",
+  rebalanceRecommendation: "EC2 Instance Rebalance Recommendation",
+  launchUnsuccessful: "EC2 Instance Launch Unsuccessful",
+} as const;
+
+export type ParsedEvent =
+  | {
+      kind: "interruption-warning" | "rebalance-recommendation";
+      id: string;
+      atMs: number;
+      region: string;
+      account: string;
+      instanceId: string;
+      /** Spot instance-action: terminate, stop or hibernate. Absent on recommendations. */
+      action?: string;
+    }
+  | {
+      kind: "launch-failure";
+      id: string;
+      atMs: number;
+      region: string;
+      account: string;
+      asgName: string;
+      statusMessage: string;
+      instanceId?: string;
+    };
+
+export interface Rejection {
+  /** malformed: retry, then dead-letter. ignored: acknowledge and drop. */
+  disposition: "malformed" | "ignored";
+  message: string;
+  /** The event id when the envelope had one, for the log line. */
+  id?: string;
+}
+
+export type ParseResult = { ok: true; event: ParsedEvent } | { ok: false; rejection: Rejection };
+
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+
+const envelope = z.object({
+  version: z.string(),
+  id: z.string().min(1).max(256),
+  "detail-type": z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.string(),
+  region: z.string(),
+  resources: z.array(z.string()),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+const ec2Detail = z.object({ "instance-id": z.string().regex(INSTANCE_ID), "instance-action": z.string().optional() });
+
+const launchDetail = z.object({
+  AutoScalingGroupName: z.string().min(1).max(255),
+  StatusCode: z.string().optional(),
+  StatusMessage: z.string().optional(),
+  EC2InstanceId: z.string().optional(),
+});
+
+function malformed(message: string, id?: string): ParseResult {
+  return {
+    ok: false,
+    rejection: id === undefined ? { disposition: "malformed", message } : { disposition: "malformed", message, id },
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.join(".") || "(event)"}: ${issue.message}`)
+    .join("; ");
+}
+
+/** Parses an event object (the SQS message body, already decoded). Never throws. */
+export function parseEvent(raw: unknown): ParseResult {
+  try {
+    return parseEnvelope(raw);
+  } catch (error) {
+    // A last line of defence: an exotic input must not take the batch down with it.
+    return malformed(`unparseable event: ${String((error as Error)?.message ?? error).slice(0, 120)}`);
+  }
+}
+
+function parseEnvelope(raw: unknown): ParseResult {
+  const outer = envelope.safeParse(raw);
+  if (!outer.success) {
+    const id =
+      typeof raw === "object" && raw !== null && typeof (raw as { id?: unknown }).id === "string"
+        ? (raw as { id: string }).id
+        : undefined;
+    return malformed(`not an EventBridge event: ${describeIssues(outer.error)}`, id);
+  }
+  const e = outer.data;
+  const atMs = Date.parse(e.time);
+  if (!Number.isFinite(atMs))
+    return malformed(`time (${JSON.stringify(e.time.slice(0, 40))}) is not an ISO 8601 timestamp`, e.id);
+  const base = { id: e.id, atMs, region: e.region, account: e.account };
+  const type = e["detail-type"];
+
+  if (type === DETAIL_TYPES.interruptionWarning || type === DETAIL_TYPES.rebalanceRecommendation) {
+    if (e.source !== "aws.ec2")
+      return ignored(`${type} from source ${JSON.stringify(e.source)}, expected aws.ec2`, e.id);
+    const detail = ec2Detail.safeParse(e.detail);
+    if (!detail.success) return malformed(`${type}: ${describeIssues(detail.error)}`, e.id);
+    const instanceId = detail.data["instance-id"];
+    if (type === DETAIL_TYPES.rebalanceRecommendation) {
+      return { ok: true, event: { kind: "rebalance-recommendation", ...base, instanceId } };
+    }
+    const action = detail.data["instance-action"];
+    return {
+      ok: true,
+      event:
+        action === undefined
+          ? { kind: "interruption-warning", ...base, instanceId }
+          : { kind: "interruption-warning", ...base, instanceId, action },
+    };
+  }
+
+  if (type === DETAIL_TYPES.launchUnsuccessful) {
+    if (e.source !== "aws.autoscaling")
+      return ignored(`${type} from source ${JSON.stringify(e.source)}, expected aws.autoscaling`, e.id);
+    const detail = launchDetail.safeParse(e.detail);
+    if (!detail.success) return malformed(`${type}: ${describeIssues(detail.error)}`, e.id);
+    const d = detail.data;
+    const instanceId = d.EC2InstanceId && INSTANCE_ID.test(d.EC2InstanceId) ? d.EC2InstanceId : undefined;
+    const event: ParsedEvent = {
+      kind: "launch-failure",
+      ...base,
+      asgName: d.AutoScalingGroupName,
+      statusMessage: (d.StatusMessage ?? "").slice(0, 500),
+      ...(instanceId === undefined ? {} : { instanceId }),
+    };
+    return { ok: true, event };
+  }
+
+  return ignored(`detail-type ${JSON.stringify(type.slice(0, 80))} is not one the rebalancer handles`, e.id);
+}
+
+function ignored(message: string, id: string): ParseResult {
+  return { ok: false, rejection: { disposition: "ignored", message, id } };
+}
+
+/** Parses an SQS message body: JSON text holding one EventBridge event. */
+export function parseMessageBody(body: unknown): ParseResult {
+  if (typeof body !== "string") return malformed(`message body is ${body === null ? "null" : typeof body}, not text`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(body);
+  } catch (error) {
+    return malformed(`message body is not JSON: ${(error as Error).message.slice(0, 120)}`);
+  }
+  return parseEvent(raw);
+}

@@ -1,0 +1,95 @@
+import type { SpotSignal } from "./core";
+import type { InstanceDirectory } from "./ec2";
+import { type ParsedEvent, parseMessageBody } from "./parse";
+
+/** A queue record reduced to what the handler needs. */
+export interface QueueRecord {
+  messageId: string;
+  body: string;
+}
+
+/**
+ * What becomes of one record: `signal` goes to the core; `ack` is acknowledged and dropped
+ * (logged); `retry` is reported as a batch item failure, so the queue redelivers it and,
+ * after its maxReceiveCount, moves it to the DLQ.
+ */
+export type RecordOutcome =
+  | { messageId: string; disposition: "signal"; signal: SpotSignal }
+  | { messageId: string; disposition: "ack" | "retry"; note: string; eventId?: string };
+
+function toSignal(event: ParsedEvent, pool: string): SpotSignal {
+  const signal: SpotSignal = { id: event.id, kind: event.kind, pool, atMs: event.atMs };
+  if (event.instanceId !== undefined) signal.instanceId = event.instanceId;
+  return signal;
+}
+
+/**
+ * Parses the records and maps each event to the pool it concerns: launch failures by the
+ * group name they carry, instance events through the instance's Auto Scaling group tag
+ * (one DescribeInstances for the whole batch).
+ */
+export async function resolveRecords(
+  records: QueueRecord[],
+  directory: InstanceDirectory,
+  poolOfAsg: Map<string, string>,
+): Promise<RecordOutcome[]> {
+  const parsed = records.map((record) => ({ record, result: parseMessageBody(record.body) }));
+  const instanceIds = parsed.flatMap(({ result }) =>
+    result.ok && result.event.kind !== "launch-failure" ? [result.event.instanceId] : [],
+  );
+  let groups: Map<string, { asgName?: string }> | undefined;
+  let lookupError: string | undefined;
+  if (instanceIds.length > 0) {
+    try {
+      groups = await directory.groupsOf(instanceIds);
+    } catch (error) {
+      lookupError = `DescribeInstances failed: ${(error as Error).name}: ${(error as Error).message}`;
+    }
+  }
+
+  return parsed.map(({ record, result }): RecordOutcome => {
+    const messageId = record.messageId;
+    if (!result.ok) {
+      const { disposition, message, id } = result.rejection;
+      const outcome: RecordOutcome = {
+        messageId,
+        disposition: disposition === "malformed" ? "retry" : "ack",
+        note: message,
+      };
+      if (id !== undefined) outcome.eventId = id;
+      return outcome;
+    }
+    const event = result.event;
+    if (event.kind === "launch-failure") {
+      const pool = poolOfAsg.get(event.asgName);
+      if (!pool)
+        return {
+          messageId,
+          disposition: "ack",
+          eventId: event.id,
+          note: `group ${event.asgName} is not one of this cluster's GPU pools`,
+        };
+      return { messageId, disposition: "signal", signal: toSignal(event, pool) };
+    }
+    if (lookupError !== undefined) return { messageId, disposition: "retry", eventId: event.id, note: lookupError };
+    const group = groups?.get(event.instanceId);
+    if (!group) {
+      return {
+        messageId,
+        disposition: "ack",
+        eventId: event.id,
+        note: `instance ${event.instanceId} is unknown to EC2 here (gone, or another account or region)`,
+      };
+    }
+    const pool = group.asgName ? poolOfAsg.get(group.asgName) : undefined;
+    if (!pool) {
+      return {
+        messageId,
+        disposition: "ack",
+        eventId: event.id,
+        note: `instance ${event.instanceId} (group ${group.asgName ?? "none"}) is not in this cluster's GPU pools`,
+      };
+    }
+    return { messageId, disposition: "signal", signal: toSignal(event, pool) };
+  });
+}

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { FleetControl, type FleetControlArgs, FleetControlError } from "../../components";
+import type { FleetEndpoint, GpuPoolInfo } from "../../components/types";
+import { installMocks, resolveOutput } from "../support/pulumi-mocks";
+
+const mocks = installMocks();
+
+function pool(name: string, over: Partial<GpuPoolInfo> = {}): GpuPoolInfo {
+  return {
+    name,
+    capacityType: "spot",
+    fallback: false,
+    instanceTypes: ["g5.xlarge", "g5.2xlarge"],
+    gpusPerNode: 1,
+    slicesPerGpu: 4,
+    minNodes: 0,
+    maxNodes: 10,
+    gpuMemoryGiBPerGpu: 24,
+    gpuMemoryMiBPerSlice: 6144,
+    nodeGroupName: `${name}-ng`,
+    asgNames: [`eks-${name}-asg`],
+    ...over,
+  };
+}
+
+const chat: FleetEndpoint = {
+  endpointName: "chat",
+  queueName: "gpufleet-chat",
+  queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/gpufleet-chat",
+  queueArn: "arn:aws:sqs:us-east-1:123456789012:gpufleet-chat",
+  profile: {
+    secondsPerRequest: 2,
+    concurrencyPerReplica: 4,
+    modelLoadSeconds: 40,
+    sloSeconds: 30,
+    minReplicas: 1,
+    maxReplicas: 20,
+  },
+  poolNames: ["spot", "od"],
+};
+
+function args(over: Partial<FleetControlArgs> = {}): FleetControlArgs {
+  return {
+    clusterName: "gpu",
+    endpoints: [chat],
+    pools: [pool("spot"), pool("od", { capacityType: "on-demand", fallback: true })],
+    ...over,
+  };
+}
+
+function rebalancerFunctions(parent: string): string[] {
+  return mocks
+    .ofType("aws:lambda/function:Function")
+    .map((r) => r.name)
+    .filter((n) => n === `${parent}-rebalancer-fn`);
+}
+
+describe("FleetControl with the spot rebalancer", () => {
+  it("adds the rebalancer by default when a pool is spot, with FleetControl's log retention", async () => {
+    const fleet = new FleetControl("withspot", args({ logRetentionDays: 90 }));
+
+    const document = JSON.parse((await resolveOutput(fleet.rebalancerPolicyDocument)) ?? "{}") as {
+      Statement: { Action: string | string[]; Resource: string | string[] }[];
+    };
+    // The function registers once its bundle is built: wait for its name.
+    await resolveOutput(fleet.rebalancerFunctionName);
+
+    expect(rebalancerFunctions("withspot")).toEqual(["withspot-rebalancer-fn"]);
+    const logGroup = mocks.one("aws:cloudwatch/logGroup:LogGroup", "withspot-rebalancer-logs");
+    expect(logGroup.inputs.retentionInDays).toBe(90);
+    const setDesired = document.Statement.find((s) => [s.Action].flat().includes("autoscaling:SetDesiredCapacity"));
+    expect([setDesired?.Resource].flat().sort()).toEqual([
+      "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:*:autoScalingGroupName/eks-od-asg",
+      "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:*:autoScalingGroupName/eks-spot-asg",
+    ]);
+  });
+
+  it("leaves the rebalancer out with rebalancer: false", async () => {
+    const fleet = new FleetControl("nospot", args({ rebalancer: false }));
+
+    expect(await resolveOutput(fleet.rebalancerFunctionName)).toBeUndefined();
+    expect(rebalancerFunctions("nospot")).toEqual([]);
+  });
+
+  it("leaves the rebalancer out when every pool is on-demand", async () => {
+    const fleet = new FleetControl(
+      "ondemand",
+      args({
+        pools: [pool("od", { capacityType: "on-demand", fallback: true })],
+        endpoints: [{ ...chat, poolNames: ["od"] }],
+      }),
+    );
+
+    expect(await resolveOutput(fleet.rebalancerTableName)).toBeUndefined();
+    expect(rebalancerFunctions("ondemand")).toEqual([]);
+  });
+
+  it("rejects a bad rebalancer option in FleetControl's words before any resource exists", () => {
+    const before = mocks.resources.length;
+
+    expect(() => new FleetControl("badopt", args({ rebalancer: { maxReceiveCount: 0 } }))).toThrow(
+      new FleetControlError("rebalancer: maxReceiveCount (0) must be an integer between 1 and 1000"),
+    );
+    expect(mocks.resources.length).toBe(before);
+  });
+
+  it("rejects spot pools without an on-demand fallback pool", () => {
+    expect(
+      () => new FleetControl("nofallback", args({ pools: [pool("spot"), pool("od", { capacityType: "on-demand" })] })),
+    ).toThrow(
+      new FleetControlError("rebalancer: pools (0 with fallback: true) must have exactly one on-demand fallback pool"),
+    );
+  });
+});
