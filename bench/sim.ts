@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { DEFAULT_LIFECYCLE } from "../sim/constants";
 import { runPolicy } from "../sim/engine/run";
 import { type PolicyName, runComparison, scenarioFromTrace } from "../sim/index";
-import { CoreMissingError, loadCores } from "../sim/policies/cores";
 import { POLICIES } from "../sim/policies/index";
 import { buildWorkload } from "../sim/workload";
 
@@ -61,14 +60,7 @@ async function main(): Promise<void> {
 
     const three = join(dir, "three-days.csv");
     writeFileSync(three, diurnalCsv(3));
-    let policies: PolicyName[] = ["gpufleet", "reactive", "predictive-hourly", "static-peak", "oracle"];
-    try {
-      await loadCores();
-    } catch (error) {
-      if (!(error instanceof CoreMissingError)) throw error;
-      console.log(`gpufleet policy left out: ${error.message}`);
-      policies = policies.filter((p) => p !== "gpufleet");
-    }
+    const policies: PolicyName[] = ["gpufleet", "reactive", "predictive-hourly", "static-peak", "oracle"];
     const t1 = performance.now();
     let runs = 0;
     const report = await runComparison({ scenario: scenarioFromTrace({ trace: three, peakRps: 20 }), policies }, () => {

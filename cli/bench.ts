@@ -14,7 +14,6 @@ import {
   ScenarioError,
   scenarioFromTrace,
 } from "../sim/index";
-import { CoreMissingError } from "../sim/policies/cores";
 import type { PolicySummary, ReportData } from "../sim/report/types";
 import { type Command, UsageError } from "./command";
 
@@ -184,10 +183,6 @@ export const bench: Command = {
       });
     } catch (error) {
       if (error instanceof ScenarioError) throw new UsageError(error.message);
-      if (error instanceof CoreMissingError) {
-        process.stderr.write(`gpufleet bench: ${error.message}\n`);
-        return 1;
-      }
       throw error;
     }
     if (parsed.json) {

@@ -2,13 +2,14 @@
  * A comparison: every policy on the same arrivals, each at its default knob (the figures of
  * the summary) and along a search for the cheapest knob that reaches the SLO target.
  */
+import { rebalancerConfig } from "../functions/rebalancer/core/index";
 import { DEFAULT_LIFECYCLE, DEFAULT_SLO_TARGET, DEFAULT_SPOT } from "./constants";
 import { type RunOptions, type RunResult, runPolicy } from "./engine/run";
 import type { ComparisonOptions, ComparisonProgress, PolicyName } from "./index";
-import { loadCores } from "./policies/cores";
 import { POLICIES } from "./policies/index";
 import { leadTimeSeconds } from "./policies/types";
 import type { CostSloCurve, PolicySummary, ReportData, WaitHistogram } from "./report/types";
+import { ScenarioError } from "./scenario";
 import { buildWorkload, type Workload } from "./workload";
 
 export const WAIT_EDGES_SECONDS = [0, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600, 7200];
@@ -129,7 +130,14 @@ export async function compare(
     "oracle",
   ];
   const workload = buildWorkload(options.scenario, seed, options.sloSeconds);
-  if (names.includes("gpufleet")) await loadCores();
+  if (names.includes("gpufleet")) {
+    // The rebalancer needs exactly one on-demand fallback pool: say so before any run.
+    try {
+      rebalancerConfig(options.scenario.pools.map(({ spot: _spot, ...pool }) => pool));
+    } catch (error) {
+      throw new ScenarioError(`${options.scenario.name}: the gpufleet policy cannot run: ${(error as Error).message}`);
+    }
+  }
   const base: Omit<RunOptions, "knob" | "detail"> = {
     seed,
     lifecycle: { ...DEFAULT_LIFECYCLE, ...options.scenario.lifecycle },

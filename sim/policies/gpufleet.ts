@@ -1,5 +1,6 @@
+import { decideReplicas } from "../../functions/autoscaler/core/index";
 import type { PublishedReplicas } from "../../functions/autoscaler/core/types";
-import { loadedCores } from "./cores";
+import { decideRebalance, initialRebalancerState, rebalancerConfig } from "../../functions/rebalancer/core/index";
 import { DEFAULT_CA, leadTimeSeconds, type PolicyFactory, slicesOf, warmReplicas } from "./types";
 
 /** Minutes of arrival history the autoscaler reads back each tick (its seasonal forecast uses up to 14 previous days). */
@@ -14,13 +15,12 @@ const PUBLISHED_KEPT = 60;
  * The knob is the core's `headroom` and also scales the SQS trigger's target.
  */
 export const gpufleet: PolicyFactory = (env) => {
-  const { autoscaler, rebalancer } = loadedCores();
   const w = env.workload;
   const lead = leadTimeSeconds(env.lifecycle);
   const published: PublishedReplicas[][] = w.endpoints.map(() => []);
   const pools = w.scenario.pools.map(({ spot: _spot, ...descriptor }) => descriptor);
-  const config = rebalancer.rebalancerConfig(pools);
-  let state = rebalancer.initialRebalancerState();
+  const config = rebalancerConfig(pools);
+  let state = initialRebalancerState();
   return {
     name: "gpufleet",
     reactive: true,
@@ -28,7 +28,7 @@ export const gpufleet: PolicyFactory = (env) => {
     initialReplicas: warmReplicas(env),
     floors(view) {
       const from = Math.max(0, view.minute - HISTORY_MINUTES);
-      const decisions = autoscaler.decideReplicas(
+      const decisions = decideReplicas(
         {
           nowMs: view.nowMs,
           endpoints: w.endpoints.map((e, i) => {
@@ -65,7 +65,7 @@ export const gpufleet: PolicyFactory = (env) => {
       });
     },
     rebalance(view, signals) {
-      const out = rebalancer.decideRebalance({ nowMs: view.nowMs, config, state, capacity: view.pools, signals });
+      const out = decideRebalance({ nowMs: view.nowMs, config, state, capacity: view.pools, signals });
       state = out.state;
       return out.actions;
     },

@@ -21,7 +21,7 @@ function rateScenario(name: string, counts: number[], peakRps: number): Scenario
   };
 }
 
-const BASELINES: PolicyName[] = ["reactive", "predictive-hourly", "static-peak", "oracle"];
+const POLICIES: PolicyName[] = ["gpufleet", "reactive", "predictive-hourly", "static-peak", "oracle"];
 
 describe("policy comparison", () => {
   it.each([
@@ -32,7 +32,7 @@ describe("policy comparison", () => {
       rateScenario("step", [...Array(180).fill(20), ...Array(180).fill(100), ...Array(180).fill(30)], 5),
     ],
   ])("no policy reaches the SLO cheaper than the oracle: %s", async (_, scenario) => {
-    const report = await runComparison({ scenario, policies: BASELINES, seed: 3 });
+    const report = await runComparison({ scenario, policies: POLICIES, seed: 3 });
 
     const oracle = report.summaries.find((s) => s.name === "oracle");
     expect(oracle?.costAtSloUsd).not.toBeNull();

@@ -81,7 +81,7 @@ describe("simulation engine", () => {
       releaseOnSigterm: release,
     };
 
-    for (const policy of ["reactive", "predictive-hourly", "static-peak", "oracle"]) {
+    for (const policy of ["gpufleet", "reactive", "predictive-hourly", "static-peak", "oracle"]) {
       const r = run(scenario, policy);
       expect(r.lostRequests, policy).toBe(0);
       expect(r.interruptions, policy).toBeGreaterThan(3);
