@@ -1,0 +1,253 @@
+/**
+ * What a simulation runs: endpoints (with the same EndpointProfile a ModelEndpoint
+ * exposes), the GPU pools they share (PoolDescriptor, as the rebalancer sees them) and the
+ * traffic each endpoint receives. `gpufleet bench --scenario FILE` and `gpufleet simulate`
+ * read one from JSON or YAML; `scenarioFromTrace` builds the one-endpoint default.
+ */
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import type { EndpointProfile, PoolDescriptor } from "../functions/contract";
+import type { LifecycleDelays, SpotModel } from "./constants";
+
+/** Where an endpoint's requests come from. */
+export type TraceSpec =
+  /** A CSV file in either supported format (detected from its header). */
+  | {
+      kind: "file";
+      path: string;
+      /** Rate traces: requests/s of the busiest minute after scaling (required for per-minute files). */
+      peakRps?: number;
+      /** Use only this window of the trace, in minutes from its start. */
+      startMinute?: number;
+      minutes?: number;
+    }
+  /** Requests per minute, spread within each minute like a per-minute file. */
+  | { kind: "per-minute"; counts: number[]; peakRps?: number }
+  /** Explicit requests: arrival seconds from the start (ascending) and optional token counts. */
+  | { kind: "requests"; arrivalSeconds: number[]; contextTokens?: number[]; generatedTokens?: number[] };
+
+export interface ScenarioEndpoint {
+  name: string;
+  profile: EndpointProfile;
+  /** Pools the endpoint may run on (node selector); the Cluster Autoscaler's priority picks among them. */
+  pools: string[];
+  trace: TraceSpec;
+}
+
+export interface ScenarioPool extends PoolDescriptor {
+  /** Spot market of this pool (ignored for on-demand pools). */
+  spot?: Partial<SpotModel>;
+}
+
+export interface Scenario {
+  name: string;
+  endpoints: ScenarioEndpoint[];
+  pools: ScenarioPool[];
+  /** Length of the run; defaults to the longest trace. */
+  durationSeconds?: number;
+  lifecycle?: Partial<LifecycleDelays>;
+  /**
+   * Whether a replica that gets SIGTERM releases its in-flight messages at once (true, the
+   * gpufleet worker contract) or leaves them to come back after the visibility timeout.
+   */
+  releaseOnSigterm?: boolean;
+}
+
+/** Invalid scenario or trace input: the message names the field, the value and the rule. */
+export class ScenarioError extends Error {
+  override name = "ScenarioError";
+}
+
+const positive = z.number().positive();
+const nonNegative = z.number().nonnegative();
+
+const profileSchema = z.object({
+  secondsPerRequest: positive,
+  tokenCost: z
+    .object({ baseSeconds: nonNegative, secondsPerContextToken: nonNegative, secondsPerGeneratedToken: nonNegative })
+    .optional(),
+  concurrencyPerReplica: z.number().int().min(1).max(256),
+  modelLoadSeconds: nonNegative,
+  sloSeconds: positive,
+  minReplicas: z.number().int().min(0),
+  maxReplicas: z.number().int().min(1),
+});
+
+const traceSchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("file"),
+    path: z.string().min(1),
+    peakRps: positive.optional(),
+    startMinute: z.number().int().min(0).optional(),
+    minutes: z.number().int().min(1).optional(),
+  }),
+  z.object({ kind: z.literal("per-minute"), counts: z.array(nonNegative).min(1), peakRps: positive.optional() }),
+  z.object({
+    kind: z.literal("requests"),
+    arrivalSeconds: z.array(nonNegative),
+    contextTokens: z.array(nonNegative).optional(),
+    generatedTokens: z.array(nonNegative).optional(),
+  }),
+]);
+
+const spotSchema = z.object({
+  interruptionsPerNodeMonth: nonNegative.optional(),
+  burstsPerDay: nonNegative.optional(),
+  burstShare: z.number().min(0).max(1).optional(),
+  burstSpreadSeconds: nonNegative.optional(),
+  rebalanceLeadMaxSeconds: nonNegative.optional(),
+  shortageSeconds: nonNegative.optional(),
+  zones: z.number().int().min(1).max(6).optional(),
+});
+
+const poolSchema = z.object({
+  name: z.string().min(1),
+  capacityType: z.enum(["spot", "on-demand"]),
+  fallback: z.boolean(),
+  instanceTypes: z.array(z.string().min(1)).min(1),
+  gpusPerNode: z.number().int().min(1).max(16),
+  slicesPerGpu: z.number().int().min(1).max(48),
+  minNodes: z.number().int().min(0),
+  maxNodes: z.number().int().min(1),
+  pricePerNodeHour: positive.optional(),
+  spot: spotSchema.optional(),
+});
+
+const scenarioSchema = z.object({
+  name: z.string().min(1),
+  endpoints: z
+    .array(z.object({ name: z.string().min(1), profile: profileSchema, pools: z.array(z.string()).min(1), trace: traceSchema }))
+    .min(1),
+  pools: z.array(poolSchema).min(1),
+  durationSeconds: positive.optional(),
+  lifecycle: z.record(z.string(), nonNegative).optional(),
+  releaseOnSigterm: z.boolean().optional(),
+});
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const key of path) v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+/** Checks a parsed scenario document and its cross references; throws ScenarioError naming the first problem. */
+export function validateScenario(input: unknown, source = "scenario"): Scenario {
+  const parsed = scenarioSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    if (!issue) throw new ScenarioError(`${source}: invalid scenario`);
+    const value = JSON.stringify(valueAt(input, issue.path));
+    throw new ScenarioError(`${source}: ${fieldPath(issue.path)} (${value ?? "missing"}) ${issue.message}`);
+  }
+  const scenario = parsed.data as Scenario;
+  const poolNames = new Set<string>();
+  scenario.pools.forEach((pool, i) => {
+    if (poolNames.has(pool.name)) throw new ScenarioError(`${source}: pools[${i}].name (${pool.name}) is a duplicate`);
+    poolNames.add(pool.name);
+    if (pool.minNodes > pool.maxNodes)
+      throw new ScenarioError(
+        `${source}: pools[${i}].minNodes (${pool.minNodes}) must not exceed maxNodes (${pool.maxNodes})`,
+      );
+  });
+  const endpointNames = new Set<string>();
+  scenario.endpoints.forEach((endpoint, i) => {
+    if (endpointNames.has(endpoint.name))
+      throw new ScenarioError(`${source}: endpoints[${i}].name (${endpoint.name}) is a duplicate`);
+    endpointNames.add(endpoint.name);
+    endpoint.pools.forEach((pool, j) => {
+      if (!poolNames.has(pool))
+        throw new ScenarioError(`${source}: endpoints[${i}].pools[${j}] (${pool}) names no pool of the scenario`);
+    });
+    const p = endpoint.profile;
+    if (p.minReplicas > p.maxReplicas)
+      throw new ScenarioError(
+        `${source}: endpoints[${i}].profile.minReplicas (${p.minReplicas}) must not exceed maxReplicas (${p.maxReplicas})`,
+      );
+  });
+  return scenario;
+}
+
+/** Reads a scenario from a JSON or YAML file; relative trace paths resolve against the file's folder. */
+export function loadScenarioFile(path: string): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ScenarioError(`${path}: cannot read scenario (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  let doc: unknown;
+  try {
+    doc = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ScenarioError(`${path}: not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`);
+  }
+  const scenario = validateScenario(doc, path);
+  const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/") + 1) : "";
+  for (const endpoint of scenario.endpoints) {
+    if (endpoint.trace.kind === "file" && !endpoint.trace.path.startsWith("/")) {
+      endpoint.trace = { ...endpoint.trace, path: dir + endpoint.trace.path };
+    }
+  }
+  return scenario;
+}
+
+export interface TraceScenarioOptions {
+  trace: string;
+  peakRps?: number;
+  sloSeconds?: number;
+  /** Window of the trace, minutes. */
+  startMinute?: number;
+  minutes?: number;
+  profile?: Partial<EndpointProfile>;
+}
+
+/**
+ * The default one-endpoint scenario `gpufleet bench --trace` runs: a 7B-class model on
+ * g5.xlarge (one A10G) sliced 4 ways, a spot pool with an on-demand fallback pool.
+ */
+export function scenarioFromTrace(options: TraceScenarioOptions): Scenario {
+  const profile: EndpointProfile = {
+    secondsPerRequest: 1,
+    concurrencyPerReplica: 4,
+    modelLoadSeconds: 30,
+    sloSeconds: options.sloSeconds ?? 10,
+    minReplicas: 1,
+    maxReplicas: 400,
+    ...options.profile,
+  };
+  const trace: TraceSpec = { kind: "file", path: options.trace };
+  if (options.peakRps !== undefined) trace.peakRps = options.peakRps;
+  if (options.startMinute !== undefined) trace.startMinute = options.startMinute;
+  if (options.minutes !== undefined) trace.minutes = options.minutes;
+  return {
+    name: options.trace,
+    endpoints: [{ name: "model", profile, pools: ["g5-spot", "g5-on-demand"], trace }],
+    pools: [
+      {
+        name: "g5-spot",
+        capacityType: "spot",
+        fallback: false,
+        instanceTypes: ["g5.xlarge"],
+        gpusPerNode: 1,
+        slicesPerGpu: 4,
+        minNodes: 0,
+        maxNodes: 100,
+      },
+      {
+        name: "g5-on-demand",
+        capacityType: "on-demand",
+        fallback: true,
+        instanceTypes: ["g5.xlarge"],
+        gpusPerNode: 1,
+        slicesPerGpu: 4,
+        minNodes: 0,
+        maxNodes: 100,
+      },
+    ],
+  };
+}
