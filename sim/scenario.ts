@@ -117,7 +117,14 @@ const poolSchema = z.object({
 const scenarioSchema = z.object({
   name: z.string().min(1),
   endpoints: z
-    .array(z.object({ name: z.string().min(1), profile: profileSchema, pools: z.array(z.string()).min(1), trace: traceSchema }))
+    .array(
+      z.object({
+        name: z.string().min(1),
+        profile: profileSchema,
+        pools: z.array(z.string()).min(1),
+        trace: traceSchema,
+      }),
+    )
     .min(1),
   pools: z.array(poolSchema).min(1),
   durationSeconds: positive.optional(),
@@ -131,7 +138,8 @@ function fieldPath(path: readonly PropertyKey[]): string {
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let v: unknown = root;
-  for (const key of path) v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  for (const key of path)
+    v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined;
   return v;
 }
 
@@ -184,7 +192,9 @@ export function loadScenarioFile(path: string): Scenario {
   try {
     doc = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ScenarioError(`${path}: not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`);
+    throw new ScenarioError(
+      `${path}: not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`,
+    );
   }
   const scenario = validateScenario(doc, path);
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/") + 1) : "";

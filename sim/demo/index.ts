@@ -1,0 +1,19 @@
+export {
+  type Burst,
+  type BurstModel,
+  burstFactor,
+  type DailyPeak,
+  dailyShape,
+  drawBursts,
+  perMinuteCounts,
+  type RateShape,
+} from "./arrivals";
+export {
+  DEMO_DAYS,
+  DEMO_ENDPOINTS,
+  DEMO_POOLS,
+  type DemoEndpoint,
+  type DemoOptions,
+  demoNotes,
+  demoScenario,
+} from "./scenario";
