@@ -57,15 +57,29 @@ export function dailyShape(shape: Pick<RateShape, "floor" | "peaks">, hourOfDay:
   return shape.floor + (1 - shape.floor) * Math.min(1, bells);
 }
 
-/** The bursts of a run, drawn from the seed: Poisson count per day, uniform start, factor and length. */
-export function drawBursts(model: BurstModel, minutes: number, seed: number): Burst[] {
+/**
+ * The bursts of a run, drawn from the seed: a Poisson count per day, uniform factor and length,
+ * and a start time drawn in proportion to `activity(hourOfDay)` (0..1): launches and viral posts
+ * happen while people are about, so by default bursts follow the daily cycle.
+ */
+export function drawBursts(
+  model: BurstModel,
+  minutes: number,
+  seed: number,
+  activity: (hourOfDay: number) => number = () => 1,
+): Burst[] {
   const random = seededRandom(seed);
   const bursts: Burst[] = [];
   const days = Math.ceil(minutes / 1440);
   for (let day = 0; day < days; day++) {
     const count = poisson(model.perDay, random);
     for (let i = 0; i < count; i++) {
-      const startMinute = day * 1440 + Math.floor(random() * 1440);
+      // Rejection sampling on the activity curve; capped so a curve that is almost zero still ends.
+      let minuteOfDay = Math.floor(random() * 1440);
+      for (let tries = 0; tries < 100 && random() > activity(minuteOfDay / 60); tries++) {
+        minuteOfDay = Math.floor(random() * 1440);
+      }
+      const startMinute = day * 1440 + minuteOfDay;
       const length = Math.round(uniform(model.minutes, random));
       const factor = uniform(model.factor, random);
       if (startMinute < minutes) bursts.push({ startMinute, minutes: Math.max(1, length), factor, shape: model.shape });
@@ -90,7 +104,7 @@ export function burstFactor(burst: Burst, offset: number): number {
  * deterministic for a seed; the simulator spreads each minute's requests within the minute.
  */
 export function perMinuteCounts(shape: RateShape, minutes: number, seed: number): number[] {
-  const bursts = drawBursts(shape.bursts, minutes, seed);
+  const bursts = drawBursts(shape.bursts, minutes, seed, (hour) => dailyShape(shape, hour));
   const noise = seededRandom(seed ^ 0x5bd1e995);
   const counts = new Array<number>(minutes);
   let active: Burst[] = [];
