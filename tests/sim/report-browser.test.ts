@@ -52,10 +52,12 @@ describe("the HTML report in headless Chromium", () => {
           height: box.height,
           series: [...svg.querySelectorAll("[data-series]")].map((el) => {
             const b = el.getBoundingClientRect();
-            const path = el instanceof SVGPathElement ? el : el.querySelector("path");
+            // A series is a <path>, or a <g> of a path and markers; the tsconfig has no DOM types, hence the shape.
+            type Measurable = { getTotalLength?: () => number };
+            const path = (el.tagName === "path" ? el : el.querySelector("path")) as unknown as Measurable | null;
             return {
               name: el.getAttribute("data-series") ?? "",
-              length: path ? path.getTotalLength() : 0,
+              length: path?.getTotalLength ? path.getTotalLength() : 0,
               width: b.width,
               height: b.height,
             };

@@ -71,7 +71,7 @@ describe("renderReport", () => {
     expect(points.length).toBeGreaterThan(800);
     expect(points.length).toBeLessThanOrEqual(2 * 880);
     // The burst's peak is drawn at its height on the 0..60 requests/s axis (y = 112 at 0, y = 12 at 60).
-    const peak = Math.max(...data.series[0]!.demandRps);
+    const peak = Math.max(...(data.series[0]?.demandRps ?? []));
     expect(peak).toBeGreaterThan(45);
     const ys = points.map((p) => Number(p.split(" ")[1]));
     expect(Math.min(...ys)).toBeCloseTo(112 - (100 * peak) / 60, 1);
