@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DEMO_ENDPOINTS, demoNotes, demoScenario } from "../sim/demo";
+import { coldStartScenario, DEMO_ENDPOINTS, demoNotes, demoScenario } from "../sim/demo";
 import { type ComparisonProgress, runComparison, type Scenario, ScenarioError, scenarioFromTrace } from "../sim/index";
 import { renderReport, renderSummaryTable } from "../sim/report";
 import { loadScenarioFile } from "../sim/scenario";
@@ -19,6 +19,8 @@ Input (exactly one):
   --scenario FILE     a JSON or YAML scenario: several endpoints and GPU pools
   --demo              the built-in demo: 3 endpoints (7B chat LLM, embeddings, image
                       model) on two spot g5 pools and an on-demand fallback, 2 days
+  --demo --cold-start the demo's cold start: nothing running, quiet for 30 minutes,
+                      then every endpoint at its peak, 3 hours
 
 Options:
   --peak-rps N        requests/s of the busiest minute: scales a per-minute --trace;
@@ -32,7 +34,7 @@ Options:
 
 /** What `gpufleet simulate` was asked to do, checked before any work starts. */
 export interface SimulateArgs {
-  input: { kind: "trace"; path: string } | { kind: "scenario"; path: string } | { kind: "demo" };
+  input: { kind: "trace"; path: string } | { kind: "scenario"; path: string } | { kind: "demo"; coldStart?: true };
   peakRps?: number;
   sloSeconds?: number;
   sloTarget?: number;
@@ -66,7 +68,10 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs | "help" {
       ? { kind: "trace", path: v.trace }
       : v.scenario !== undefined
         ? { kind: "scenario", path: v.scenario }
-        : { kind: "demo" };
+        : v["cold-start"]
+          ? { kind: "demo", coldStart: true }
+          : { kind: "demo" };
+  if (v["cold-start"] && input.kind !== "demo") throw new UsageError("--cold-start applies to --demo only");
   const args: SimulateArgs = {
     input,
     seed: v.seed === undefined ? 1 : integer("--seed", v.seed),
@@ -98,6 +103,7 @@ function parse(argv: string[]) {
       trace: { type: "string" },
       scenario: { type: "string" },
       demo: { type: "boolean" },
+      "cold-start": { type: "boolean" },
       "peak-rps": { type: "string" },
       "slo-seconds": { type: "string" },
       "slo-target": { type: "string" },
@@ -128,7 +134,9 @@ export function scenarioFor(args: SimulateArgs): { scenario: Scenario; notes: st
   if (input.kind === "demo") {
     const chatPeak = DEMO_ENDPOINTS[0]?.traffic.peakRps ?? 1;
     const scale = args.peakRps === undefined ? 1 : args.peakRps / chatPeak;
-    const scenario = demoScenario({ seed: args.seed, scale });
+    const scenario = input.coldStart
+      ? coldStartScenario({ seed: args.seed, scale })
+      : demoScenario({ seed: args.seed, scale });
     return { scenario, notes: demoNotes(), title: `gpufleet demo: ${scenario.name}` };
   }
   try {

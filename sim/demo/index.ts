@@ -8,6 +8,7 @@ export {
   perMinuteCounts,
   type RateShape,
 } from "./arrivals";
+export { COLD_START_MINUTES, COLD_START_QUIET_MINUTES, coldStartScenario, stepCounts } from "./cold-start";
 export {
   DEMO_DAYS,
   DEMO_ENDPOINTS,

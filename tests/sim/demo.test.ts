@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
   burstFactor,
+  coldStartScenario,
   DEMO_ENDPOINTS,
   dailyShape,
   demoScenario,
   drawBursts,
   perMinuteCounts,
   type RateShape,
+  stepCounts,
 } from "../../sim/demo";
 import { validateScenario } from "../../sim/scenario";
 
@@ -99,6 +101,22 @@ describe("demo scenario", () => {
   it("refuses a scale or a length it cannot generate", () => {
     expect(() => demoScenario({ scale: 0 })).toThrow("demo scale (0) must be a positive number");
     expect(() => demoScenario({ days: 1.5 })).toThrow("demo days (1.5) must be a whole number between 1 and 14");
+  });
+});
+
+describe("cold-start demo", () => {
+  it("is a valid scenario, deterministic for a seed, with every pool and endpoint starting from zero", () => {
+    const scenario = validateScenario(coldStartScenario({ seed: 3 }));
+
+    expect(coldStartScenario({ seed: 3 })).toEqual(scenario);
+    expect(scenario.pools.every((p) => p.minNodes === 0)).toBe(true);
+    expect(scenario.endpoints.every((e) => e.profile.minReplicas === 0)).toBe(true);
+  });
+
+  it("steps from nothing to the peak rate at the quiet period's end", () => {
+    const counts = stepCounts(2, 10, 4, 0, 1);
+
+    expect(counts).toEqual([0, 0, 0, 0, 120, 120, 120, 120, 120, 120]);
   });
 });
 

@@ -70,6 +70,7 @@ describe("gpufleet simulate: arguments", () => {
     [["--demo", "--seed=-3"], "--seed (-3) must be a whole number between 0 and 4294967295"],
     [["--demo", "--bogus"], "unknown option '--bogus' (see gpufleet simulate --help)"],
     [["--demo", "extra"], "unexpected argument 'extra' (see gpufleet simulate --help)"],
+    [["--trace", "t.csv", "--cold-start"], "--cold-start applies to --demo only"],
     [
       ["--scenario", "s.yaml", "--peak-rps", "3"],
       "--peak-rps applies to --trace and --demo; a scenario file sets peakRps on each trace",
@@ -109,6 +110,23 @@ describe("gpufleet simulate: scenarios", () => {
     expect(base.title).toBe("gpufleet demo: built-in demo (3 endpoints, 2 days, seed 5)");
     expect(base.notes).toHaveLength(3);
     expect(total(doubled) / total(base)).toBeCloseTo(2, 2);
+  });
+
+  it("builds the cold-start demo with --cold-start: nothing kept warm, a step after half an hour", () => {
+    const args = parseSimulateArgs(["--demo", "--cold-start"]);
+    if (args === "help") throw new Error("unexpected help");
+
+    const { scenario } = scenarioFor(args);
+
+    expect(args.input).toEqual({ kind: "demo", coldStart: true });
+    expect(scenario.name).toBe("built-in demo, cold start (3 endpoints, 3 hours, seed 1)");
+    expect(scenario.durationSeconds).toBe(3 * 3600);
+    for (const e of scenario.endpoints) {
+      expect(e.profile.minReplicas).toBe(0);
+      const counts = e.trace.kind === "per-minute" ? e.trace.counts : [];
+      expect(counts.slice(0, 30).every((c) => c === 0)).toBe(true);
+      expect(counts.slice(30).every((c) => c > 0)).toBe(true);
+    }
   });
 
   it("turns a scenario file error into a usage error naming file and field", () => {
