@@ -3,6 +3,7 @@
  * policy and returns the ReportData that `gpufleet simulate` renders and `gpufleet bench`
  * prints.
  */
+import { compare } from "./compare";
 import type { ReportData } from "./report/types";
 import type { Scenario } from "./scenario";
 
@@ -41,6 +42,5 @@ export async function runComparison(
   options: ComparisonOptions,
   onProgress?: (progress: ComparisonProgress) => void,
 ): Promise<ReportData> {
-  const { compare } = await import("./compare");
   return compare(options, onProgress);
 }

@@ -1,0 +1,190 @@
+/**
+ * Serving: SQS queues and replicas working on time-sliced GPUs.
+ *
+ * A GPU with k busy replicas gives each (1 - TIME_SLICE_OVERHEAD) / k of its throughput
+ * (all of it when k = 1); a replica works on up to `concurrencyPerReplica` requests at
+ * once, each progressing at the replica's rate. So every request on one GPU progresses at
+ * the same rate, and a per-GPU virtual clock turns finish times into one number per slot.
+ */
+import { TIME_SLICE_OVERHEAD } from "../../functions/contract";
+import { type EndpointState, Ev, type Gpu, gpuRate, PodState, type Replica, type World } from "./world";
+
+const EPS = 1e-9;
+
+function advance(gpu: Gpu, t: number): void {
+  if (gpu.busy > 0) gpu.v += (t - gpu.lastT) * gpuRate(gpu.busy, TIME_SLICE_OVERHEAD);
+  gpu.lastT = t;
+}
+
+/** Schedules the GPU's next completion (and invalidates the previous one). */
+function reschedule(world: World, gpu: Gpu): void {
+  gpu.version++;
+  if (gpu.busy === 0) return;
+  let min = Number.POSITIVE_INFINITY;
+  for (const rep of gpu.replicas) {
+    if (rep.busy === 0) continue;
+    const f = rep.finishV;
+    const s = rep.slots;
+    for (let j = 0; j < s.length; j++) if ((s[j] as number) >= 0 && (f[j] as number) < min) min = f[j] as number;
+  }
+  const dt = Math.max(0, min - gpu.v) / gpuRate(gpu.busy, TIME_SLICE_OVERHEAD);
+  world.heap.push(world.now + dt, Ev.GpuDone, gpu.id, gpu.version);
+}
+
+function removeFromList(ep: EndpointState, rep: Replica): void {
+  if (rep.list === 0) return;
+  const list = rep.list === 1 ? ep.idle : ep.partial;
+  const last = list.pop() as Replica;
+  if (last !== rep) {
+    list[rep.listIdx] = last;
+    last.listIdx = rep.listIdx;
+  }
+  rep.list = 0;
+}
+
+/** Puts a replica into the idle or partial list that matches its load. */
+export function relist(world: World, rep: Replica): void {
+  const ep = world.eps[rep.ep] as EndpointState;
+  const want = rep.state !== PodState.Ready ? 0 : rep.busy === 0 ? 1 : rep.busy < rep.slots.length ? 2 : 0;
+  if (want === rep.list) return;
+  removeFromList(ep, rep);
+  if (want === 0) return;
+  const list = want === 1 ? ep.idle : ep.partial;
+  rep.list = want;
+  rep.listIdx = list.length;
+  list.push(rep);
+}
+
+function startOn(world: World, rep: Replica, req: number): void {
+  const gpu = rep.gpu as Gpu;
+  advance(gpu, world.now);
+  let j = 0;
+  while ((rep.slots[j] as number) >= 0) j++;
+  rep.slots[j] = req;
+  rep.finishV[j] = gpu.v + (world.w.work[req] as number);
+  if (rep.busy++ === 0) gpu.busy++;
+  world.recv[req] = world.now;
+  (world.eps[rep.ep] as EndpointState).inFlight++;
+}
+
+/** A free replica for a new message: one on an idle GPU, else one with a free slot, else the least shared. */
+function pick(ep: EndpointState): Replica | null {
+  const idle = ep.idle;
+  const n = idle.length;
+  const scan = Math.max(0, n - 8);
+  for (let i = n - 1; i >= scan; i--) if ((idle[i] as Replica).gpu?.busy === 0) return idle[i] as Replica;
+  if (ep.partial.length > 0) return ep.partial[ep.partial.length - 1] as Replica;
+  let best: Replica | null = null;
+  for (let i = n - 1; i >= scan; i--) {
+    const r = idle[i] as Replica;
+    if (best === null || (r.gpu as Gpu).busy < (best.gpu as Gpu).busy) best = r;
+  }
+  return best;
+}
+
+function pushQueue(ep: EndpointState, req: number): void {
+  if (ep.qLen === ep.queue.length) {
+    const bigger = new Int32Array(ep.queue.length * 2);
+    for (let i = 0; i < ep.qLen; i++) bigger[i] = ep.queue[(ep.qHead + i) % ep.queue.length] as number;
+    ep.queue = bigger;
+    ep.qHead = 0;
+  }
+  ep.queue[(ep.qHead + ep.qLen) % ep.queue.length] = req;
+  ep.qLen++;
+}
+
+function popQueue(ep: EndpointState): number {
+  const req = ep.queue[ep.qHead] as number;
+  ep.qHead = (ep.qHead + 1) % ep.queue.length;
+  ep.qLen--;
+  return req;
+}
+
+/** The oldest visible message's arrival time (Infinity when the queue is empty). */
+export function oldestVisible(world: World, ep: EndpointState): number {
+  return ep.qLen > 0 ? (world.w.time[ep.queue[ep.qHead] as number] as number) : Number.POSITIVE_INFINITY;
+}
+
+/** A message becomes visible (sent, or back after a release or the visibility timeout). */
+export function offer(world: World, req: number): void {
+  const ep = world.eps[world.w.endpoint[req] as number] as EndpointState;
+  const rep = ep.qLen === 0 ? pick(ep) : null;
+  if (rep === null) {
+    pushQueue(ep, req);
+    return;
+  }
+  startOn(world, rep, req);
+  relist(world, rep);
+  reschedule(world, rep.gpu as Gpu);
+}
+
+/** A ready replica long-polls: it takes visible messages until its slots are full. */
+export function pull(world: World, rep: Replica): void {
+  const ep = world.eps[rep.ep] as EndpointState;
+  if (rep.state !== PodState.Ready || ep.qLen === 0 || rep.busy === rep.slots.length) return;
+  while (ep.qLen > 0 && rep.busy < rep.slots.length) startOn(world, rep, popQueue(ep));
+  relist(world, rep);
+  reschedule(world, rep.gpu as Gpu);
+}
+
+/** Completions on one GPU: delete the messages, record waits, let the replicas poll again. */
+export function gpuDone(world: World, gpu: Gpu): void {
+  advance(gpu, world.now);
+  const limit = gpu.v + EPS;
+  for (const rep of gpu.replicas) {
+    if (rep.busy === 0) continue;
+    const ep = world.eps[rep.ep] as EndpointState;
+    for (let j = 0; j < rep.slots.length; j++) {
+      const req = rep.slots[j] as number;
+      if (req < 0 || (rep.finishV[j] as number) > limit) continue;
+      rep.slots[j] = -1;
+      if (--rep.busy === 0) gpu.busy--;
+      ep.inFlight--;
+      const wait = (world.recv[req] as number) - (world.w.time[req] as number);
+      world.waits[world.completed++] = wait;
+      if (wait <= ep.slo + EPS) world.withinSlo++;
+      world.done[req] = 1;
+    }
+  }
+  // Polling after all completions keeps the order of the replicas' list irrelevant to the outcome.
+  const stopped: Replica[] = [];
+  for (const rep of gpu.replicas) {
+    if (rep.state === PodState.Ready) {
+      const ep = world.eps[rep.ep] as EndpointState;
+      while (ep.qLen > 0 && rep.busy < rep.slots.length) startOn(world, rep, popQueue(ep));
+    } else if (rep.state === PodState.Stopping && rep.busy === 0) stopped.push(rep);
+    relist(world, rep);
+  }
+  for (const rep of stopped) world.afterStop(rep);
+  reschedule(world, gpu);
+}
+
+/**
+ * Takes a replica's in-flight messages away: visible at once when the worker releases them
+ * on SIGTERM, else after the visibility timeout counted from their receipt.
+ */
+export function releaseAll(world: World, rep: Replica, immediate: boolean): void {
+  if (rep.busy === 0) return;
+  const gpu = rep.gpu as Gpu;
+  advance(gpu, world.now);
+  const ep = world.eps[rep.ep] as EndpointState;
+  const back: number[] = [];
+  for (let j = 0; j < rep.slots.length; j++) {
+    const req = rep.slots[j] as number;
+    if (req < 0) continue;
+    rep.slots[j] = -1;
+    if (immediate) {
+      ep.inFlight--;
+      back.push(req);
+    } else {
+      // Still in flight for SQS until the timeout runs out; the Redeliver event makes it visible.
+      const visibleAt = Math.max(world.now, (world.recv[req] as number) + world.lifecycle.visibilityTimeoutSeconds);
+      world.heap.push(visibleAt, Ev.Redeliver, req, 0);
+    }
+  }
+  rep.busy = 0;
+  gpu.busy--;
+  relist(world, rep);
+  reschedule(world, gpu);
+  for (const req of back) offer(world, req);
+}

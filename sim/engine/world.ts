@@ -1,0 +1,168 @@
+/**
+ * The simulated cluster's state: requests (typed arrays indexed by request id), SQS queues,
+ * replicas (pods), GPUs, nodes and pools. Plain data; the modules next to this one change it.
+ */
+import type { PoolDescriptor } from "../../functions/contract";
+import type { SpotSignal } from "../../functions/rebalancer/core/types";
+import type { LifecycleDelays, SpotModel } from "../constants";
+import type { Workload } from "../workload";
+import type { EventHeap } from "./heap";
+
+export enum Ev {
+  GpuDone = 0,
+  CaScan = 1,
+  HpaSync = 2,
+  KedaPoll = 3,
+  Minute = 4,
+  NodeReady = 5,
+  PodReady = 6,
+  Redeliver = 7,
+  RebalanceRec = 8,
+  Notice = 9,
+  Terminate = 10,
+  LaunchRetry = 11,
+  Burst = 12,
+}
+
+export enum PodState {
+  Pending = 0,
+  Starting = 1,
+  Ready = 2,
+  /** Scaled in: takes no new work, finishes what it holds, then goes. */
+  Stopping = 3,
+  Gone = 4,
+}
+
+export interface Gpu {
+  id: number;
+  node: Node;
+  /** Replicas placed on this GPU. */
+  replicas: Replica[];
+  /** Replicas with at least one request in service. */
+  busy: number;
+  /** Virtual work clock: seconds of whole-GPU work each in-service request has received since t=0. */
+  v: number;
+  lastT: number;
+  version: number;
+}
+
+export interface Replica {
+  id: number;
+  ep: number;
+  state: PodState;
+  node: Node | null;
+  gpu: Gpu | null;
+  /** Request id per concurrency slot, -1 when free. */
+  slots: Int32Array;
+  /** Virtual finish time per slot. */
+  finishV: Float64Array;
+  busy: number;
+  /** 0 none, 1 in its endpoint's idle list, 2 in its partial list. */
+  list: number;
+  listIdx: number;
+  version: number;
+}
+
+export interface Node {
+  id: number;
+  pool: Pool;
+  zone: number;
+  booting: boolean;
+  gone: boolean;
+  cordoned: boolean;
+  launchedAt: number;
+  gpus: Gpu[];
+  replicas: Replica[];
+  slots: number;
+  images: Set<number>;
+  /** When the node last became empty; -1 while it has pods. */
+  emptySince: number;
+  /** Scheduled spot interruption: recommendation, notice, termination (Infinity when none). */
+  recAt: number;
+  noticeAt: number;
+  terminateAt: number;
+  replacementLaunched: boolean;
+  /** Guards NodeReady events. */
+  version: number;
+  /** Guards the interruption events (bumped when a burst brings the interruption forward). */
+  interruptVersion: number;
+}
+
+export interface Pool {
+  index: number;
+  desc: PoolDescriptor;
+  price: number;
+  spot: SpotModel;
+  desired: number;
+  nodes: Node[];
+  /** Launches fail (InsufficientInstanceCapacity) until this time. */
+  shortageUntil: number;
+  /** Since when desired has exceeded the nodes that exist (launch failures); -1 when it has not. */
+  unfulfilledSince: number;
+  /** The Cluster Autoscaler leaves the pool alone until then. */
+  backoffUntil: number;
+  retryScheduled: boolean;
+  burstTimes: number[];
+  launchFailures: number;
+}
+
+export interface EndpointState {
+  /** Pods that count toward the Deployment's replicas (pending, starting, ready). */
+  pods: Replica[];
+  idle: Replica[];
+  partial: Replica[];
+  /** SQS: visible message ids, a ring buffer. */
+  queue: Int32Array;
+  qHead: number;
+  qLen: number;
+  inFlight: number;
+  /** Last value the KEDA SQS scaler read. */
+  kedaMetric: number;
+  /** Floor the policy sets (predicted replicas, schedules, oracle); 0 for none. */
+  floor: number;
+  /** HPA recommendations of the last stabilization window: [time, replicas]. */
+  history: number[];
+  slo: number;
+  concurrency: number;
+  poolIdx: number[];
+}
+
+export interface World {
+  w: Workload;
+  heap: EventHeap;
+  now: number;
+  lifecycle: LifecycleDelays;
+  releaseOnSigterm: boolean;
+  pools: Pool[];
+  eps: EndpointState[];
+  gpus: Gpu[];
+  nodes: Node[];
+  replicas: Replica[];
+  /** Receive time of each request's latest delivery. */
+  recv: Float64Array;
+  /** 1 once a request was deleted (completed). */
+  done: Uint8Array;
+  completed: number;
+  withinSlo: number;
+  waits: Float32Array;
+  /** Signals raised since the policy last looked. */
+  signals: SpotSignal[];
+  signalSeq: number;
+  interruptions: number;
+  /** Billing: node-seconds by pool, settled when a node goes or at the end. */
+  nodeSeconds: Float64Array;
+  endBilling: number;
+  seed: number;
+  /** A scaled-in replica finished its last request and leaves its GPU. */
+  afterStop: (rep: Replica) => void;
+}
+
+export function gpuRate(busy: number, overhead: number): number {
+  return busy <= 1 ? 1 : (1 - overhead) / busy;
+}
+
+export function livingNodes(pool: Pool): number {
+  let n = 0;
+  for (const node of pool.nodes) if (!node.gone) n++;
+  return n;
+}
