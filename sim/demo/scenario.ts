@@ -34,7 +34,7 @@ export const DEMO_ENDPOINTS: readonly DemoEndpoint[] = [
       maxReplicas: 80,
     },
     traffic: {
-      peakRps: 4,
+      peakRps: 3,
       floor: 0.12,
       peaks: [
         { hour: 10.5, widthHours: 2, weight: 0.9 },
@@ -49,10 +49,10 @@ export const DEMO_ENDPOINTS: readonly DemoEndpoint[] = [
     name: "embed-bge",
     rationale:
       "BGE-large-class embedding model (335M parameters, under 1 GiB in fp16); a request embeds a " +
-      "batch of 64 document chunks in ~0.5 s with 4 batches in flight per replica; loads in ~8 s; " +
+      "batch of 128 document chunks in ~1 s with 4 batches in flight per replica; loads in ~8 s; " +
       "steady API traffic plus re-indexing jobs that triple the rate for up to an hour; 2 s SLO.",
     profile: {
-      secondsPerRequest: 0.5,
+      secondsPerRequest: 1,
       concurrencyPerReplica: 4,
       modelLoadSeconds: 8,
       sloSeconds: 2,
@@ -60,7 +60,7 @@ export const DEMO_ENDPOINTS: readonly DemoEndpoint[] = [
       maxReplicas: 40,
     },
     traffic: {
-      peakRps: 4,
+      peakRps: 2,
       floor: 0.35,
       peaks: [{ hour: 13, widthHours: 4, weight: 1 }],
       dayLevels: [1, 1],

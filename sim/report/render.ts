@@ -4,7 +4,7 @@ import { formatElapsed, formatNumber } from "./scale";
 import { REPORT_CSS } from "./style";
 import { summaryTableHtml } from "./table";
 import { TIMELINE_COLORS, timelineChart } from "./timeline";
-import type { ReportData } from "./types";
+import type { PolicySeries, ReportData } from "./types";
 import { waitChart } from "./waits";
 
 /** Okabe-Ito colours: distinguishable with the common colour-vision deficiencies. */
@@ -39,10 +39,7 @@ export function renderReport(data: ReportData): string {
     `<h2>Demand, replicas and GPUs over time</h2>`,
     `<p class="how">Top: requests per second. Bottom: GPUs running (spot, with on-demand stacked on top) and replicas serving. Each pixel column shows the minimum and maximum of its minutes, so short bursts stay visible on multi-day runs.</p>`,
     timelineLegend(),
-    ...data.series.map((s) => {
-      const heading = s.endpoint ? `${s.policy} — ${s.endpoint}` : s.policy;
-      return `<h3><span class="swatch" style="background:${escapeHtml(colorOf(s.policy))}"></span>${escapeHtml(heading)}</h3>${timelineChart(s, data.durationSeconds)}`;
-    }),
+    ...timelines(data, colorOf),
     `<h2>Assumptions</h2>`,
     `<ul class="notes">${data.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>`,
   ];
@@ -55,6 +52,34 @@ export function renderReport(data: ReportData): string {
     `<body><main>${sections.join("\n")}</main></body></html>`,
     "",
   ].join("\n");
+}
+
+/**
+ * One chart per policy for the whole fleet; when a policy also has per-endpoint series, those
+ * go in a closed <details> under it (a click away, no script), so a many-endpoint run does not
+ * bury the comparison under dozens of charts.
+ */
+function timelines(data: ReportData, colorOf: (policy: string) => string): string[] {
+  const chart = (s: PolicySeries) => {
+    const heading = s.endpoint ? `${s.policy} — ${s.endpoint}` : s.policy;
+    return `<h3><span class="swatch" style="background:${escapeHtml(colorOf(s.policy))}"></span>${escapeHtml(heading)}</h3>${timelineChart(s, data.durationSeconds)}`;
+  };
+  const hasTotal = new Set(data.series.filter((s) => s.endpoint === undefined).map((s) => s.policy));
+  const out: string[] = [];
+  for (const s of data.series) {
+    if (s.endpoint === undefined) {
+      out.push(chart(s));
+      const parts = data.series.filter((e) => e.policy === s.policy && e.endpoint !== undefined);
+      if (parts.length > 0) {
+        out.push(
+          `<details class="endpoints"><summary>${escapeHtml(s.policy)} by endpoint (${parts.length})</summary>${parts.map(chart).join("")}</details>`,
+        );
+      }
+    } else if (!hasTotal.has(s.policy)) {
+      out.push(chart(s));
+    }
+  }
+  return out;
 }
 
 function meta(data: ReportData, policies: string[]): string {

@@ -23,7 +23,9 @@ export function waitChart(
   colorOf: (policy: string) => string,
 ): string {
   const curves = histograms.map((h) => ({ policy: h.policy, points: survival(h) }));
-  const maxWait = Math.max(slo.waitSeconds, ...histograms.map((h) => h.edgesSeconds[h.edgesSeconds.length - 1] ?? 0));
+  // The axis ends where the last request's bucket ends (not at the last, empty, edge), so a
+  // histogram reaching out to hours does not squeeze the interesting seconds to the left.
+  const maxWait = Math.max(slo.waitSeconds, ...curves.map((c) => c.points[c.points.length - 1]?.x ?? 0));
   const positive = curves.flatMap((c) => c.points.map((p) => p.y)).filter((y) => y > 0);
   const tailShare = Math.max(MIN_SHARE, Math.min(1 - slo.target, ...positive));
   const floorExp = Math.min(-2, Math.floor(Math.log10(tailShare)));
@@ -61,7 +63,7 @@ export function waitChart(
 
 /**
  * Share of requests that waited at least each bucket edge, assuming waits spread evenly within a
- * bucket (so the curve is drawn straight between edges).
+ * bucket (so the curve is drawn straight between edges), up to the edge past the longest wait.
  */
 export function survival(h: WaitHistogram): Point[] {
   if (h.edgesSeconds.length !== h.counts.length + 1) {
@@ -73,10 +75,11 @@ export function survival(h: WaitHistogram): Point[] {
   if (total <= 0) return [];
   const points: Point[] = [{ x: h.edgesSeconds[0] as number, y: 1 }];
   let seen = 0;
-  for (let i = 0; i < h.counts.length; i++) {
+  for (let i = 0; i < h.counts.length && seen < total; i++) {
     seen += h.counts[i] as number;
     points.push({ x: h.edgesSeconds[i + 1] as number, y: (total - seen) / total });
   }
+  // The curve ends where the last request's bucket ends: nothing waited longer.
   return points;
 }
 

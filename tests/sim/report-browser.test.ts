@@ -32,7 +32,7 @@ afterAll(async () => {
 describe("the HTML report in headless Chromium", () => {
   it("lays out every chart with a visible size and the expected series, fetching nothing", async () => {
     const file = join(dir, "report.html");
-    writeFileSync(file, renderReport(reportFixture()));
+    writeFileSync(file, renderReport(reportFixture({ endpoints: ["chat"] })));
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const requests: string[] = [];
     const errors: string[] = [];
@@ -43,6 +43,8 @@ describe("the HTML report in headless Chromium", () => {
     });
 
     await page.goto(`file://${file}`);
+    // Per-endpoint charts sit in closed <details>: open them, as a reader would, to lay them out.
+    for (const summary of await page.$$("details.endpoints > summary")) await summary.click();
     const charts: ChartLayout[] = await page.$$eval("svg.chart", (svgs) =>
       svgs.map((svg) => {
         const box = svg.getBoundingClientRect();
@@ -69,7 +71,11 @@ describe("the HTML report in headless Chromium", () => {
 
     expect(errors).toEqual([]);
     expect(requests).toEqual([`file://${file}`]);
-    expect(charts.map((c) => c.kind)).toEqual(["cost-slo", "waits", ...POLICIES.map(() => "timeline")]);
+    expect(charts.map((c) => c.kind)).toEqual([
+      "cost-slo",
+      "waits",
+      ...POLICIES.flatMap(() => ["timeline", "timeline"]),
+    ]);
     for (const chart of charts) {
       expect(chart.width, chart.kind).toBeGreaterThan(500);
       expect(chart.height, chart.kind).toBeGreaterThan(200);

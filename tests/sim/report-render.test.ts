@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { renderReport, renderSummaryTable } from "../../sim/report";
 import type { PolicySummary, ReportData } from "../../sim/report/types";
+import { survival } from "../../sim/report/waits";
 import { POLICIES, reportFixture } from "./fixtures/report-data";
 
 function count(html: string, needle: string): number {
@@ -32,6 +33,29 @@ describe("renderReport", () => {
       expect(count(html, `data-series="${policy}"`)).toBe(2);
       expect(html).toContain(`<tr data-policy="${policy}">`);
     }
+  });
+
+  it("puts per-endpoint timelines in a closed section under their policy's fleet-wide chart", () => {
+    const data = reportFixture({ policies: ["gpufleet", "reactive"], endpoints: ["chat", "embed"], minutes: 60 });
+
+    const html = renderReport(data);
+
+    expect(count(html, 'data-chart="timeline"')).toBe(6);
+    expect(count(html, '<details class="endpoints">')).toBe(2);
+    expect(html).toContain("<summary>gpufleet by endpoint (2)</summary>");
+    const gpufleet = html.indexOf("<summary>gpufleet by endpoint");
+    expect(html.indexOf("gpufleet — chat")).toBeGreaterThan(gpufleet);
+    expect(html.indexOf("gpufleet — chat")).toBeLessThan(html.indexOf("<summary>reactive by endpoint"));
+  });
+
+  it("draws per-endpoint series directly when a policy has no fleet-wide one", () => {
+    const data = reportFixture({ policies: ["gpufleet"], endpoints: ["chat"], minutes: 60 });
+    data.series = data.series.filter((s) => s.endpoint !== undefined);
+
+    const html = renderReport(data);
+
+    expect(count(html, 'data-chart="timeline"')).toBe(1);
+    expect(html).not.toContain("<details");
   });
 
   it("references nothing outside the file: no script, link, image, URL or import", () => {
@@ -174,5 +198,22 @@ describe("renderSummaryTable", () => {
 
     expect(table).not.toContain("\u001b");
     expect(table.split("\n")).toHaveLength(2);
+  });
+});
+
+describe("survival curve of a wait histogram", () => {
+  it("is the share waiting longer than each edge, and stops after the last request", () => {
+    const points = survival({ policy: "p", edgesSeconds: [0, 1, 10, 100, 1000], counts: [6, 3, 1, 0] });
+
+    expect(points).toEqual([
+      { x: 0, y: 1 },
+      { x: 1, y: 0.4 },
+      { x: 10, y: 0.1 },
+      { x: 100, y: 0 },
+    ]);
+  });
+
+  it("is empty when no request was counted", () => {
+    expect(survival({ policy: "p", edgesSeconds: [0, 1], counts: [0] })).toEqual([]);
   });
 });
