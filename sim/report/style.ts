@@ -34,6 +34,6 @@ table.summary .right { text-align: right; }
 table.summary .left { text-align: left; }
 table.summary td.best { font-weight: 700; color: #17643d; }
 ul.notes li { margin: 2px 0; }
-details.endpoints { margin: 4px 0 12px 20px; }
+details.endpoints { margin: 4px 0 12px; }
 details.endpoints > summary { cursor: pointer; color: #1f4e79; }
 `;

@@ -1,9 +1,10 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../cli/main";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLICY_NAMES } from "../../sim/index";
 import { launchChromium } from "./fixtures/chromium";
 
@@ -27,20 +28,19 @@ describe("gpufleet simulate, end to end", () => {
     const rows = Array.from({ length: 120 }, (_, m) => `${m},${m < 60 ? 60 : 240}`);
     writeFileSync(trace, `minute,count\n${rows.join("\n")}\n`);
     const out = join(dir, "nested", "report.html");
-    const stdout: string[] = [];
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      stdout.push(String(chunk));
-      return true;
-    });
-    vi.spyOn(process.stderr, "write").mockImplementation(() => true);
 
-    const code = await main(["simulate", "--trace", trace, "--peak-rps", "4", "--seed", "3", "--out", out]);
-    vi.restoreAllMocks();
+    // The installed command, as a user runs it: a failure rejects with the exit code and stderr.
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ["bin/gpufleet.cjs", "simulate", "--trace", trace, "--peak-rps", "4", "--seed", "3", "--out", out],
+      { cwd: join(__dirname, "..", ".."), maxBuffer: 16 * 1024 * 1024 },
+    );
 
-    expect(code).toBe(0);
-    const printed = stdout.join("");
-    for (const policy of POLICY_NAMES) expect(printed).toMatch(new RegExp(`^${policy} `, "m"));
-    expect(printed).toContain(`report: ${out}`);
+    const lines = stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^policy +cost \$/);
+    expect(lines.slice(1, 1 + POLICY_NAMES.length).map((l) => l.split(" ")[0])).toEqual([...POLICY_NAMES]);
+    expect(lines[lines.length - 1]).toBe(`report: ${out}`);
+    expect(stderr).toContain("simulate: ");
     const html = readFileSync(out, "utf8");
     expect(html).not.toMatch(/https?:/i);
 
