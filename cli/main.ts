@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Command, UsageError } from "./command";
+import { planCommand } from "./plan";
 import { simulateCommand } from "./simulate";
 
 /** Every subcommand, listed here rather than registered by import side effects. */
-const commands: Command[] = [simulateCommand];
+const commands: Command[] = [planCommand, simulateCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };

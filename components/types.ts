@@ -33,6 +33,13 @@ export interface ClusterRef {
   provider: k8s.Provider;
   pools: GpuPoolInfo[];
   identity: WorkloadIdentity;
+  /**
+   * IAM role of the KEDA operator. When set, each ModelEndpoint creates a scaler role that only
+   * this role may assume, scoped to the endpoint's own queue, and its KEDA triggers use it. When
+   * unset, the triggers use the operator's own identity, which then needs sqs:GetQueueAttributes
+   * and cloudwatch:GetMetricData itself.
+   */
+  kedaOperatorRoleArn?: pulumi.Input<string>;
 }
 
 /** What FleetControl needs of an endpoint. A ModelEndpoint satisfies it. */

@@ -1,0 +1,236 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { CapacityType } from "../../functions/contract";
+
+/** The node image of a GPU pool. Both ship the NVIDIA driver and container toolkit. */
+export type GpuAmiFamily = "al2023-nvidia" | "bottlerocket-nvidia";
+
+/** EKS control-plane log types. */
+export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+
+/** How workloads on a new cluster get AWS credentials. */
+export type IdentityMode = "pod-identity" | "irsa";
+
+/** One GPU pool: an EKS managed node group of GPU instances that share one GPU model. */
+export interface GpuPoolArgs {
+  /** Pool name: a lowercase DNS label, unique in the cluster. Also the node label `gpufleet.io/pool`. */
+  name: string;
+  /**
+   * Instance types, all with the same GPU model and GPU count, so every node of the pool
+   * offers the same slices. A spot pool needs at least two (capacity diversification).
+   */
+  instanceTypes: string[];
+  /** "spot" or "on-demand". */
+  capacityType: CapacityType;
+  /** Smallest node count (0 lets the pool scale to zero). */
+  minSize: number;
+  /** Largest node count. */
+  maxSize: number;
+  /**
+   * Node count at creation. Afterwards the Cluster Autoscaler and the spot rebalancer own
+   * it, so later changes to this value are ignored.
+   * @default minSize
+   */
+  desiredSize?: number;
+  /**
+   * True for the on-demand pool that takes over while spot pools are unhealthy. Required
+   * (exactly one) when any pool is spot.
+   * @default false
+   */
+  fallback?: boolean;
+  /**
+   * Node image.
+   * @default "al2023-nvidia"
+   */
+  amiType?: GpuAmiFamily;
+  /**
+   * Time-slicing replicas per physical GPU (1..48): how many endpoint replicas share a GPU.
+   * @default 1
+   */
+  slicesPerGpu?: number;
+  /**
+   * Memory of one GPU, GiB. Needed only for instance families gpufleet does not know.
+   * @default the instance family's figure (see gpu-memory.ts)
+   */
+  gpuMemoryGiB?: number;
+  /**
+   * GPUs per node. Needed only for instance types gpufleet does not know.
+   * @default the instance type's figure (see gpu-memory.ts)
+   */
+  gpusPerNode?: number;
+  /**
+   * Root (AL2023) or data (Bottlerocket) volume size, GiB: inference images and model weights are large.
+   * @default 200
+   */
+  diskSizeGiB?: number;
+  /**
+   * Expected price of one node, USD per hour, for the rebalancer and the simulator.
+   * @default undefined (unknown)
+   */
+  pricePerNodeHour?: number;
+  /**
+   * Subnets for this pool's nodes.
+   * @default the cluster's node subnets
+   */
+  subnetIds?: pulumi.Input<string>[];
+}
+
+/** Kubernetes API endpoint exposure of a new cluster. */
+export interface EndpointAccessArgs {
+  /**
+   * Reach the API from inside the VPC.
+   * @default true
+   */
+  privateAccess?: boolean;
+  /**
+   * CIDRs allowed to reach the public endpoint. Empty turns the public endpoint off; an
+   * open 0.0.0.0/0 is refused.
+   * @default []
+   */
+  publicAccessCidrs?: string[];
+}
+
+/** The VPC gpufleet creates when a new cluster is given no subnets. */
+export interface VpcArgs {
+  /**
+   * VPC CIDR; split into one private and one public subnet per availability zone.
+   * @default "10.0.0.0/16"
+   */
+  cidrBlock?: string;
+  /**
+   * Availability zones to spread over (2..4).
+   * @default 3
+   */
+  availabilityZoneCount?: number;
+  /**
+   * Zones to use.
+   * @default the region's first `availabilityZoneCount` available zones (one lookup)
+   */
+  availabilityZones?: string[];
+}
+
+/** The on-demand node group that runs the controllers (KEDA, Cluster Autoscaler, CoreDNS). */
+export interface SystemNodeGroupArgs {
+  /** @default ["m6i.large", "m5.large"] */
+  instanceTypes?: string[];
+  /** @default 2 */
+  minSize?: number;
+  /** @default 4 */
+  maxSize?: number;
+}
+
+/** Create a new EKS cluster for the GPU pools. */
+export interface NewClusterArgs {
+  mode: "new";
+  /**
+   * EKS cluster name.
+   * @default the component's name
+   */
+  clusterName?: string;
+  /**
+   * Kubernetes version, "1.NN".
+   * @default "1.32"
+   */
+  version?: string;
+  /**
+   * Network. Give `subnetIds` to use existing subnets (private, with a route out), or `vpc`
+   * to shape the VPC gpufleet creates.
+   * @default a new VPC with defaults
+   */
+  vpc?: VpcArgs;
+  /**
+   * Existing private subnets for the control plane and the nodes; no VPC is created.
+   * @default undefined (create a VPC)
+   */
+  subnetIds?: pulumi.Input<string>[];
+  /** @default { privateAccess: true, publicAccessCidrs: [] } */
+  endpointAccess?: EndpointAccessArgs;
+  /**
+   * Control-plane log types sent to CloudWatch Logs.
+   * @default all five
+   */
+  logTypes?: ControlPlaneLogType[];
+  /**
+   * Retention of the control-plane log group, days.
+   * @default 90
+   */
+  logRetentionDays?: number;
+  /**
+   * KMS key for envelope encryption of Kubernetes secrets.
+   * @default a new key with rotation enabled
+   */
+  kmsKeyArn?: pulumi.Input<string>;
+  /**
+   * How workloads get AWS credentials.
+   * @default "pod-identity"
+   */
+  identity?: IdentityMode;
+  /** @default see SystemNodeGroupArgs */
+  systemNodeGroup?: SystemNodeGroupArgs;
+}
+
+/** How workloads on an existing cluster get AWS credentials. */
+export type ExistingIdentityArgs =
+  | { kind: "pod-identity" }
+  | { kind: "irsa"; oidcProviderArn: pulumi.Input<string>; oidcProviderUrl: pulumi.Input<string> };
+
+/** Add GPU pools and add-ons to a cluster the user already runs. */
+export interface ExistingClusterArgs {
+  mode: "byo";
+  /** The existing EKS cluster's name. */
+  clusterName: string;
+  /**
+   * Kubeconfig for the cluster.
+   * @default one built from the cluster's endpoint (one `eks:DescribeCluster` lookup), unless `provider` is given
+   */
+  kubeconfig?: pulumi.Input<string>;
+  /**
+   * Kubernetes provider to create the add-ons with.
+   * @default a provider built from `kubeconfig`
+   */
+  provider?: k8s.Provider;
+  /** EKS Pod Identity (the agent must run on the cluster) or IRSA with the cluster's OIDC provider. */
+  identity: ExistingIdentityArgs;
+  /** IAM role the GPU nodes run as (must be allowed to join the cluster). */
+  nodeRoleArn: pulumi.Input<string>;
+  /** Subnets for the GPU nodes. */
+  subnetIds: pulumi.Input<string>[];
+}
+
+export interface AddonsArgs {
+  /**
+   * Install the NVIDIA device plugin with the pools' time-slicing configs. Turn off only
+   * when the cluster already runs one configured the same way.
+   * @default true
+   */
+  devicePlugin?: boolean;
+  /** @default true */
+  keda?: boolean;
+  /** @default true */
+  clusterAutoscaler?: boolean;
+  /**
+   * KEDA may read the attributes of SQS queues whose names start with this prefix.
+   * @default "gpufleet-"
+   */
+  sqsQueueNamePrefix?: string;
+  /**
+   * Create the three gpufleet PriorityClasses (cluster-scoped: only one GpuCluster per
+   * Kubernetes cluster may create them).
+   * @default true
+   */
+  priorityClasses?: boolean;
+}
+
+export interface GpuClusterArgs {
+  /** A new cluster, or an existing one ("bring your own"). */
+  cluster: NewClusterArgs | ExistingClusterArgs;
+  /** The GPU pools. */
+  pools: GpuPoolArgs[];
+  /** @default every add-on on */
+  addons?: AddonsArgs;
+  /**
+   * Tags for every AWS resource that takes them.
+   * @default {}
+   */
+  tags?: Record<string, string>;
+}

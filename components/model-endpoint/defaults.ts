@@ -1,0 +1,203 @@
+import {
+  type CapacityType,
+  type EndpointProfile,
+  type PriorityTier,
+  SPOT_NOTICE_SECONDS,
+  type TokenCostModel,
+} from "../../functions/contract";
+import type { GpuPoolInfo } from "../types";
+import type { ModelEndpointArgs, ModelEndpointProfileArgs } from "./args";
+
+/** Every default of ModelEndpoint, in one place. */
+export const MODEL_ENDPOINT_DEFAULTS = {
+  namespace: "default",
+  cpu: "2",
+  memory: "8Gi",
+  tier: "standard" as PriorityTier,
+  concurrencyPerReplica: 1,
+  minReplicas: 1,
+  maxReplicas: 10,
+  /** The longest request, as a multiple of the mean request. */
+  maxProcessingMultiple: 5,
+  /** Visibility timeout as a multiple of the longest request, and its floor. */
+  visibilityTimeoutMultiple: 2,
+  minVisibilityTimeoutSeconds: 30,
+  maxReceiveCount: 3,
+  retentionSeconds: 4 * 24 * 3600,
+  dlqRetentionSeconds: 14 * 24 * 3600,
+  /** Long polling: fewer empty receives, and a worker waits for work instead of spinning. */
+  receiveWaitTimeSeconds: 20,
+  /**
+   * Grace period when a spot pool is allowed: 30 s short of the 2-minute notice, so the pod has
+   * exited before EC2 reclaims the node even when the drain starts a little late.
+   */
+  spotGracePeriodSeconds: SPOT_NOTICE_SECONDS - 30,
+  /** On on-demand-only endpoints a replica may finish its longest request, plus this margin. */
+  onDemandGraceMarginSeconds: 30,
+  pollingIntervalSeconds: 15,
+  cooldownSeconds: 600,
+  scaleUpStabilizationSeconds: 0,
+  scaleDownStabilizationSeconds: 600,
+  scaleUpPercentPerMinute: 100,
+  scaleUpMinPodsPerMinute: 4,
+  scaleDownPercentPerMinute: 25,
+  scaleDownMinPodsPerMinute: 1,
+  alarmsEnabled: true,
+  createTopic: false,
+  oldestMessageSloMultiple: 3,
+  stalledMinutes: 15,
+} as const;
+
+/** Plain, fully defaulted settings of one endpoint: what the resources are built from. */
+export interface ResolvedModelEndpoint {
+  endpointName: string;
+  namespace: string;
+  image: string;
+  cpu: string;
+  memory: string;
+  gpuMemoryMiB: number;
+  tier: PriorityTier;
+  pools: { name: string; capacityType: CapacityType; fallback: boolean; gpuMemoryMiBPerSlice: number }[];
+  /** True when any allowed pool is a spot pool. */
+  mayRunOnSpot: boolean;
+  profile: EndpointProfile;
+  queue: {
+    name: string;
+    dlqName: string;
+    maxProcessingSeconds: number;
+    visibilityTimeoutSeconds: number;
+    maxReceiveCount: number;
+    retentionSeconds: number;
+    dlqRetentionSeconds: number;
+    receiveWaitTimeSeconds: number;
+  };
+  results?: { bucketName: string; prefix: string };
+  scaling: {
+    queueLengthPerReplica: number;
+    pollingIntervalSeconds: number;
+    cooldownSeconds: number;
+    scaleUpStabilizationSeconds: number;
+    scaleDownStabilizationSeconds: number;
+    scaleUpPercentPerMinute: number;
+    scaleDownPercentPerMinute: number;
+  };
+  terminationGracePeriodSeconds: number;
+  alarms: {
+    enabled: boolean;
+    createTopic: boolean;
+    oldestMessageSloMultiple: number;
+    stalledMinutes: number;
+  };
+}
+
+/** The profile with its defaults applied. */
+export function resolveProfile(profile: ModelEndpointProfileArgs): EndpointProfile {
+  const resolved: EndpointProfile = {
+    secondsPerRequest: profile.secondsPerRequest,
+    concurrencyPerReplica: profile.concurrencyPerReplica ?? MODEL_ENDPOINT_DEFAULTS.concurrencyPerReplica,
+    modelLoadSeconds: profile.modelLoadSeconds,
+    sloSeconds: profile.sloSeconds,
+    minReplicas: profile.minReplicas ?? MODEL_ENDPOINT_DEFAULTS.minReplicas,
+    maxReplicas: profile.maxReplicas ?? MODEL_ENDPOINT_DEFAULTS.maxReplicas,
+  };
+  if (profile.tokenCost) resolved.tokenCost = { ...profile.tokenCost } satisfies TokenCostModel;
+  return resolved;
+}
+
+/**
+ * Target backlog per replica for the aws-sqs-queue trigger (which counts visible and in-flight
+ * messages). A replica works on `c = concurrencyPerReplica` requests at once and finishes
+ * `c / secondsPerRequest` per second, so while meeting the SLO it can hold its `c` in-flight
+ * requests plus the `c × sloSeconds / secondsPerRequest` it will drain within the SLO:
+ *
+ *   queueLengthPerReplica = floor(c × (1 + sloSeconds / secondsPerRequest)), at least 1
+ *
+ * With B messages KEDA asks for ceil(B / queueLengthPerReplica) replicas: exactly enough that the
+ * newest message is picked up within the SLO once those replicas are serving.
+ */
+export function backlogPerReplica(profile: EndpointProfile): number {
+  const perReplica = profile.concurrencyPerReplica * (1 + profile.sloSeconds / profile.secondsPerRequest);
+  return Math.max(1, Math.floor(perReplica));
+}
+
+/** Applies every default to args whose individual values were already checked. */
+export function resolveModelEndpoint(
+  name: string,
+  args: ModelEndpointArgs,
+  clusterPools: readonly GpuPoolInfo[],
+): ResolvedModelEndpoint {
+  const d = MODEL_ENDPOINT_DEFAULTS;
+  const endpointName = args.endpointName ?? name;
+  const profile = resolveProfile(args.profile);
+  const poolNames = args.pools ?? clusterPools.map((p) => p.name);
+  const pools = poolNames.flatMap((poolName) => {
+    const pool = clusterPools.find((p) => p.name === poolName);
+    return pool
+      ? [
+          {
+            name: pool.name,
+            capacityType: pool.capacityType,
+            fallback: pool.fallback,
+            gpuMemoryMiBPerSlice: pool.gpuMemoryMiBPerSlice,
+          },
+        ]
+      : [];
+  });
+  const mayRunOnSpot = pools.some((p) => p.capacityType === "spot");
+  const queueName = args.queue?.name ?? endpointName;
+  const maxProcessingSeconds =
+    args.queue?.maxProcessingSeconds ?? Math.ceil(profile.secondsPerRequest * d.maxProcessingMultiple);
+  const visibilityTimeoutSeconds =
+    args.queue?.visibilityTimeoutSeconds ??
+    Math.max(d.minVisibilityTimeoutSeconds, Math.ceil(maxProcessingSeconds * d.visibilityTimeoutMultiple));
+  const terminationGracePeriodSeconds =
+    args.terminationGracePeriodSeconds ??
+    (mayRunOnSpot
+      ? d.spotGracePeriodSeconds
+      : Math.max(d.spotGracePeriodSeconds, maxProcessingSeconds + d.onDemandGraceMarginSeconds));
+  const resolved: ResolvedModelEndpoint = {
+    endpointName,
+    namespace: args.namespace ?? d.namespace,
+    image: args.image,
+    cpu: args.cpu ?? d.cpu,
+    memory: args.memory ?? d.memory,
+    gpuMemoryMiB: Math.ceil(args.gpuMemoryGiB * 1024),
+    tier: args.tier ?? d.tier,
+    pools,
+    mayRunOnSpot,
+    profile,
+    queue: {
+      name: queueName,
+      dlqName: `${queueName}-dlq`,
+      maxProcessingSeconds,
+      visibilityTimeoutSeconds,
+      maxReceiveCount: args.queue?.maxReceiveCount ?? d.maxReceiveCount,
+      retentionSeconds: args.queue?.retentionSeconds ?? d.retentionSeconds,
+      dlqRetentionSeconds: args.queue?.dlqRetentionSeconds ?? d.dlqRetentionSeconds,
+      receiveWaitTimeSeconds: d.receiveWaitTimeSeconds,
+    },
+    scaling: {
+      queueLengthPerReplica: args.scaling?.queueLengthPerReplica ?? backlogPerReplica(profile),
+      pollingIntervalSeconds: args.scaling?.pollingIntervalSeconds ?? d.pollingIntervalSeconds,
+      cooldownSeconds: args.scaling?.cooldownSeconds ?? d.cooldownSeconds,
+      scaleUpStabilizationSeconds: args.scaling?.scaleUpStabilizationSeconds ?? d.scaleUpStabilizationSeconds,
+      scaleDownStabilizationSeconds: args.scaling?.scaleDownStabilizationSeconds ?? d.scaleDownStabilizationSeconds,
+      scaleUpPercentPerMinute: args.scaling?.scaleUpPercentPerMinute ?? d.scaleUpPercentPerMinute,
+      scaleDownPercentPerMinute: args.scaling?.scaleDownPercentPerMinute ?? d.scaleDownPercentPerMinute,
+    },
+    terminationGracePeriodSeconds,
+    alarms: {
+      enabled: args.alarms?.enabled ?? d.alarmsEnabled,
+      createTopic: args.alarms?.createTopic ?? d.createTopic,
+      oldestMessageSloMultiple: args.alarms?.oldestMessageSloMultiple ?? d.oldestMessageSloMultiple,
+      stalledMinutes: args.alarms?.stalledMinutes ?? d.stalledMinutes,
+    },
+  };
+  if (args.results) {
+    resolved.results = {
+      bucketName: args.results.bucketName,
+      prefix: args.results.prefix ?? `${endpointName}/`,
+    };
+  }
+  return resolved;
+}

@@ -1,0 +1,237 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { WorkloadIdentity } from "../types";
+import type { ResolvedModelEndpoint } from "./defaults";
+
+/** IAM policy document (only the parts gpufleet writes). */
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: {
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    Action: string[];
+    Resource?: string | string[];
+    Principal?: Record<string, string>;
+    Condition?: Record<string, Record<string, string>>;
+  }[];
+}
+
+/** The ARN's partition ("aws", "aws-cn", "aws-us-gov"), so no lookup is needed for S3 ARNs. */
+export function partitionOf(arn: string): string {
+  return arn.split(":")[1] ?? "aws";
+}
+
+/** The ARN's region: the queue's region is where the worker and KEDA must talk to. */
+export function regionOf(arn: string): string {
+  return arn.split(":")[3] ?? "";
+}
+
+export interface WorkerPolicyInputs {
+  queueArn: string;
+  dlqArn: string;
+  /** Bucket and prefix the pods may write results under. */
+  results?: { bucketName: string; prefix: string };
+  /** Customer key encrypting the queues. */
+  kmsKeyArn?: string;
+}
+
+/**
+ * What a model pod may do: consume its own queue (receive, delete, extend visibility, read the
+ * backlog), read its DLQ's depth, write results under its own prefix, decrypt with the queue
+ * key. Every statement names exact ARNs.
+ */
+export function workerPolicyDocument(inputs: WorkerPolicyInputs): PolicyDocument {
+  const doc: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ConsumeRequests",
+        Effect: "Allow",
+        Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+        Resource: inputs.queueArn,
+      },
+      // Read-only: a worker may report how many of its requests failed; it never writes the DLQ
+      // itself (SQS moves messages there after maxReceiveCount receives).
+      { Sid: "ReadDeadLetterDepth", Effect: "Allow", Action: ["sqs:GetQueueAttributes"], Resource: inputs.dlqArn },
+    ],
+  };
+  if (inputs.results) {
+    const partition = partitionOf(inputs.queueArn);
+    doc.Statement.push({
+      Sid: "WriteResults",
+      Effect: "Allow",
+      Action: ["s3:PutObject"],
+      Resource: `arn:${partition}:s3:::${inputs.results.bucketName}/${inputs.results.prefix}*`,
+    });
+  }
+  if (inputs.kmsKeyArn) {
+    doc.Statement.push({
+      Sid: "DecryptRequests",
+      Effect: "Allow",
+      Action: ["kms:Decrypt"],
+      Resource: inputs.kmsKeyArn,
+    });
+  }
+  return doc;
+}
+
+/** What KEDA needs to scale the endpoint: the queue's depth and the predicted-replicas metric. */
+export function scalerPolicyDocument(queueArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "ReadBacklog", Effect: "Allow", Action: ["sqs:GetQueueAttributes"], Resource: queueArn },
+      // GetMetricData supports no resource-level permissions; it is read-only.
+      { Sid: "ReadPrediction", Effect: "Allow", Action: ["cloudwatch:GetMetricData"], Resource: "*" },
+    ],
+  };
+}
+
+/** Strips the scheme: IRSA condition keys are "<issuer host/path>:sub". */
+function issuer(url: string): string {
+  return url.replace(/^https:\/\//, "");
+}
+
+/**
+ * Trust policy of the worker role: only the endpoint's exact service account may assume it,
+ * through EKS Pod Identity (session tags) or IRSA (OIDC sub and aud).
+ */
+export function workerTrustPolicy(
+  identity: { kind: "pod-identity" } | { kind: "irsa"; oidcProviderArn: string; oidcProviderUrl: string },
+  namespace: string,
+  serviceAccount: string,
+): PolicyDocument {
+  if (identity.kind === "pod-identity") {
+    return {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "EksPodIdentity",
+          Effect: "Allow",
+          Principal: { Service: "pods.eks.amazonaws.com" },
+          Action: ["sts:AssumeRole", "sts:TagSession"],
+          Condition: {
+            StringEquals: {
+              "aws:RequestTag/kubernetes-namespace": namespace,
+              "aws:RequestTag/kubernetes-service-account": serviceAccount,
+            },
+          },
+        },
+      ],
+    };
+  }
+  const host = issuer(identity.oidcProviderUrl);
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "Irsa",
+        Effect: "Allow",
+        Principal: { Federated: identity.oidcProviderArn },
+        Action: ["sts:AssumeRoleWithWebIdentity"],
+        Condition: {
+          StringEquals: {
+            [`${host}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
+            [`${host}:aud`]: "sts.amazonaws.com",
+          },
+        },
+      },
+    ],
+  };
+}
+
+export interface EndpointIdentity {
+  role: aws.iam.Role;
+  rolePolicy: aws.iam.RolePolicy;
+  /** The binding of role to service account with EKS Pod Identity. */
+  podIdentityAssociation?: aws.eks.PodIdentityAssociation;
+  /** Annotations the ServiceAccount needs (the IRSA role ARN); empty with Pod Identity. */
+  serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+  /** Role KEDA assumes for this endpoint's triggers, when the cluster names the KEDA operator role. */
+  scalerRole?: aws.iam.Role;
+  scalerRolePolicy?: aws.iam.RolePolicy;
+}
+
+export interface IdentityInputs {
+  name: string;
+  resolved: ResolvedModelEndpoint;
+  identity: WorkloadIdentity;
+  clusterName: pulumi.Input<string>;
+  kedaOperatorRoleArn?: pulumi.Input<string>;
+  queueArn: pulumi.Output<string>;
+  dlqArn: pulumi.Output<string>;
+  kmsKeyArn?: pulumi.Input<string>;
+  tags: Record<string, string>;
+  parent: pulumi.Resource;
+}
+
+/** The worker role with its policy and binding to the service account, and the optional scaler role. */
+export function createIdentity(i: IdentityInputs): EndpointIdentity {
+  const { name, resolved: r, parent, tags } = i;
+  const serviceAccount = r.endpointName;
+  const identity = i.identity;
+  const trust =
+    identity.kind === "pod-identity"
+      ? pulumi.output(workerTrustPolicy(identity, r.namespace, serviceAccount))
+      : pulumi
+          .all([identity.oidcProviderArn, identity.oidcProviderUrl])
+          .apply(([oidcProviderArn, oidcProviderUrl]) =>
+            workerTrustPolicy({ kind: "irsa", oidcProviderArn, oidcProviderUrl }, r.namespace, serviceAccount),
+          );
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    { assumeRolePolicy: trust.apply((doc) => JSON.stringify(doc)), tags },
+    { parent },
+  );
+  const policy = pulumi.all([i.queueArn, i.dlqArn, i.kmsKeyArn]).apply(([queueArn, dlqArn, kmsKeyArn]) =>
+    JSON.stringify(
+      workerPolicyDocument({
+        queueArn,
+        dlqArn,
+        ...(r.results ? { results: r.results } : {}),
+        ...(kmsKeyArn ? { kmsKeyArn } : {}),
+      }),
+    ),
+  );
+  const rolePolicy = new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy }, { parent });
+
+  let serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+  let podIdentityAssociation: aws.eks.PodIdentityAssociation | undefined;
+  if (identity.kind === "pod-identity") {
+    podIdentityAssociation = new aws.eks.PodIdentityAssociation(
+      `${name}-pod-identity`,
+      { clusterName: i.clusterName, namespace: r.namespace, serviceAccount, roleArn: role.arn, tags },
+      { parent },
+    );
+    serviceAccountAnnotations = pulumi.output<Record<string, string>>({});
+  } else {
+    serviceAccountAnnotations = role.arn.apply(
+      (arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn }),
+    );
+  }
+
+  const result: EndpointIdentity = {
+    role,
+    rolePolicy,
+    serviceAccountAnnotations,
+    ...(podIdentityAssociation ? { podIdentityAssociation } : {}),
+  };
+  if (i.kedaOperatorRoleArn !== undefined) {
+    const scalerTrust = pulumi.output(i.kedaOperatorRoleArn).apply((operatorArn) =>
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "KedaOperator", Effect: "Allow", Principal: { AWS: operatorArn }, Action: ["sts:AssumeRole"] },
+        ],
+      } satisfies PolicyDocument),
+    );
+    const scalerRole = new aws.iam.Role(`${name}-scaler-role`, { assumeRolePolicy: scalerTrust, tags }, { parent });
+    result.scalerRolePolicy = new aws.iam.RolePolicy(
+      `${name}-scaler-policy`,
+      { role: scalerRole.id, policy: i.queueArn.apply((arn) => JSON.stringify(scalerPolicyDocument(arn))) },
+      { parent },
+    );
+    result.scalerRole = scalerRole;
+  }
+  return result;
+}

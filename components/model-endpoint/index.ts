@@ -1,0 +1,157 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { EndpointProfile } from "../../functions/contract";
+import type { FleetEndpoint } from "../types";
+import { createAlarms, type EndpointAlarms } from "./alarms";
+import type { ModelEndpointArgs } from "./args";
+import type { ResolvedModelEndpoint } from "./defaults";
+import { createIdentity, type EndpointIdentity, regionOf } from "./identity";
+import { createQueues, type EndpointQueues } from "./queue";
+import { createScaling, type EndpointScaling } from "./scaling";
+import { validateModelEndpointArgs } from "./validate";
+import { createWorkload, type EndpointWorkload, workerEnv } from "./workload";
+
+/** The child resources, for stacks that need to reference or depend on one. */
+export interface ModelEndpointResources
+  extends EndpointQueues,
+    Omit<EndpointIdentity, "serviceAccountAnnotations">,
+    EndpointWorkload,
+    EndpointScaling {
+  alarms?: EndpointAlarms;
+}
+
+export type * from "./args";
+export { backlogPerReplica, MODEL_ENDPOINT_DEFAULTS, type ResolvedModelEndpoint, resolveProfile } from "./defaults";
+export { isReservedEnvName, WORKER_ENV } from "./env";
+export { scalerPolicyDocument, workerPolicyDocument, workerTrustPolicy } from "./identity";
+export { denyInsecureTransportPolicy } from "./queue";
+export { scaledObjectSpec } from "./scaling";
+export { ModelEndpointConfigError, validateModelEndpointArgs } from "./validate";
+export { poolAffinity } from "./workload";
+
+/**
+ * One model served as an async endpoint on shared GPU slices: an encrypted SQS queue with a
+ * DLQ, a least-privilege pod identity, a Deployment with one GPU slice per replica, a KEDA
+ * ScaledObject scaling on backlog and on the predictive autoscaler's metric, and alarms.
+ * Satisfies FleetEndpoint, so FleetControl can manage it.
+ */
+export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndpoint {
+  /** The endpoint's name: Kubernetes name and the predicted-replicas metric dimension. */
+  readonly endpointName: string;
+  readonly namespace: string;
+  readonly profile: EndpointProfile;
+  readonly poolNames: string[];
+  readonly queueName: pulumi.Output<string>;
+  readonly queueUrl: pulumi.Output<string>;
+  readonly queueArn: pulumi.Output<string>;
+  readonly dlqUrl: pulumi.Output<string>;
+  readonly dlqArn: pulumi.Output<string>;
+  readonly deploymentName: pulumi.Output<string>;
+  readonly serviceAccountName: pulumi.Output<string>;
+  /** The role the model pods run as. */
+  readonly roleArn: pulumi.Output<string>;
+  /** The SNS topic the alarms notify, when the endpoint has one. */
+  readonly alarmTopicArn: pulumi.Output<string | undefined>;
+  readonly alarmArns: pulumi.Output<string[]>;
+  /** Every setting after defaults, for inspection and tests. */
+  readonly settings: ResolvedModelEndpoint;
+  readonly resources: ModelEndpointResources;
+
+  constructor(name: string, args: ModelEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validation first, synchronously: a bad config fails before any resource exists.
+    const r = validateModelEndpointArgs(name, args);
+    super("gpufleet:index:ModelEndpoint", name, {}, opts);
+    this.settings = r;
+    this.endpointName = r.endpointName;
+    this.namespace = r.namespace;
+    this.profile = r.profile;
+    this.poolNames = r.pools.map((p) => p.name);
+
+    const tags = { "gpufleet:endpoint": r.endpointName, ...args.tags };
+    const kmsKeyArn = args.queue?.kmsKeyArn;
+    const queues = createQueues(name, r, kmsKeyArn, tags, this);
+    const { queue, dlq } = queues;
+    const region = queue.arn.apply(regionOf);
+
+    const identity = createIdentity({
+      name,
+      resolved: r,
+      identity: args.cluster.identity,
+      clusterName: args.cluster.clusterName,
+      ...(args.cluster.kedaOperatorRoleArn !== undefined
+        ? { kedaOperatorRoleArn: args.cluster.kedaOperatorRoleArn }
+        : {}),
+      queueArn: queue.arn,
+      dlqArn: dlq.arn,
+      ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+      tags,
+      parent: this,
+    });
+
+    const workload = createWorkload({
+      name,
+      resolved: r,
+      ...(args.command ? { command: args.command } : {}),
+      ...(args.args ? { args: args.args } : {}),
+      env: workerEnv(r, { queueUrl: queue.url, dlqUrl: dlq.url, region }, args.env ?? {}),
+      ...(args.readinessProbe ? { readinessProbe: args.readinessProbe } : {}),
+      serviceAccountAnnotations: identity.serviceAccountAnnotations,
+      ...(args.transform ? { transform: args.transform } : {}),
+      provider: args.cluster.provider,
+      parent: this,
+      dependsOn: [identity.role],
+    });
+
+    const scaling = createScaling(
+      name,
+      r,
+      { queueUrl: queue.url, region, deploymentName: workload.deployment.metadata.name },
+      identity.scalerRole?.arn,
+      args.cluster.provider,
+      this,
+    );
+
+    const givenTopicArn = args.alarms?.topicArn;
+    const alarms = r.alarms.enabled
+      ? createAlarms({
+          name,
+          resolved: r,
+          queueName: queue.name,
+          dlqName: dlq.name,
+          ...(givenTopicArn !== undefined ? { topicArn: givenTopicArn } : {}),
+          tags,
+          parent: this,
+        })
+      : undefined;
+    const topicArn = alarms?.topic ? alarms.topic.arn : givenTopicArn;
+    const { serviceAccountAnnotations: _annotations, ...identityResources } = identity;
+    this.resources = { ...queues, ...identityResources, ...workload, ...scaling, ...(alarms ? { alarms } : {}) };
+
+    this.queueName = queue.name;
+    this.queueUrl = queue.url;
+    this.queueArn = queue.arn;
+    this.dlqUrl = dlq.url;
+    this.dlqArn = dlq.arn;
+    this.deploymentName = workload.deployment.metadata.name;
+    this.serviceAccountName = workload.serviceAccount.metadata.name;
+    this.roleArn = identity.role.arn;
+    this.alarmTopicArn = pulumi.output(topicArn);
+    this.alarmArns = pulumi.all(alarms ? [alarms.dlqNotEmpty.arn, alarms.oldestMessage.arn, alarms.stalled.arn] : []);
+
+    this.registerOutputs({
+      endpointName: this.endpointName,
+      namespace: this.namespace,
+      profile: this.profile,
+      poolNames: this.poolNames,
+      queueName: this.queueName,
+      queueUrl: this.queueUrl,
+      queueArn: this.queueArn,
+      dlqUrl: this.dlqUrl,
+      dlqArn: this.dlqArn,
+      deploymentName: this.deploymentName,
+      serviceAccountName: this.serviceAccountName,
+      roleArn: this.roleArn,
+      alarmTopicArn: this.alarmTopicArn,
+      alarmArns: this.alarmArns,
+    });
+  }
+}

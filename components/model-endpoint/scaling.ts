@@ -1,0 +1,131 @@
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { PREDICTED_REPLICAS_METRIC } from "../../functions/contract";
+import { MODEL_ENDPOINT_DEFAULTS, type ResolvedModelEndpoint } from "./defaults";
+import { selectorLabels } from "./workload";
+
+export interface ScalingInputs {
+  queueUrl: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  deploymentName: pulumi.Input<string>;
+  authenticationName: pulumi.Input<string>;
+}
+
+/**
+ * The ScaledObject spec. Two triggers, and the HPA takes the larger answer:
+ * - aws-sqs-queue: the reactive floor, ceil((visible + in flight) / queueLengthPerReplica);
+ * - aws-cloudwatch: the replicas the predictive autoscaler published for this endpoint, read
+ *   as the latest one-minute maximum; no datapoint counts as 0, so a silent autoscaler never
+ *   holds replicas up (the SQS trigger still covers the backlog).
+ */
+export function scaledObjectSpec(r: ResolvedModelEndpoint, i: ScalingInputs): Record<string, unknown> {
+  const s = r.scaling;
+  const authenticationRef = { name: i.authenticationName };
+  return {
+    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: i.deploymentName },
+    pollingInterval: s.pollingIntervalSeconds,
+    cooldownPeriod: s.cooldownSeconds,
+    minReplicaCount: r.profile.minReplicas,
+    maxReplicaCount: r.profile.maxReplicas,
+    advanced: {
+      horizontalPodAutoscalerConfig: {
+        behavior: {
+          scaleUp: {
+            stabilizationWindowSeconds: s.scaleUpStabilizationSeconds,
+            selectPolicy: "Max",
+            policies: [
+              { type: "Percent", value: s.scaleUpPercentPerMinute, periodSeconds: 60 },
+              { type: "Pods", value: MODEL_ENDPOINT_DEFAULTS.scaleUpMinPodsPerMinute, periodSeconds: 60 },
+            ],
+          },
+          scaleDown: {
+            stabilizationWindowSeconds: s.scaleDownStabilizationSeconds,
+            selectPolicy: "Max",
+            policies: [
+              { type: "Percent", value: s.scaleDownPercentPerMinute, periodSeconds: 60 },
+              { type: "Pods", value: MODEL_ENDPOINT_DEFAULTS.scaleDownMinPodsPerMinute, periodSeconds: 60 },
+            ],
+          },
+        },
+      },
+    },
+    triggers: [
+      {
+        type: "aws-sqs-queue",
+        name: "backlog",
+        authenticationRef,
+        metadata: {
+          queueURL: i.queueUrl,
+          queueLength: String(s.queueLengthPerReplica),
+          activationQueueLength: "0",
+          awsRegion: i.region,
+          scaleOnInFlight: "true",
+          scaleOnDelayed: "false",
+        },
+      },
+      {
+        type: "aws-cloudwatch",
+        name: "predicted",
+        authenticationRef,
+        metadata: {
+          namespace: PREDICTED_REPLICAS_METRIC.namespace,
+          metricName: PREDICTED_REPLICAS_METRIC.metricName,
+          dimensionName: PREDICTED_REPLICAS_METRIC.dimensionName,
+          dimensionValue: r.endpointName,
+          // The metric is a replica count: one unit of it is one replica.
+          targetMetricValue: "1",
+          activationTargetMetricValue: "0",
+          minMetricValue: "0",
+          ignoreNullValues: "true",
+          metricStat: "Maximum",
+          metricStatPeriod: "60",
+          // Three minutes back, so the value published last minute is always in the window.
+          metricCollectionTime: "180",
+          metricEndTimeOffset: "0",
+          awsRegion: i.region,
+        },
+      },
+    ],
+  };
+}
+
+export interface EndpointScaling {
+  triggerAuthentication: k8s.apiextensions.CustomResource;
+  scaledObject: k8s.apiextensions.CustomResource;
+}
+
+/** KEDA TriggerAuthentication (AWS pod identity) and ScaledObject for the endpoint's Deployment. */
+export function createScaling(
+  name: string,
+  r: ResolvedModelEndpoint,
+  inputs: Omit<ScalingInputs, "authenticationName">,
+  scalerRoleArn: pulumi.Output<string> | undefined,
+  provider: k8s.Provider,
+  parent: pulumi.Resource,
+): EndpointScaling {
+  const labels = selectorLabels(r.endpointName);
+  const opts = { parent, provider };
+  // With a scaler role KEDA assumes it (scoped to this queue); without one KEDA uses its own identity.
+  const podIdentity = scalerRoleArn ? { provider: "aws", roleArn: scalerRoleArn } : { provider: "aws" };
+  const triggerAuthentication = new k8s.apiextensions.CustomResource(
+    `${name}-keda-auth`,
+    {
+      apiVersion: "keda.sh/v1alpha1",
+      kind: "TriggerAuthentication",
+      metadata: { name: `${r.endpointName}-aws`, namespace: r.namespace, labels },
+      spec: { podIdentity },
+    },
+    opts,
+  );
+  const scaledObject = new k8s.apiextensions.CustomResource(
+    `${name}-scaledobject`,
+    {
+      apiVersion: "keda.sh/v1alpha1",
+      kind: "ScaledObject",
+      metadata: { name: r.endpointName, namespace: r.namespace, labels },
+      spec: scaledObjectSpec(r, { ...inputs, authenticationName: triggerAuthentication.metadata.name }),
+    },
+    opts,
+  );
+  return { triggerAuthentication, scaledObject };
+}

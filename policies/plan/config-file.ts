@@ -1,0 +1,82 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { PlanError } from "./errors";
+
+/** A stack config file, as the Pulumi language host would hand it to the program. */
+export interface StackConfig {
+  stack: string;
+  /** `namespace:key` -> value as a string (objects and lists as JSON), the form `pulumi.Config` reads. */
+  config: Record<string, string>;
+  /** Keys whose values were `secure:` in the file; offline they hold a placeholder. */
+  secretKeys: string[];
+}
+
+/** Stands in for a `secure:` value: plan has no key to decrypt it, and no rule needs it. */
+export const SECRET_PLACEHOLDER = "offline-plan-secret";
+
+function firstLine(text: string): string {
+  return text.split("\n")[0] ?? text;
+}
+
+function readYaml(file: string, what: string): unknown {
+  if (!existsSync(file)) {
+    throw new PlanError(`no ${what} at ${file}`);
+  }
+  try {
+    return parseYaml(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new PlanError(`${file} is not valid YAML: ${firstLine((error as Error).message)}`);
+  }
+}
+
+/** The stack name a file like `Pulumi.<stack>.yaml` is for. */
+export function stackNameOf(file: string): string | undefined {
+  return /^Pulumi\.(.+)\.ya?ml$/.exec(basename(file))?.[1];
+}
+
+/**
+ * Loads a stack config file (`config:` map of `namespace:key` to values, which may be
+ * objects or lists). Keys without a namespace belong to the project, as in the Pulumi CLI.
+ */
+export function loadStackConfig(file: string, project: string, stack?: string): StackConfig {
+  const document = readYaml(file, "stack config file");
+  const raw = (document as { config?: unknown } | null)?.config ?? {};
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new PlanError(`${file}: config must be a map of keys to values`);
+  }
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    const fullKey = key.includes(":") ? key : `${project}:${key}`;
+    const secure = value !== null && typeof value === "object" && "secure" in (value as object);
+    if (secure) {
+      secretKeys.push(fullKey);
+    }
+    config[fullKey] = secure ? SECRET_PLACEHOLDER : typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return { stack: stack ?? stackNameOf(file) ?? "dev", config, secretKeys };
+}
+
+/** The project a program belongs to: the `name` in the nearest Pulumi.yaml at or above it. */
+export function findProject(program: string): { name: string; file?: string } {
+  const start = resolve(program);
+  let dir = existsSync(start) && statSync(start).isDirectory() ? start : dirname(start);
+  for (;;) {
+    for (const candidate of ["Pulumi.yaml", "Pulumi.yml"]) {
+      const file = join(dir, candidate);
+      if (existsSync(file)) {
+        const name = (readYaml(file, "project file") as { name?: unknown } | null)?.name;
+        if (typeof name !== "string" || name === "") {
+          throw new PlanError(`${file} has no project name`);
+        }
+        return { name, file };
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) {
+      return { name: basename(resolve(program)) };
+    }
+    dir = parent;
+  }
+}

@@ -1,0 +1,292 @@
+import { describe, expect, it } from "vitest";
+import {
+  type ExistingClusterArgs,
+  type GpuClusterArgs,
+  GpuClusterConfigError,
+  type NewClusterArgs,
+  validateGpuClusterArgs,
+} from "../../components/gpu-cluster";
+import { happyArgs, happyExistingCluster } from "../fixtures/gpu-cluster-args";
+
+type Mutation = (args: GpuClusterArgs) => void;
+
+const pool = (args: GpuClusterArgs, i: number) => {
+  const p = args.pools[i];
+  if (!p) throw new Error(`fixture has no pool ${i}`);
+  return p;
+};
+const newCluster = (args: GpuClusterArgs) => args.cluster as NewClusterArgs;
+const byo = (args: GpuClusterArgs): ExistingClusterArgs => {
+  args.cluster = happyExistingCluster();
+  return args.cluster;
+};
+
+const cases: [string, Mutation, string][] = [
+  [
+    "slicesPerGpu above 48",
+    (a) => {
+      pool(a, 1).slicesPerGpu = 64;
+    },
+    "pools[1].slicesPerGpu (64) must be between 1 and 48",
+  ],
+  [
+    "slicesPerGpu of 0",
+    (a) => {
+      pool(a, 0).slicesPerGpu = 0;
+    },
+    "pools[0].slicesPerGpu (0) must be between 1 and 48",
+  ],
+  [
+    "fractional slicesPerGpu",
+    (a) => {
+      pool(a, 0).slicesPerGpu = 2.5;
+    },
+    "pools[0].slicesPerGpu (2.5) must be an integer",
+  ],
+  [
+    "spot pool with one instance type",
+    (a) => {
+      pool(a, 0).instanceTypes = ["g5.xlarge"];
+    },
+    "pools[0].instanceTypes ([g5.xlarge]) must list at least two instance types for a spot pool (capacity diversification)",
+  ],
+  [
+    "unknown instance family without GPU figures",
+    (a) => {
+      pool(a, 2).instanceTypes = ["x9.large"];
+    },
+    "pools[2].instanceTypes[0] (x9.large) is not in the GPU instance table: set pools[2].gpuMemoryGiB and pools[2].gpusPerNode",
+  ],
+  [
+    "known family, size without a GPU count",
+    (a) => {
+      pool(a, 2).instanceTypes = ["g5.3xlarge"];
+    },
+    "pools[2].instanceTypes[0] (g5.3xlarge) is not in the GPU instance table: set pools[2].gpusPerNode",
+  ],
+  [
+    "mixed GPU models in one pool",
+    (a) => {
+      pool(a, 0).instanceTypes = ["g5.xlarge", "g6.xlarge"];
+    },
+    "pools[0].instanceTypes ([g5.xlarge, g6.xlarge]) must share one GPU model, found NVIDIA A10G, NVIDIA L4",
+  ],
+  [
+    "mixed GPU counts in one pool",
+    (a) => {
+      pool(a, 0).instanceTypes = ["g5.xlarge", "g5.12xlarge"];
+    },
+    "pools[0].instanceTypes ([g5.xlarge, g5.12xlarge]) must have the same GPUs per node, found 1, 4",
+  ],
+  [
+    "minSize above maxSize",
+    (a) => {
+      pool(a, 2).minSize = 8;
+    },
+    "pools[2].minSize (8) must not exceed pools[2].maxSize (6)",
+  ],
+  [
+    "negative minSize",
+    (a) => {
+      pool(a, 0).minSize = -1;
+    },
+    "pools[0].minSize (-1) must be a non-negative integer",
+  ],
+  [
+    "desiredSize outside the bounds",
+    (a) => {
+      pool(a, 0).desiredSize = 11;
+    },
+    "pools[0].desiredSize (11) must be an integer between minSize (0) and maxSize (10)",
+  ],
+  [
+    "spot pools without a fallback",
+    (a) => {
+      pool(a, 2).fallback = false;
+    },
+    "pools[].fallback (none set) must be true on one on-demand pool when any pool is spot (spot pools: spot-a10g, spot-a10g-big)",
+  ],
+  [
+    "a spot pool marked as fallback",
+    (a) => {
+      pool(a, 2).fallback = false;
+      pool(a, 0).fallback = true;
+    },
+    'pools[0].fallback (true) requires capacityType "on-demand", got spot',
+  ],
+  [
+    "two fallback pools",
+    (a) => {
+      a.pools.push({ ...pool(a, 2), name: "ondemand-b" });
+    },
+    "pools[3].fallback (true): only one fallback pool is allowed, pools[2] is one already",
+  ],
+  [
+    "duplicate pool names",
+    (a) => {
+      pool(a, 1).name = "spot-a10g";
+    },
+    "pools[1].name (spot-a10g) is already used by pools[0]",
+  ],
+  [
+    "pool name that is not a DNS label",
+    (a) => {
+      pool(a, 0).name = "Spot_A10G";
+    },
+    'pools[0].name (Spot_A10G) must be a lowercase DNS label (a-z, 0-9, "-") of at most 40 characters',
+  ],
+  [
+    "no pools",
+    (a) => {
+      a.pools = [];
+    },
+    "pools ([]) must list at least one GPU pool",
+  ],
+  [
+    "GPU memory override of zero",
+    (a) => {
+      pool(a, 2).gpuMemoryGiB = 0;
+    },
+    "pools[2].gpuMemoryGiB (0) must be greater than 0",
+  ],
+  [
+    "cluster version that is not 1.NN",
+    (a) => {
+      newCluster(a).version = "1.3";
+    },
+    'cluster.version (1.3) must look like "1.32"',
+  ],
+  [
+    "public endpoint open to the internet",
+    (a) => {
+      newCluster(a).endpointAccess = { publicAccessCidrs: ["0.0.0.0/0"] };
+    },
+    "cluster.endpointAccess.publicAccessCidrs[0] (0.0.0.0/0) must not open the API to the internet: list the CIDRs that need it",
+  ],
+  [
+    "malformed public CIDR",
+    (a) => {
+      newCluster(a).endpointAccess = { publicAccessCidrs: ["203.0.113.7/24"] };
+    },
+    "cluster.endpointAccess.publicAccessCidrs[0] (203.0.113.7/24) must be an IPv4 CIDR",
+  ],
+  [
+    "no way to reach the API",
+    (a) => {
+      newCluster(a).endpointAccess = { privateAccess: false };
+    },
+    "cluster.endpointAccess.privateAccess (false) leaves the API unreachable: keep it on or list publicAccessCidrs",
+  ],
+  [
+    "unknown control-plane log type",
+    (a) => {
+      (newCluster(a) as { logTypes: string[] }).logTypes = ["api", "kubelet"];
+    },
+    "cluster.logTypes[1] (kubelet) must be one of api, audit, authenticator, controllerManager, scheduler",
+  ],
+  [
+    "log retention CloudWatch does not offer",
+    (a) => {
+      newCluster(a).logRetentionDays = 45;
+    },
+    "cluster.logRetentionDays (45) must be a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)",
+  ],
+  [
+    "VPC CIDR too small",
+    (a) => {
+      newCluster(a).vpc = { cidrBlock: "10.0.0.0/26" };
+    },
+    "cluster.vpc.cidrBlock (10.0.0.0/26) must be an IPv4 CIDR with a prefix length between 16 and 24",
+  ],
+  [
+    "one availability zone",
+    (a) => {
+      newCluster(a).vpc = { availabilityZoneCount: 1 };
+    },
+    "cluster.vpc.availabilityZoneCount (1) must name between 2 and 4 zones",
+  ],
+  [
+    "subnets and a VPC shape together",
+    (a) => {
+      newCluster(a).subnetIds = ["subnet-1", "subnet-2"];
+    },
+    "cluster.subnetIds and cluster.vpc are exclusive: give existing subnets or shape the new VPC",
+  ],
+  [
+    "existing cluster without an identity",
+    (a) => {
+      delete (byo(a) as Partial<ExistingClusterArgs>).identity;
+    },
+    'cluster.identity (undefined) is required for an existing cluster: { kind: "pod-identity" } or { kind: "irsa", oidcProviderArn, oidcProviderUrl }',
+  ],
+  [
+    "existing cluster with IRSA but no OIDC provider ARN",
+    (a) => {
+      byo(a).identity = { kind: "irsa", oidcProviderArn: "", oidcProviderUrl: "https://oidc.example" };
+    },
+    "cluster.identity.oidcProviderArn () is required for IRSA",
+  ],
+  [
+    "existing cluster without a node role",
+    (a) => {
+      delete (byo(a) as Partial<ExistingClusterArgs>).nodeRoleArn;
+    },
+    "cluster.nodeRoleArn (undefined) is required for an existing cluster",
+  ],
+  [
+    "existing cluster without subnets",
+    (a) => {
+      byo(a).subnetIds = [];
+    },
+    "cluster.subnetIds ([]) must list the subnets for the GPU nodes",
+  ],
+  [
+    "unknown cluster mode",
+    (a) => {
+      (a.cluster as { mode: string }).mode = "adopt";
+    },
+    'cluster.mode (adopt) must be "new" or "byo"',
+  ],
+  [
+    "empty SQS queue prefix (would grant every queue)",
+    (a) => {
+      a.addons = { sqsQueueNamePrefix: "" };
+    },
+    'addons.sqsQueueNamePrefix () must be 1-40 letters, digits, "-" or "_"',
+  ],
+];
+
+describe("validateGpuClusterArgs", () => {
+  it("accepts the happy path in both modes", () => {
+    const existing = happyArgs();
+    existing.cluster = happyExistingCluster();
+
+    expect(() => validateGpuClusterArgs(happyArgs())).not.toThrow();
+    expect(() => validateGpuClusterArgs(existing)).not.toThrow();
+  });
+
+  it.each(cases)("rejects %s", (_label, mutate, message) => {
+    const args = happyArgs();
+    mutate(args);
+
+    let caught: unknown;
+    try {
+      validateGpuClusterArgs(args);
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(caught).toBeInstanceOf(GpuClusterConfigError);
+    expect((caught as GpuClusterConfigError).problems).toEqual([message]);
+  });
+
+  it("reports every bad field at once", () => {
+    const args = happyArgs();
+    pool(args, 0).slicesPerGpu = 64;
+    pool(args, 2).minSize = 8;
+
+    expect(() => validateGpuClusterArgs(args)).toThrow(
+      "pools[0].slicesPerGpu (64) must be between 1 and 48\npools[2].minSize (8) must not exceed pools[2].maxSize (6)",
+    );
+  });
+});

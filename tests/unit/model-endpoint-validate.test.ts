@@ -1,0 +1,328 @@
+import type * as k8s from "@pulumi/kubernetes";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  backlogPerReplica,
+  type ModelEndpointArgs,
+  ModelEndpointConfigError,
+  validateModelEndpointArgs,
+} from "../../components/model-endpoint";
+import { fixtureCluster, happyArgs } from "../fixtures/model-endpoint";
+
+// Validation reads only the pools' plain values; it never touches the Kubernetes provider.
+const cluster = fixtureCluster({} as k8s.Provider);
+const happy = (): ModelEndpointArgs => happyArgs(cluster);
+const E = (message: string) => `ModelEndpoint "chat": ${message}`;
+
+interface Case {
+  what: string;
+  change: (a: ModelEndpointArgs) => void;
+  message: string;
+}
+
+const cases: Case[] = [
+  {
+    what: "an endpoint name that is not DNS-1123",
+    change: (a) => {
+      a.endpointName = "Chat_Bot";
+    },
+    message:
+      'ModelEndpoint "Chat_Bot": endpointName ("Chat_Bot") must be a DNS-1123 label: lower-case letters, digits and \'-\', starting and ending with a letter or digit',
+  },
+  {
+    what: "an endpoint name too long for Kubernetes",
+    change: (a) => {
+      a.endpointName = "a".repeat(64);
+    },
+    message: `ModelEndpoint "${"a".repeat(64)}": endpointName ("${"a".repeat(64)}") is 64 characters; Kubernetes allows at most 63`,
+  },
+  {
+    what: "a namespace that starts with a hyphen",
+    change: (a) => {
+      a.namespace = "-ml";
+    },
+    message: E(
+      "namespace (\"-ml\") must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+    ),
+  },
+  {
+    what: "a queue name too long for SQS",
+    change: (a) => {
+      a.queue = { name: "q".repeat(77) };
+    },
+    message: E(
+      `queue.name ("${"q".repeat(77)}") must be 1 to 76 characters (SQS allows 80, less "-dlq" for the dead-letter queue)`,
+    ),
+  },
+  {
+    what: "a queue name with a dot",
+    change: (a) => {
+      a.queue = { name: "chat.v1" };
+    },
+    message: E(`queue.name ("chat.v1") may contain only letters, digits, '-' and '_'`),
+  },
+  {
+    what: "an empty image",
+    change: (a) => {
+      a.image = " ";
+    },
+    message: E('image (" ") must not be empty'),
+  },
+  {
+    what: "minReplicas above maxReplicas",
+    change: (a) => {
+      a.profile.minReplicas = 9;
+    },
+    message: E("profile.minReplicas (9) must not exceed profile.maxReplicas (8)"),
+  },
+  {
+    what: "a zero SLO",
+    change: (a) => {
+      a.profile.sloSeconds = 0;
+    },
+    message: E("profile.sloSeconds (0) must be greater than 0"),
+  },
+  {
+    what: "a negative SLO",
+    change: (a) => {
+      a.profile.sloSeconds = -5;
+    },
+    message: E("profile.sloSeconds (-5) must be greater than 0"),
+  },
+  {
+    what: "a zero request time",
+    change: (a) => {
+      a.profile.secondsPerRequest = 0;
+    },
+    message: E("profile.secondsPerRequest (0) must be greater than 0"),
+  },
+  {
+    what: "a negative model load time",
+    change: (a) => {
+      a.profile.modelLoadSeconds = -1;
+    },
+    message: E("profile.modelLoadSeconds (-1) must be 0 or more"),
+  },
+  {
+    what: "a fractional concurrency",
+    change: (a) => {
+      a.profile.concurrencyPerReplica = 1.5;
+    },
+    message: E("profile.concurrencyPerReplica (1.5) must be an integer between 1 and 1024"),
+  },
+  {
+    what: "zero maxReplicas",
+    change: (a) => {
+      a.profile.maxReplicas = 0;
+    },
+    message: E("profile.maxReplicas (0) must be an integer between 1 and 10000"),
+  },
+  {
+    what: "a visibility timeout shorter than the processing time",
+    change: (a) => {
+      a.queue = { maxProcessingSeconds: 60, visibilityTimeoutSeconds: 20 };
+    },
+    message: E(
+      "queue.visibilityTimeoutSeconds (20) is shorter than queue.maxProcessingSeconds (60): a request still being processed would be handed to another replica",
+    ),
+  },
+  {
+    what: "a visibility timeout above the SQS limit",
+    change: (a) => {
+      a.queue = { visibilityTimeoutSeconds: 50_000 };
+    },
+    message: E("queue.visibilityTimeoutSeconds (50000) must be an integer between 0 and 43200"),
+  },
+  {
+    what: "a maxReceiveCount of zero",
+    change: (a) => {
+      a.queue = { maxReceiveCount: 0 };
+    },
+    message: E("queue.maxReceiveCount (0) must be an integer between 1 and 1000"),
+  },
+  {
+    what: "a retention below one minute",
+    change: (a) => {
+      a.queue = { retentionSeconds: 30 };
+    },
+    message: E("queue.retentionSeconds (30) must be an integer between 60 and 1209600"),
+  },
+  {
+    what: "an unknown pool",
+    change: (a) => {
+      a.pools = ["spot-a", "spot-z"];
+    },
+    message: E('pools[1] ("spot-z") is not a pool of the cluster (known: spot-a, spot-b, ondemand)'),
+  },
+  {
+    what: "no pools",
+    change: (a) => {
+      a.pools = [];
+    },
+    message: E("pools ([]) must name at least one pool"),
+  },
+  {
+    what: "a pool listed twice",
+    change: (a) => {
+      a.pools = ["spot-a", "ondemand", "spot-a"];
+    },
+    message: E('pools[2] ("spot-a") is listed twice'),
+  },
+  {
+    what: "a grace period longer than the spot notice on a spot pool",
+    change: (a) => {
+      a.terminationGracePeriodSeconds = 150;
+    },
+    message: E(
+      'terminationGracePeriodSeconds (150) is longer than the 120 s spot notice, and spot pool "spot-a" is allowed',
+    ),
+  },
+  {
+    what: "GPU memory over the slice of an allowed pool",
+    change: (a) => {
+      a.gpuMemoryGiB = 8;
+    },
+    message: E('needs 8192 MiB of GPU memory per replica but pool "spot-a" offers 6144 MiB per slice'),
+  },
+  {
+    what: "zero GPU memory",
+    change: (a) => {
+      a.gpuMemoryGiB = 0;
+    },
+    message: E("gpuMemoryGiB (0) must be greater than 0"),
+  },
+  {
+    what: "an unknown tier",
+    change: (a) => {
+      (a as { tier?: string }).tier = "premium";
+    },
+    message: E('tier ("premium") must be one of critical, standard, batch'),
+  },
+  {
+    what: "an env var that overrides the worker contract",
+    change: (a) => {
+      a.env = { GPUFLEET_QUEUE_URL: "https://elsewhere" };
+    },
+    message: E("env.GPUFLEET_QUEUE_URL is set by the worker contract and cannot be overridden"),
+  },
+  {
+    what: "a scale-down window the HPA refuses",
+    change: (a) => {
+      a.scaling = { scaleDownStabilizationSeconds: 7200 };
+    },
+    message: E("scaling.scaleDownStabilizationSeconds (7200) must be an integer between 0 and 3600"),
+  },
+  {
+    what: "an invalid results bucket",
+    change: (a) => {
+      a.results = { bucketName: "My_Bucket" };
+    },
+    message: E('results.bucketName ("My_Bucket") is not a valid S3 bucket name'),
+  },
+  {
+    what: "both an alarm topic and a new one",
+    change: (a) => {
+      a.alarms = { topicArn: "arn:aws:sns:us-east-1:123456789012:ops", createTopic: true };
+    },
+    message: E("alarms.topicArn and alarms.createTopic are exclusive"),
+  },
+];
+
+describe("validateModelEndpointArgs", () => {
+  it("accepts the happy path and resolves every default", () => {
+    const resolved = validateModelEndpointArgs("chat", happy());
+
+    expect(resolved.endpointName).toBe("chat");
+    expect(resolved.namespace).toBe("default");
+    expect(resolved.tier).toBe("standard");
+    expect(resolved.gpuMemoryMiB).toBe(5120);
+    expect(resolved.pools.map((p) => p.name)).toEqual(["spot-a", "spot-b", "ondemand"]);
+    expect(resolved.mayRunOnSpot).toBe(true);
+    expect(resolved.queue).toEqual({
+      name: "chat",
+      dlqName: "chat-dlq",
+      maxProcessingSeconds: 10,
+      visibilityTimeoutSeconds: 30,
+      maxReceiveCount: 3,
+      retentionSeconds: 345_600,
+      dlqRetentionSeconds: 1_209_600,
+      receiveWaitTimeSeconds: 20,
+    });
+    expect(resolved.terminationGracePeriodSeconds).toBe(90);
+    expect(resolved.scaling.queueLengthPerReplica).toBe(12);
+  });
+
+  it.each(cases)("rejects $what", ({ change, message }) => {
+    const args = happy();
+    change(args);
+
+    let thrown: unknown;
+    try {
+      validateModelEndpointArgs("chat", args);
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(ModelEndpointConfigError);
+    expect((thrown as Error).message).toBe(message);
+  });
+
+  it("allows a long grace period when only on-demand pools are allowed", () => {
+    const args = { ...happy(), pools: ["ondemand"], terminationGracePeriodSeconds: 300 };
+
+    const resolved = validateModelEndpointArgs("chat", args);
+
+    expect(resolved.mayRunOnSpot).toBe(false);
+    expect(resolved.terminationGracePeriodSeconds).toBe(300);
+  });
+
+  it("lets a large model run on the pool whose slice holds it", () => {
+    const args = { ...happy(), gpuMemoryGiB: 10, pools: ["ondemand"] };
+
+    expect(validateModelEndpointArgs("chat", args).gpuMemoryMiB).toBe(10_240);
+  });
+
+  it("gives on-demand-only endpoints time to finish their longest request", () => {
+    const args = { ...happy(), pools: ["ondemand"], queue: { maxProcessingSeconds: 300 } };
+
+    const resolved = validateModelEndpointArgs("chat", args);
+
+    expect(resolved.terminationGracePeriodSeconds).toBe(330);
+    expect(resolved.queue.visibilityTimeoutSeconds).toBe(600);
+  });
+});
+
+describe("backlogPerReplica", () => {
+  const profile = { secondsPerRequest: 2, concurrencyPerReplica: 2, modelLoadSeconds: 30, sloSeconds: 10 };
+
+  it("is the in-flight requests plus what a replica drains within the SLO", () => {
+    expect(backlogPerReplica({ ...profile, minReplicas: 0, maxReplicas: 1 })).toBe(12);
+    expect(
+      backlogPerReplica({ ...profile, secondsPerRequest: 30, sloSeconds: 5, minReplicas: 0, maxReplicas: 1 }),
+    ).toBe(2);
+  });
+
+  it("is at least 1 and never shrinks when the SLO grows", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0.01, max: 600, noNaN: true }),
+        fc.integer({ min: 1, max: 64 }),
+        fc.double({ min: 0.01, max: 3600, noNaN: true }),
+        fc.double({ min: 0, max: 3600, noNaN: true }),
+        (secondsPerRequest, concurrencyPerReplica, sloSeconds, extraSlo) => {
+          const base = {
+            secondsPerRequest,
+            concurrencyPerReplica,
+            modelLoadSeconds: 0,
+            minReplicas: 0,
+            maxReplicas: 1,
+          };
+          const tight = backlogPerReplica({ ...base, sloSeconds });
+          const loose = backlogPerReplica({ ...base, sloSeconds: sloSeconds + extraSlo });
+          expect(tight).toBeGreaterThanOrEqual(Math.max(1, concurrencyPerReplica));
+          expect(loose).toBeGreaterThanOrEqual(tight);
+        },
+      ),
+    );
+  });
+});
