@@ -109,7 +109,7 @@ function notes(w: Workload, options: RunOptions): string[] {
   for (const e of w.endpoints)
     out.push(`Endpoint ${e.name}: request cost ${e.costModel}; SLO ${e.profile.sloSeconds} s queue wait.`);
   out.push(
-    "Oracle: knows future arrivals and spot shortages, provisions the busiest minute of the coming lead time, frees empty nodes at once.",
+    "Oracle: knows future arrivals, provisions for the heaviest load of the coming lead time, frees empty nodes at once; it meets the spot market like everyone else.",
   );
   return out;
 }

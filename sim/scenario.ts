@@ -143,6 +143,26 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return v;
 }
 
+/** The rule an issue broke, in the house style ("must be at most 48"). */
+function rule(issue: z.core.$ZodIssue): string {
+  const i = issue as unknown as Record<string, unknown>;
+  switch (issue.code) {
+    case "too_big":
+      return i.origin === "array" ? `must have at most ${i.maximum} entries` : `must be at most ${i.maximum}`;
+    case "too_small":
+      if (i.origin === "array" || i.origin === "string") return "must not be empty";
+      return i.inclusive === false ? `must be above ${i.minimum}` : `must be at least ${i.minimum}`;
+    case "invalid_type":
+      return i.expected === "int" ? "must be a whole number" : `must be a ${i.expected}`;
+    case "invalid_value":
+      return `must be one of ${(i.values as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_union":
+      return 'must have kind "file", "per-minute" or "requests"';
+    default:
+      return issue.message;
+  }
+}
+
 /** Checks a parsed scenario document and its cross references; throws ScenarioError naming the first problem. */
 export function validateScenario(input: unknown, source = "scenario"): Scenario {
   const parsed = scenarioSchema.safeParse(input);
@@ -150,7 +170,7 @@ export function validateScenario(input: unknown, source = "scenario"): Scenario 
     const issue = parsed.error.issues[0];
     if (!issue) throw new ScenarioError(`${source}: invalid scenario`);
     const value = JSON.stringify(valueAt(input, issue.path));
-    throw new ScenarioError(`${source}: ${fieldPath(issue.path)} (${value ?? "missing"}) ${issue.message}`);
+    throw new ScenarioError(`${source}: ${fieldPath(issue.path)} (${value ?? "missing"}) ${rule(issue)}`);
   }
   const scenario = parsed.data as Scenario;
   const poolNames = new Set<string>();

@@ -85,13 +85,17 @@ function tokenWork(model: TokenCostModel, context: Float64Array, generated: Floa
   return work;
 }
 
-function endpointWorkload(endpoint: ScenarioEndpoint, seed: number): EndpointWorkload & { startMs?: number } {
+function endpointWorkload(
+  endpoint: ScenarioEndpoint,
+  seed: number,
+): EndpointWorkload & { startMs?: number; spanSeconds: number } {
   const spec = endpoint.trace;
   let arrivals: Float64Array;
   let work: Float64Array;
   let profile = endpoint.profile;
   let costModel = `fixed ${profile.secondsPerRequest} s per request`;
   let startMs: number | undefined;
+  let spanSeconds = 0;
   const withTokens = (context: Float64Array, generated: Float64Array) => {
     const model = profile.tokenCost ?? DEFAULT_TOKEN_COST;
     work = tokenWork(model, context, generated);
@@ -107,6 +111,7 @@ function endpointWorkload(endpoint: ScenarioEndpoint, seed: number): EndpointWor
     const trace = parseTraceFile(spec.path, spec);
     if (trace.kind === "per-minute") {
       arrivals = fromRate(trace.counts, spec.peakRps, seed, endpoint.name);
+      spanSeconds = trace.counts.length * 60;
       work = new Float64Array(arrivals.length).fill(profile.secondsPerRequest);
     } else {
       if (spec.peakRps !== undefined)
@@ -118,6 +123,7 @@ function endpointWorkload(endpoint: ScenarioEndpoint, seed: number): EndpointWor
     }
   } else if (spec.kind === "per-minute") {
     arrivals = fromRate(Float64Array.from(spec.counts), spec.peakRps, seed, endpoint.name);
+    spanSeconds = spec.counts.length * 60;
     work = new Float64Array(arrivals.length).fill(profile.secondsPerRequest);
   } else {
     arrivals = Float64Array.from(spec.arrivalSeconds);
@@ -140,16 +146,21 @@ function endpointWorkload(endpoint: ScenarioEndpoint, seed: number): EndpointWor
     workPerMinute: new Float64Array(0),
     costModel,
     startMs,
+    spanSeconds,
   };
 }
 
 export function buildWorkload(scenario: Scenario, seed: number, sloSeconds?: number): Workload {
   const parts = scenario.endpoints.map((e) => endpointWorkload(e, seed));
   let last = 0;
-  for (const p of parts) if (p.arrivals.length > 0) last = Math.max(last, p.arrivals[p.arrivals.length - 1] as number);
+  for (const p of parts) {
+    if (p.arrivals.length > 0) last = Math.max(last, p.arrivals[p.arrivals.length - 1] as number);
+    // A rate trace lasts all its minutes, the last ones may be empty.
+    last = Math.max(last, p.spanSeconds - 1);
+  }
   const durationSeconds = scenario.durationSeconds ?? Math.max(60, Math.ceil((last + 1e-9) / 60) * 60);
   const minutes = Math.ceil(durationSeconds / 60);
-  const endpoints: EndpointWorkload[] = parts.map(({ startMs: _ignored, ...p }) => {
+  const endpoints: EndpointWorkload[] = parts.map(({ startMs: _start, spanSeconds: _span, ...p }) => {
     const perMinute = new Float64Array(minutes);
     const workPerMinute = new Float64Array(minutes);
     let keep = 0;

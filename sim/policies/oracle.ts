@@ -4,8 +4,9 @@ import { clampReplicas, type PolicyFactory, replicasFor, slicesOf } from "./type
  * The lower bound: knows every future arrival and its size. At each minute it asks for
  * the replicas the busiest minute of the coming lead time needs (capacity started now is
  * ready when that minute comes, and keeping a replica through a dip shorter than the lead
- * time costs no more than starting it again), never scales on lagging metrics, removes a
- * node the moment it is empty, and knows which spot pools cannot launch. Its knob scales
+ * time costs no more than starting it again), never scales on lagging metrics and removes a
+ * node the moment it is empty. It does not foresee the spot market: it meets
+ * interruptions and launch failures through the same node groups and Cluster Autoscaler. Its knob scales
  * the capacity; the search finds the least that meets the SLO.
  */
 /**
@@ -61,7 +62,7 @@ export const oracle: PolicyFactory = (env) => {
   return {
     name: "oracle",
     reactive: false,
-    ca: { unneededSeconds: 0, knowsShortages: true },
+    ca: { unneededSeconds: 0, knowsShortages: false },
     initialReplicas: floorAt(0),
     floors: (view) => floorAt(view.minute),
   };

@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_LIFECYCLE } from "../../sim/constants";
+import { type RunResult, runPolicy } from "../../sim/engine/run";
+import { POLICIES } from "../../sim/policies/index";
+import type { Scenario } from "../../sim/scenario";
+import { buildWorkload } from "../../sim/workload";
+import { oneEndpoint, pool, steady } from "./fixtures";
+
+function run(scenario: Scenario, policy: string, knob = 1, seed = 1): RunResult {
+  const factory = POLICIES[policy];
+  if (!factory) throw new Error(policy);
+  return runPolicy(buildWorkload(scenario, seed), factory, {
+    seed,
+    knob,
+    lifecycle: { ...DEFAULT_LIFECYCLE, ...scenario.lifecycle },
+    releaseOnSigterm: scenario.releaseOnSigterm ?? true,
+    detail: true,
+  });
+}
+
+describe("simulation engine", () => {
+  it("serves constant load with exactly the replicas it needs (reactive and static-peak)", () => {
+    // 2 requests/s of 1.5 s each, one request per replica, a whole GPU per replica: 3 busy replicas.
+    const scenario = oneEndpoint(steady([[3600, 2]]), { secondsPerRequest: 1.5 }, [pool()]);
+
+    for (const policy of ["reactive", "static-peak"]) {
+      const r = run(scenario, policy);
+      const replicas = (r.series[0]?.replicas ?? []).slice(10);
+      expect(new Set(replicas), policy).toEqual(new Set([3]));
+      expect(r.sloAttainment, policy).toBe(1);
+      expect(r.gpuHours, policy).toBeCloseTo(3, 1);
+      expect(r.costUsd, policy).toBeCloseTo(3 * 1.006, 1);
+    }
+  });
+
+  it("time-slices a GPU: four busy replicas on one GPU serve 5% less than the GPU alone", () => {
+    // Two 1 s requests every 2 s on 4 replicas of one GPU: two busy replicas share it, the GPU
+    // serves 0.95 requests/s, so 0.05/s pile up (alone each would finish in time).
+    const pairs = steady([[3600, 0.5]]).flatMap((t) => [t, t]);
+    const scenario = oneEndpoint(pairs, { secondsPerRequest: 1 }, [pool({ slicesPerGpu: 4 })]);
+
+    const r = run(scenario, "static-peak", 0.95);
+
+    expect(r.gpuHours).toBeCloseTo(1, 2);
+    expect(r.series[0]?.replicas.at(-1)).toBe(4);
+    expect(r.series[0]?.backlog.at(-1)).toBeGreaterThan(170);
+    expect(r.series[0]?.backlog.at(-1)).toBeLessThan(190);
+    expect(r.lostRequests).toBe(0);
+  });
+
+  it("follows a step in load with bounded lag", () => {
+    const scenario = oneEndpoint(
+      steady([
+        [1800, 1],
+        [3600, 4],
+      ]),
+      { secondsPerRequest: 1 },
+      [pool()],
+    );
+
+    const r = run(scenario, "reactive");
+
+    const replicas = r.series[0]?.replicas ?? [];
+    expect(replicas[29]).toBe(1);
+    // Lead time: KEDA, HPA, CA scan, boot, device plugin, image pull, model load: under 8 minutes.
+    const lag = replicas.findIndex((n, m) => m >= 30 && n >= 4) - 30;
+    expect(lag).toBeGreaterThanOrEqual(3);
+    expect(lag).toBeLessThanOrEqual(8);
+    expect(r.lostRequests).toBe(0);
+  });
+
+  it.each([true, false])("loses no request under heavy spot interruptions (release on SIGTERM: %s)", (release) => {
+    const spot = pool({
+      name: "spot",
+      capacityType: "spot",
+      fallback: false,
+      spot: { interruptionsPerNodeMonth: 3000, burstsPerDay: 24, burstShare: 1, shortageSeconds: 1200 },
+    });
+    const scenario: Scenario = {
+      ...oneEndpoint(steady([[6 * 3600, 3]]), { secondsPerRequest: 2, concurrencyPerReplica: 2 }, [spot, pool()]),
+      releaseOnSigterm: release,
+    };
+
+    for (const policy of ["reactive", "predictive-hourly", "static-peak", "oracle"]) {
+      const r = run(scenario, policy);
+      expect(r.lostRequests, policy).toBe(0);
+      expect(r.interruptions, policy).toBeGreaterThan(3);
+      expect(r.spotShare, policy).toBeLessThan(1);
+    }
+  });
+
+  it("is deterministic for a seed and differs across seeds", () => {
+    const scenario: Scenario = {
+      name: "rate",
+      endpoints: [
+        {
+          name: "m",
+          profile: oneEndpoint([], {}, []).endpoints[0]?.profile as Scenario["endpoints"][0]["profile"],
+          pools: ["spot", "od"],
+          trace: { kind: "per-minute", counts: Array.from({ length: 240 }, (_, m) => 60 + (m % 60)), peakRps: 3 },
+        },
+      ],
+      pools: [pool({ name: "spot", capacityType: "spot", fallback: false, spot: { burstsPerDay: 12 } }), pool()],
+    };
+
+    const a = run(scenario, "reactive", 1, 42);
+    const b = run(scenario, "reactive", 1, 42);
+    const c = run(scenario, "reactive", 1, 43);
+
+    const figures = (r: RunResult) => [r.costUsd, r.sloAttainment, r.p99WaitSeconds, r.interruptions, r.series];
+    expect(figures(b)).toEqual(figures(a));
+    expect(figures(c)).not.toEqual(figures(a));
+  });
+});
