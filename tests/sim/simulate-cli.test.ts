@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { UsageError } from "../../cli/command";
 import { main } from "../../cli/main";
 import { parseSimulateArgs, scenarioFor } from "../../cli/simulate";
+import { DEMO_ENDPOINTS } from "../../sim/demo";
 
 function capture() {
   const out: string[] = [];
@@ -99,7 +100,8 @@ describe("gpufleet simulate: arguments", () => {
 describe("gpufleet simulate: scenarios", () => {
   it("builds the demo from the seed, scaled so the chat endpoint peaks at --peak-rps", () => {
     const base = scenarioFor({ input: { kind: "demo" }, seed: 5, out: "r.html" });
-    const doubled = scenarioFor({ input: { kind: "demo" }, seed: 5, peakRps: 8, out: "r.html" });
+    const chatPeak = DEMO_ENDPOINTS[0]?.traffic.peakRps ?? 0;
+    const doubled = scenarioFor({ input: { kind: "demo" }, seed: 5, peakRps: 2 * chatPeak, out: "r.html" });
     const total = (s: typeof base) =>
       s.scenario.endpoints.reduce(
         (sum, e) => sum + (e.trace.kind === "per-minute" ? e.trace.counts.reduce((a, b) => a + b, 0) : 0),
