@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { bench } from "./bench";
 import { type Command, UsageError } from "./command";
 import { planCommand } from "./plan";
+import { simulateCommand } from "./simulate";
 
 /** Every subcommand, listed here rather than registered by import side effects. */
-const commands: Command[] = [planCommand, bench];
+const commands: Command[] = [planCommand, bench, simulateCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };
