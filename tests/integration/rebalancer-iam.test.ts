@@ -4,21 +4,17 @@ import { TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PolicyDocument, rebalancerPolicyDocument } from "../../components/fleet-control/rebalancer-policy";
-import { autoScalingGroupControl } from "../../functions/rebalancer/autoscaling";
-import { ec2InstanceDirectory } from "../../functions/rebalancer/ec2";
 import { handleRecords } from "../../functions/rebalancer/service";
-import { parseRuntimeConfig } from "../../functions/rebalancer/settings";
-import { dynamoStateStore } from "../../functions/rebalancer/state-store";
 import { createUserWithPolicy } from "../support/iam";
 import { type MotoServer, startMotoServer } from "../support/moto-server";
 import {
   type Clients,
   clients,
   createWorld,
+  emulatorServiceDeps,
   eventBody,
   groupState,
   OD_ASG,
-  runtimeConfig,
   SPOT_ASG,
   TABLE,
 } from "./support/rebalancer-world";
@@ -81,20 +77,7 @@ describe("the rebalancer under IAM enforcement", () => {
   it("does its work with only the role's permissions", async () => {
     const [victim] = (await groupState(admin, SPOT_ASG)).instanceIds;
     const result = await handleRecords(
-      {
-        loaded: parseRuntimeConfig(JSON.stringify(runtimeConfig), "test"),
-        directory: ec2InstanceDirectory(restricted.ec2),
-        groups: autoScalingGroupControl(restricted.autoscaling),
-        store: dynamoStateStore(restricted.dynamodb, TABLE),
-        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-        emitMetrics: () => undefined,
-        owner: "iam-test",
-        clock: () => Date.now(),
-        sleep: async () => undefined,
-        leaseMs: 60_000,
-        leaseWaitMs: 1_000,
-        claimTtlSeconds: 86_400,
-      },
+      emulatorServiceDeps(restricted, { owner: "iam-test", sleep: async () => undefined, leaseWaitMs: 1_000 }),
       [{ messageId: "m1", body: eventBody("warning", "evt-iam", victim as string) }],
     );
 
