@@ -5,26 +5,21 @@
  * 2. The handler's AWS API calls for the same storm, against a local moto server.
  */
 import { performance } from "node:perf_hooks";
-import { autoScalingGroupControl } from "../functions/rebalancer/autoscaling";
 import {
   decideRebalance,
   initialRebalancerState,
   rebalancerConfig,
   type SpotSignal,
 } from "../functions/rebalancer/core";
-import { ec2InstanceDirectory } from "../functions/rebalancer/ec2";
 import { handleRecords } from "../functions/rebalancer/service";
-import { parseRuntimeConfig } from "../functions/rebalancer/settings";
-import { dynamoStateStore } from "../functions/rebalancer/state-store";
 import { countCalls } from "../tests/integration/support/counting";
 import {
   clients,
   createWorld,
+  emulatorServiceDeps,
   eventBody,
   groupState,
-  runtimeConfig,
   SPOT_ASG,
-  TABLE,
 } from "../tests/integration/support/rebalancer-world";
 import { startMotoServer } from "../tests/support/moto-server";
 
@@ -104,20 +99,7 @@ async function handlerStorm(): Promise<void> {
     await createWorld(c);
     const instanceIds = (await groupState(c, SPOT_ASG)).instanceIds;
     const counts = countCalls(c);
-    const deps = {
-      loaded: parseRuntimeConfig(JSON.stringify(runtimeConfig), "bench"),
-      directory: ec2InstanceDirectory(c.ec2),
-      groups: autoScalingGroupControl(c.autoscaling),
-      store: dynamoStateStore(c.dynamodb, TABLE),
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      emitMetrics: () => undefined,
-      owner: "bench",
-      clock: () => Date.now(),
-      sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)),
-      leaseMs: 60_000,
-      leaseWaitMs: 5_000,
-      claimTtlSeconds: 86_400,
-    };
+    const deps = emulatorServiceDeps(c, { owner: "bench" });
     const perInvocation: number[] = [];
     const t0 = performance.now();
     for (let b = 0; b < 10; b++) {

@@ -8,5 +8,6 @@ export {
   validateFleetControlArgs,
 } from "./fleet-control";
 export * from "./gpu-cluster";
+export { type PlainWorkloadIdentity, type TrustPolicyDocument, workloadTrustPolicy } from "./identity/trust-policy";
 export * from "./model-endpoint";
 export type { ClusterRef, FleetEndpoint, GpuPoolInfo, WorkloadIdentity } from "./types";

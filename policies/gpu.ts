@@ -16,6 +16,7 @@ import {
   asString,
   DEPLOYMENT,
   declaredGpuMemoryMiB,
+  type GpuContainer,
   gpuContainers,
   k8sName,
   NODE_GROUP,
@@ -78,8 +79,37 @@ function memoryPerSliceMiB(group: NodeGroupView): number | undefined {
   return Math.floor((Math.min(...(memories as number[])) * 1024) / slices);
 }
 
-function gpuDeployments(args: StackValidationArgs): PolicyResource[] {
-  return ofType(args, DEPLOYMENT);
+/**
+ * `nodeGroupsByPool` as one of a stack rule's checks: an unknown value leaves the map empty
+ * and is reported by `checks.finish()`, like any other check's.
+ */
+export function poolsOrUnknown(args: StackValidationArgs, checks: UnknownTolerantChecks): Map<string, NodeGroupView[]> {
+  let pools = new Map<string, NodeGroupView[]>();
+  checks.run(() => {
+    pools = nodeGroupsByPool(args);
+  });
+  return pools;
+}
+
+/**
+ * Runs `check`, as one of `checks`, on every Deployment that requests GPUs, with the
+ * stack's GPU node groups by pool and the Deployment's GPU containers.
+ */
+function checkGpuDeployments(
+  args: StackValidationArgs,
+  checks: UnknownTolerantChecks,
+  check: (deployment: PolicyResource, containers: GpuContainer[], pools: Map<string, NodeGroupView[]>) => void,
+): void {
+  const pools = poolsOrUnknown(args, checks);
+  for (const deployment of ofType(args, DEPLOYMENT)) {
+    checks.run(() => {
+      const containers = gpuContainers(deployment.props);
+      if (containers.length === 0) {
+        return;
+      }
+      check(deployment, containers, pools);
+    });
+  }
 }
 
 export const gpuSliceMemoryFits: GpufleetStackRule = {
@@ -89,50 +119,41 @@ export const gpuSliceMemoryFits: GpufleetStackRule = {
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const checks = new UnknownTolerantChecks();
-    let pools = new Map<string, NodeGroupView[]>();
-    checks.run(() => {
-      pools = nodeGroupsByPool(args);
-    });
-    for (const deployment of gpuDeployments(args)) {
-      checks.run(() => {
-        const props = deployment.props;
-        if (gpuContainers(props).length === 0) {
-          return;
-        }
-        const name = k8sName(props, deployment.name);
-        const needed = declaredGpuMemoryMiB(props);
-        if (needed === undefined) {
+    checkGpuDeployments(args, checks, (deployment, _containers, pools) => {
+      const props = deployment.props;
+      const name = k8sName(props, deployment.name);
+      const needed = declaredGpuMemoryMiB(props);
+      if (needed === undefined) {
+        report(
+          `Deployment ${name} requests ${GPU_RESOURCE} but declares no GPU memory: set the pod template annotation ${LABELS.gpuMemoryMiB}.`,
+          deployment.urn,
+        );
+        return;
+      }
+      for (const pool of selectedPools(props)) {
+        const groups = pools.get(pool) ?? [];
+        if (groups.length === 0) {
           report(
-            `Deployment ${name} requests ${GPU_RESOURCE} but declares no GPU memory: set the pod template annotation ${LABELS.gpuMemoryMiB}.`,
+            `Deployment ${name} selects pool "${pool}" but no node group carries ${LABELS.pool}=${pool}.`,
             deployment.urn,
           );
-          return;
         }
-        for (const pool of selectedPools(props)) {
-          const groups = pools.get(pool) ?? [];
-          if (groups.length === 0) {
+        for (const group of groups) {
+          const offered = memoryPerSliceMiB(group);
+          if (offered === undefined) {
             report(
-              `Deployment ${name} selects pool "${pool}" but no node group carries ${LABELS.pool}=${pool}.`,
+              `Deployment ${name} may run on node group "${group.name}" whose slice memory is unknown: label it ${LABELS.gpuMemoryPerSliceMiB}.`,
+              deployment.urn,
+            );
+          } else if (needed > offered) {
+            report(
+              `Deployment ${name} needs ${needed} MiB of GPU memory per replica but a slice of pool "${pool}" (node group "${group.name}") offers ${offered} MiB.`,
               deployment.urn,
             );
           }
-          for (const group of groups) {
-            const offered = memoryPerSliceMiB(group);
-            if (offered === undefined) {
-              report(
-                `Deployment ${name} may run on node group "${group.name}" whose slice memory is unknown: label it ${LABELS.gpuMemoryPerSliceMiB}.`,
-                deployment.urn,
-              );
-            } else if (needed > offered) {
-              report(
-                `Deployment ${name} needs ${needed} MiB of GPU memory per replica but a slice of pool "${pool}" (node group "${group.name}") offers ${offered} MiB.`,
-                deployment.urn,
-              );
-            }
-          }
         }
-      });
-    }
+      }
+    });
     checks.finish();
   },
 };
@@ -164,34 +185,24 @@ export const gpuRequestIsOneSlice: GpufleetStackRule = {
   enforcementLevel: "mandatory",
   validateStack: (args, report) => {
     const checks = new UnknownTolerantChecks();
-    let pools = new Map<string, NodeGroupView[]>();
-    checks.run(() => {
-      pools = nodeGroupsByPool(args);
+    checkGpuDeployments(args, checks, (deployment, containers, pools) => {
+      const props = deployment.props;
+      const sliced = selectedPools(props).flatMap((pool) =>
+        (pools.get(pool) ?? []).filter((g) => (g.slicesPerGpu ?? 1) > 1).map((g) => ({ pool, group: g })),
+      );
+      const first = sliced[0];
+      if (!first) {
+        return;
+      }
+      for (const container of containers) {
+        if (container.gpus !== 1) {
+          report(
+            `Deployment ${k8sName(props, deployment.name)} container "${container.name}" requests ${JSON.stringify(container.raw)} ${GPU_RESOURCE} on time-sliced pool "${first.pool}" (${first.group.slicesPerGpu} slices per GPU): request exactly 1 slice.`,
+            deployment.urn,
+          );
+        }
+      }
     });
-    for (const deployment of gpuDeployments(args)) {
-      checks.run(() => {
-        const props = deployment.props;
-        const containers = gpuContainers(props);
-        if (containers.length === 0) {
-          return;
-        }
-        const sliced = selectedPools(props).flatMap((pool) =>
-          (pools.get(pool) ?? []).filter((g) => (g.slicesPerGpu ?? 1) > 1).map((g) => ({ pool, group: g })),
-        );
-        const first = sliced[0];
-        if (!first) {
-          return;
-        }
-        for (const container of containers) {
-          if (container.gpus !== 1) {
-            report(
-              `Deployment ${k8sName(props, deployment.name)} container "${container.name}" requests ${JSON.stringify(container.raw)} ${GPU_RESOURCE} on time-sliced pool "${first.pool}" (${first.group.slicesPerGpu} slices per GPU): request exactly 1 slice.`,
-              deployment.urn,
-            );
-          }
-        }
-      });
-    }
     for (const release of ofType(args, HELM_RELEASE)) {
       checks.run(() => {
         const chart = asString(release.props.chart) ?? "";

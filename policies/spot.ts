@@ -1,5 +1,5 @@
 import { LABELS } from "../functions/contract";
-import { nodeGroupsByPool } from "./gpu";
+import { poolsOrUnknown } from "./gpu";
 import { GPU_INSTANCES } from "./gpu-catalog";
 import {
   configOf,
@@ -90,10 +90,7 @@ export const spotHasOnDemandFallback: GpufleetStackRule = {
         );
       }
     }
-    let pools = new Map<string, NodeGroupView[]>();
-    checks.run(() => {
-      pools = nodeGroupsByPool(args);
-    });
+    const pools = poolsOrUnknown(args, checks);
     for (const deployment of ofType(args, DEPLOYMENT)) {
       checks.run(() => {
         const props = deployment.props;

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { workloadTrustPolicyJson } from "../identity/trust-policy";
 import type { WorkloadIdentity } from "../types";
 
 /** An IAM policy document. */
@@ -113,43 +114,6 @@ export function kedaPolicy(scope: ArnScope, queueNamePrefix: string): PolicyDocu
   };
 }
 
-/** Trust policy for a workload role: EKS Pod Identity, or IRSA scoped to one service account. */
-export function workloadTrustPolicy(
-  identity: { kind: "pod-identity" } | { kind: "irsa"; oidcProviderArn: string; oidcProviderUrl: string },
-  namespace: string,
-  serviceAccount: string,
-): PolicyDocument {
-  if (identity.kind === "pod-identity") {
-    return {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Service: "pods.eks.amazonaws.com" },
-          Action: ["sts:AssumeRole", "sts:TagSession"],
-        },
-      ],
-    };
-  }
-  const issuer = identity.oidcProviderUrl.replace(/^https:\/\//, "");
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: identity.oidcProviderArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-            [`${issuer}:aud`]: "sts.amazonaws.com",
-          },
-        },
-      },
-    ],
-  };
-}
-
 export interface WorkloadRoleArgs {
   clusterName: pulumi.Input<string>;
   identity: WorkloadIdentity;
@@ -171,21 +135,12 @@ export function createWorkloadRole(
 ): aws.iam.Role {
   const opts = { parent };
   const { identity } = args;
-  const trust =
-    identity.kind === "pod-identity"
-      ? pulumi.output(workloadTrustPolicy(identity, args.namespace, args.serviceAccount))
-      : pulumi
-          .all([identity.oidcProviderArn, identity.oidcProviderUrl])
-          .apply(([oidcProviderArn, oidcProviderUrl]) =>
-            workloadTrustPolicy(
-              { kind: "irsa", oidcProviderArn, oidcProviderUrl },
-              args.namespace,
-              args.serviceAccount,
-            ),
-          );
   const role = new aws.iam.Role(
     `${name}-role`,
-    { assumeRolePolicy: trust.apply((doc) => JSON.stringify(doc)), tags: args.tags },
+    {
+      assumeRolePolicy: workloadTrustPolicyJson(identity, args.namespace, args.serviceAccount),
+      tags: args.tags,
+    },
     opts,
   );
   new aws.iam.RolePolicy(

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { workloadTrustPolicyJson } from "../identity/trust-policy";
 import type { WorkloadIdentity } from "../types";
 import type { ResolvedModelEndpoint } from "./defaults";
 
@@ -87,59 +88,6 @@ export function scalerPolicyDocument(queueArn: string): PolicyDocument {
   };
 }
 
-/** Strips the scheme: IRSA condition keys are "<issuer host/path>:sub". */
-function issuer(url: string): string {
-  return url.replace(/^https:\/\//, "");
-}
-
-/**
- * Trust policy of the worker role: only the endpoint's exact service account may assume it,
- * through EKS Pod Identity (session tags) or IRSA (OIDC sub and aud).
- */
-export function workerTrustPolicy(
-  identity: { kind: "pod-identity" } | { kind: "irsa"; oidcProviderArn: string; oidcProviderUrl: string },
-  namespace: string,
-  serviceAccount: string,
-): PolicyDocument {
-  if (identity.kind === "pod-identity") {
-    return {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "EksPodIdentity",
-          Effect: "Allow",
-          Principal: { Service: "pods.eks.amazonaws.com" },
-          Action: ["sts:AssumeRole", "sts:TagSession"],
-          Condition: {
-            StringEquals: {
-              "aws:RequestTag/kubernetes-namespace": namespace,
-              "aws:RequestTag/kubernetes-service-account": serviceAccount,
-            },
-          },
-        },
-      ],
-    };
-  }
-  const host = issuer(identity.oidcProviderUrl);
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "Irsa",
-        Effect: "Allow",
-        Principal: { Federated: identity.oidcProviderArn },
-        Action: ["sts:AssumeRoleWithWebIdentity"],
-        Condition: {
-          StringEquals: {
-            [`${host}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-            [`${host}:aud`]: "sts.amazonaws.com",
-          },
-        },
-      },
-    ],
-  };
-}
-
 export interface EndpointIdentity {
   role: aws.iam.Role;
   rolePolicy: aws.iam.RolePolicy;
@@ -170,17 +118,9 @@ export function createIdentity(i: IdentityInputs): EndpointIdentity {
   const { name, resolved: r, parent, tags } = i;
   const serviceAccount = r.endpointName;
   const identity = i.identity;
-  const trust =
-    identity.kind === "pod-identity"
-      ? pulumi.output(workerTrustPolicy(identity, r.namespace, serviceAccount))
-      : pulumi
-          .all([identity.oidcProviderArn, identity.oidcProviderUrl])
-          .apply(([oidcProviderArn, oidcProviderUrl]) =>
-            workerTrustPolicy({ kind: "irsa", oidcProviderArn, oidcProviderUrl }, r.namespace, serviceAccount),
-          );
   const role = new aws.iam.Role(
     `${name}-role`,
-    { assumeRolePolicy: trust.apply((doc) => JSON.stringify(doc)), tags },
+    { assumeRolePolicy: workloadTrustPolicyJson(identity, r.namespace, serviceAccount), tags },
     { parent },
   );
   const policy = pulumi.all([i.queueArn, i.dlqArn, i.kmsKeyArn]).apply(([queueArn, dlqArn, kmsKeyArn]) =>

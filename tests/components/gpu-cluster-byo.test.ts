@@ -56,9 +56,10 @@ describe("GpuCluster on an existing cluster with IRSA and a kubeconfig", () => {
 
     expect(kedaTrust.Statement).toEqual([
       {
+        Sid: "Irsa",
         Effect: "Allow",
         Principal: { Federated: OIDC_ARN },
-        Action: "sts:AssumeRoleWithWebIdentity",
+        Action: ["sts:AssumeRoleWithWebIdentity"],
         Condition: {
           StringEquals: {
             [`${issuer}:sub`]: "system:serviceaccount:keda:keda-operator",

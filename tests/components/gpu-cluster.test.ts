@@ -166,9 +166,16 @@ describe("GpuCluster, new cluster", () => {
     expect(await resolveOutput(cluster.kedaRoleArn)).toBe(`arn:aws:iam::${ACCOUNT}:role/fleet-keda-role`);
     expect(trust.Statement).toEqual([
       {
+        Sid: "EksPodIdentity",
         Effect: "Allow",
         Principal: { Service: "pods.eks.amazonaws.com" },
         Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+          StringEquals: {
+            "aws:RequestTag/kubernetes-namespace": "keda",
+            "aws:RequestTag/kubernetes-service-account": "keda-operator",
+          },
+        },
       },
     ]);
     expect(policy.Statement[0]).toMatchObject({
@@ -184,6 +191,7 @@ describe("GpuCluster, new cluster", () => {
       mocks.one("aws:iam/rolePolicy:RolePolicy", "fleet-cluster-autoscaler-policy").inputs.policy,
     );
     const resize = policy.Statement.find((s) => s.Sid === "ResizeOwnNodeGroups");
+    const trust = policyOf(mocks.one("aws:iam/role:Role", "fleet-cluster-autoscaler-role").inputs.assumeRolePolicy);
     const uuid = "[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$";
 
     expect(values).toMatchObject({
@@ -206,6 +214,12 @@ describe("GpuCluster, new cluster", () => {
         (ng) => `arn:aws:autoscaling:us-east-1:${ACCOUNT}:autoScalingGroup:*:autoScalingGroupName/eks-${ng}-*`,
       ),
       Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": "fleet" } },
+    });
+    expect(trust.Statement[0]?.Condition).toEqual({
+      StringEquals: {
+        "aws:RequestTag/kubernetes-namespace": "kube-system",
+        "aws:RequestTag/kubernetes-service-account": "cluster-autoscaler",
+      },
     });
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autoscalerPolicyDocument } from "../../components/fleet-control/autoscaler-policy";
 import { createHandler, SDK_RETRY } from "../../functions/autoscaler/app";
 import { ArrivalHistory } from "../../functions/autoscaler/history";
+import { createUserWithPolicy } from "../support/iam";
 import { type MotoServer, startMotoServer } from "../support/moto-server";
 import { createQueue, fleetConfig, PROFILE, readPredicted, recordingLogger, seedArrivals } from "./autoscaler-support";
 
@@ -26,25 +27,6 @@ import { createQueue, fleetConfig, PROFILE, readPredicted, recordingLogger, seed
 const ACCOUNT = "123456789012";
 const region = "us-east-1";
 
-/**
- * An IAM query-API call for the setup phase (the SDK's IAM client is not a dependency of
- * this project). The emulator does not check signatures while setup actions remain, so the
- * Authorization header only has to name the service.
- */
-async function iamSetup(endpoint: string, params: Record<string, string>): Promise<string> {
-  const response = await fetch(endpoint, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      authorization: `AWS4-HMAC-SHA256 Credential=testing/20240101/${region}/iam/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body: new URLSearchParams({ ...params, Version: "2010-05-08" }).toString(),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`IAM ${params.Action} failed: HTTP ${response.status} ${text}`);
-  return text;
-}
-
 const SETUP_ACTIONS = 6; // 2 x CreateQueue, 1 x PutMetricData, CreateUser, PutUserPolicy, CreateAccessKey
 
 describe("the autoscaler with exactly the component's policy (IAM enforced)", () => {
@@ -62,25 +44,18 @@ describe("the autoscaler with exactly the component's policy (IAM enforced)", ()
     chatUrl = await createQueue(sqs, "chat-requests");
     otherUrl = await createQueue(sqs, "not-an-endpoint");
     await seedArrivals(new CloudWatchClient(admin), "chat-requests", Date.now(), 60, 120);
-    await iamSetup(server.endpoint, { Action: "CreateUser", UserName: "autoscaler" });
     const policy = autoscalerPolicyDocument(
       [`arn:aws:sqs:${region}:${ACCOUNT}:chat-requests`],
       `arn:aws:logs:${region}:${ACCOUNT}:log-group:/aws/lambda/autoscaler`,
       `arn:aws:sqs:${region}:${ACCOUNT}:autoscaler-dlq`,
     );
-    await iamSetup(server.endpoint, {
-      Action: "PutUserPolicy",
-      UserName: "autoscaler",
-      PolicyName: "autoscaler",
-      PolicyDocument: JSON.stringify(policy)
+    credentials = await createUserWithPolicy(
+      server.endpoint,
+      "autoscaler",
+      JSON.stringify(policy)
         .replaceAll('"cloudwatch:PutMetricData"', '"monitoring:PutMetricData"')
         .replaceAll('"cloudwatch:GetMetricData"', '"monitoring:GetMetricData"'),
-    });
-    const key = await iamSetup(server.endpoint, { Action: "CreateAccessKey", UserName: "autoscaler" });
-    credentials = {
-      accessKeyId: key.match(/<AccessKeyId>([^<]+)</)?.[1] ?? "",
-      secretAccessKey: key.match(/<SecretAccessKey>([^<]+)</)?.[1] ?? "",
-    };
+    );
     expect(credentials.accessKeyId).toMatch(/^AKIA/);
   });
 

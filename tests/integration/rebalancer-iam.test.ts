@@ -4,20 +4,17 @@ import { TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PolicyDocument, rebalancerPolicyDocument } from "../../components/fleet-control/rebalancer-policy";
-import { autoScalingGroupControl } from "../../functions/rebalancer/autoscaling";
-import { ec2InstanceDirectory } from "../../functions/rebalancer/ec2";
 import { handleRecords } from "../../functions/rebalancer/service";
-import { parseRuntimeConfig } from "../../functions/rebalancer/settings";
-import { dynamoStateStore } from "../../functions/rebalancer/state-store";
+import { createUserWithPolicy } from "../support/iam";
 import { type MotoServer, startMotoServer } from "../support/moto-server";
 import {
   type Clients,
   clients,
   createWorld,
+  emulatorServiceDeps,
   eventBody,
   groupState,
   OD_ASG,
-  runtimeConfig,
   SPOT_ASG,
   TABLE,
 } from "./support/rebalancer-world";
@@ -29,39 +26,6 @@ const ACCOUNT = "123456789012";
  */
 const FORBIDDEN = { $metadata: { httpStatusCode: 403 } };
 const QUEUE_ARN = `arn:aws:sqs:us-east-1:${ACCOUNT}:rebalancer-events`;
-
-/**
- * IAM calls made before enforcement starts (the first N actions are not checked), sent as
- * plain Query requests: the credential scope in the header only tells the emulator which
- * service is meant.
- */
-async function iam(endpoint: string, params: Record<string, string>): Promise<string> {
-  const response = await fetch(`${endpoint}/`, {
-    method: "POST",
-    headers: {
-      "Content-Type": "application/x-www-form-urlencoded",
-      Authorization:
-        "AWS4-HMAC-SHA256 Credential=bootstrap/20250101/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=0",
-    },
-    body: new URLSearchParams({ ...params, Version: "2010-05-08" }).toString(),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`IAM ${params.Action} failed: ${text}`);
-  return text;
-}
-
-async function userWithPolicy(endpoint: string, name: string, policy: object) {
-  await iam(endpoint, { Action: "CreateUser", UserName: name });
-  await iam(endpoint, {
-    Action: "PutUserPolicy",
-    UserName: name,
-    PolicyName: `${name}-policy`,
-    PolicyDocument: JSON.stringify(policy),
-  });
-  const keys = await iam(endpoint, { Action: "CreateAccessKey", UserName: name });
-  const pick = (tag: string) => keys.match(new RegExp(`<${tag}>([^<]+)</${tag}>`))?.[1] as string;
-  return { accessKeyId: pick("AccessKeyId"), secretAccessKey: pick("SecretAccessKey") };
-}
 
 /**
  * What the emulator can check. moto evaluates the resource of a request only for SQS (and
@@ -96,11 +60,11 @@ describe("the rebalancer under IAM enforcement", () => {
       queueArn: QUEUE_ARN,
       logGroupArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/rebalancer`,
     });
-    const adminKeys = await userWithPolicy(server.endpoint, "admin", {
+    const adminKeys = await createUserWithPolicy(server.endpoint, "admin", {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
     });
-    const rebalancerKeys = await userWithPolicy(server.endpoint, "rebalancer", emulatorView(policy));
+    const rebalancerKeys = await createUserWithPolicy(server.endpoint, "rebalancer", emulatorView(policy));
     admin = clients({ endpoint: server.endpoint, credentials: adminKeys });
     restricted = clients({ endpoint: server.endpoint, credentials: rebalancerKeys });
     await createWorld(admin);
@@ -113,20 +77,7 @@ describe("the rebalancer under IAM enforcement", () => {
   it("does its work with only the role's permissions", async () => {
     const [victim] = (await groupState(admin, SPOT_ASG)).instanceIds;
     const result = await handleRecords(
-      {
-        loaded: parseRuntimeConfig(JSON.stringify(runtimeConfig), "test"),
-        directory: ec2InstanceDirectory(restricted.ec2),
-        groups: autoScalingGroupControl(restricted.autoscaling),
-        store: dynamoStateStore(restricted.dynamodb, TABLE),
-        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-        emitMetrics: () => undefined,
-        owner: "iam-test",
-        clock: () => Date.now(),
-        sleep: async () => undefined,
-        leaseMs: 60_000,
-        leaseWaitMs: 1_000,
-        claimTtlSeconds: 86_400,
-      },
+      emulatorServiceDeps(restricted, { owner: "iam-test", sleep: async () => undefined, leaseWaitMs: 1_000 }),
       [{ messageId: "m1", body: eventBody("warning", "evt-iam", victim as string) }],
     );
 

@@ -1,20 +1,15 @@
 import { beforeEach, describe, expect, inject, it } from "vitest";
-import { autoScalingGroupControl } from "../../functions/rebalancer/autoscaling";
-import { ec2InstanceDirectory } from "../../functions/rebalancer/ec2";
-import { handleRecords, type ServiceDeps } from "../../functions/rebalancer/service";
-import { parseRuntimeConfig } from "../../functions/rebalancer/settings";
-import { dynamoStateStore } from "../../functions/rebalancer/state-store";
+import { handleRecords } from "../../functions/rebalancer/service";
 import { resetMoto } from "../support/moto-server";
 import { countCalls } from "./support/counting";
 import {
   clients,
   createWorld,
+  emulatorServiceDeps,
   eventBody,
   groupState,
   OD_ASG,
-  runtimeConfig,
   SPOT_ASG,
-  TABLE,
 } from "./support/rebalancer-world";
 
 describe("a 1,000-event storm against the AWS API emulator", () => {
@@ -28,20 +23,7 @@ describe("a 1,000-event storm against the AWS API emulator", () => {
     const counts = countCalls(c);
     const instanceIds = (await groupState(c, SPOT_ASG)).instanceIds;
     counts.clear();
-    const deps: ServiceDeps = {
-      loaded: parseRuntimeConfig(JSON.stringify(runtimeConfig), "test"),
-      directory: ec2InstanceDirectory(c.ec2),
-      groups: autoScalingGroupControl(c.autoscaling),
-      store: dynamoStateStore(c.dynamodb, TABLE),
-      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-      emitMetrics: () => undefined,
-      owner: "storm",
-      clock: () => Date.now(),
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      leaseMs: 60_000,
-      leaseWaitMs: 5_000,
-      claimTtlSeconds: 86_400,
-    };
+    const deps = emulatorServiceDeps(c, { owner: "storm" });
 
     // Ten batches of 100 (the event source mapping's batch size): warnings and
     // recommendations for the pool's four nodes, each event id distinct.

@@ -6,25 +6,12 @@ import { main } from "../../cli/main";
 import { PlanError } from "../../policies/plan/errors";
 import { planExitCode, runPlan } from "../../policies/plan/run-plan";
 import { rules } from "../../policies/rules";
+import { capture } from "../support/capture";
 
 const FIXTURES = "tests/fixtures/plan";
 const STACK = `${FIXTURES}/stack`;
 const GOOD = `${FIXTURES}/Pulumi.good.yaml`;
 const BAD = `${FIXTURES}/Pulumi.bad.yaml`;
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  return { out: () => out.join(""), err: () => err.join("") };
-}
 
 function scratch(name: string, text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), "gpufleet-plan-")), name);

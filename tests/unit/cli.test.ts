@@ -1,19 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  return { out: () => out.join(""), err: () => err.join("") };
-}
+import { capture } from "../support/capture";
 
 describe("gpufleet CLI", () => {
   it("prints usage for --help and exits 0", async () => {

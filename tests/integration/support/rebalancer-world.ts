@@ -18,7 +18,12 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
-import type { RuntimeConfig } from "../../../functions/rebalancer/settings";
+import { autoScalingGroupControl } from "../../../functions/rebalancer/autoscaling";
+import { ec2InstanceDirectory } from "../../../functions/rebalancer/ec2";
+import type { ServiceDeps } from "../../../functions/rebalancer/service";
+import { parseRuntimeConfig, type RuntimeConfig } from "../../../functions/rebalancer/settings";
+import { dynamoStateStore } from "../../../functions/rebalancer/state-store";
+import { onDemandFallbackPool, spotPool } from "../../support/rebalancer-pools";
 
 export const TABLE = "gpufleet-rebalancer-test";
 export const SPOT_ASG = "eks-gpu-spot-a-asg";
@@ -27,28 +32,8 @@ export const OD_ASG = "eks-gpu-od-asg";
 export const runtimeConfig: RuntimeConfig = {
   clusterName: "demo",
   pools: [
-    {
-      name: "spot-a",
-      capacityType: "spot",
-      fallback: false,
-      instanceTypes: ["g5.xlarge"],
-      gpusPerNode: 1,
-      slicesPerGpu: 4,
-      minNodes: 0,
-      maxNodes: 10,
-      asgNames: [SPOT_ASG],
-    },
-    {
-      name: "od",
-      capacityType: "on-demand",
-      fallback: true,
-      instanceTypes: ["g5.xlarge"],
-      gpusPerNode: 1,
-      slicesPerGpu: 4,
-      minNodes: 0,
-      maxNodes: 6,
-      asgNames: [OD_ASG],
-    },
+    { ...spotPool("spot-a", 1, 10), asgNames: [SPOT_ASG] },
+    { ...onDemandFallbackPool(6), asgNames: [OD_ASG] },
   ],
 };
 
@@ -80,6 +65,31 @@ export function clients(options: ClientOptions = {}): Clients {
     autoscaling: new AutoScalingClient(o),
     dynamodb: new DynamoDBClient(o),
     sqs: new SQSClient(o),
+  };
+}
+
+/**
+ * The service's dependencies over these clients, wired as the handler wires them (real
+ * adapters, the world's config and table, the wall clock), silent; `overrides` names the
+ * invocation and changes what a test needs changed.
+ */
+export function emulatorServiceDeps(
+  c: Clients,
+  overrides: Pick<ServiceDeps, "owner"> & Partial<ServiceDeps>,
+): ServiceDeps {
+  return {
+    loaded: parseRuntimeConfig(JSON.stringify(runtimeConfig), "test"),
+    directory: ec2InstanceDirectory(c.ec2),
+    groups: autoScalingGroupControl(c.autoscaling),
+    store: dynamoStateStore(c.dynamodb, TABLE),
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    emitMetrics: () => undefined,
+    clock: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    leaseMs: 60_000,
+    leaseWaitMs: 5_000,
+    claimTtlSeconds: 86_400,
+    ...overrides,
   };
 }
 

@@ -4,6 +4,7 @@ import type { InstanceDirectory, InstanceGroup } from "../../../functions/rebala
 import type { LogSink, ServiceDeps } from "../../../functions/rebalancer/service";
 import { parseRuntimeConfig, type RuntimeConfig } from "../../../functions/rebalancer/settings";
 import type { StateStore } from "../../../functions/rebalancer/state-store";
+import { onDemandFallbackPool, spotPool } from "../../support/rebalancer-pools";
 
 /**
  * In-memory stand-ins for the adapters, for the unit-level fuzz and fault-injection tests
@@ -12,28 +13,8 @@ import type { StateStore } from "../../../functions/rebalancer/state-store";
 export const runtimeConfig: RuntimeConfig = {
   clusterName: "demo",
   pools: [
-    {
-      name: "spot-a",
-      capacityType: "spot",
-      fallback: false,
-      instanceTypes: ["g5.xlarge"],
-      gpusPerNode: 1,
-      slicesPerGpu: 4,
-      minNodes: 0,
-      maxNodes: 10,
-      asgNames: ["asg-spot-a"],
-    },
-    {
-      name: "od",
-      capacityType: "on-demand",
-      fallback: true,
-      instanceTypes: ["g5.xlarge"],
-      gpusPerNode: 1,
-      slicesPerGpu: 4,
-      minNodes: 0,
-      maxNodes: 8,
-      asgNames: ["asg-od"],
-    },
+    { ...spotPool("spot-a", 1, 10), asgNames: ["asg-spot-a"] },
+    { ...onDemandFallbackPool(8), asgNames: ["asg-od"] },
   ],
 };
 

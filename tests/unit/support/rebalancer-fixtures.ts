@@ -1,35 +1,10 @@
 import type { PoolDescriptor } from "../../../functions/contract";
 import type { PoolCapacity, SpotSignal, SpotSignalKind } from "../../../functions/rebalancer/core";
+import { onDemandFallbackPool, spotPool } from "../../support/rebalancer-pools";
 
 /** Two spot pools (1 and 4 GPUs per node) and a one-GPU on-demand fallback. */
 export function pools(): PoolDescriptor[] {
-  return [
-    spotPool("spot-a", 1, 10),
-    spotPool("spot-b", 4, 5),
-    {
-      name: "od",
-      capacityType: "on-demand",
-      fallback: true,
-      instanceTypes: ["g5.xlarge"],
-      gpusPerNode: 1,
-      slicesPerGpu: 4,
-      minNodes: 0,
-      maxNodes: 8,
-    },
-  ];
-}
-
-export function spotPool(name: string, gpusPerNode: number, maxNodes: number): PoolDescriptor {
-  return {
-    name,
-    capacityType: "spot",
-    fallback: false,
-    instanceTypes: gpusPerNode === 1 ? ["g5.xlarge"] : ["g5.12xlarge"],
-    gpusPerNode,
-    slicesPerGpu: 4,
-    minNodes: 0,
-    maxNodes,
-  };
+  return [spotPool("spot-a", 1, 10), spotPool("spot-b", 4, 5), onDemandFallbackPool(8)];
 }
 
 export function cap(name: string, desired: number, inService = desired, maxNodes = 10): PoolCapacity {
