@@ -19,8 +19,6 @@ export interface ModelEndpointResources
   alarms?: EndpointAlarms;
 }
 
-// The worker role's trust policy is the shared workload one; the old name stays for importers.
-export { workloadTrustPolicy as workerTrustPolicy } from "../identity/trust-policy";
 export type * from "./args";
 export { backlogPerReplica, MODEL_ENDPOINT_DEFAULTS, type ResolvedModelEndpoint, resolveProfile } from "./defaults";
 export { isReservedEnvName, WORKER_ENV } from "./env";
