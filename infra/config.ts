@@ -141,8 +141,11 @@ const controlSchema = z
   .object({
     autoscaler: z
       .object({
-        /** Multiplier on the forecast capacity (1 = exactly the forecast quantile). */
-        headroom: z.number().min(1, "must be at least 1").default(1.2),
+        /**
+         * Multiplier on the forecast capacity (1 = exactly the forecast quantile). The core's
+         * defaults are calibrated to meet a 99% SLO at 1 (docs/autoscaler.md).
+         */
+        headroom: z.number().min(1, "must be at least 1").default(1),
         /** Seconds from a scale decision to a node able to run the pod. @default FleetControl's (360) */
         leadTimeSeconds: z
           .number()
@@ -152,7 +155,7 @@ const controlSchema = z
           .optional(),
       })
       .strict()
-      .default({ headroom: 1.2 }),
+      .default({ headroom: 1 }),
     rebalancer: z
       .object({
         enabled: z.boolean().default(true),
@@ -168,7 +171,7 @@ const stackSchema = z.object({
   cluster: z.discriminatedUnion("mode", [newClusterSchema, existingClusterSchema]),
   pools: z.array(poolSchema),
   endpoints: z.array(endpointSchema).default([]),
-  control: controlSchema.default({ autoscaler: { headroom: 1.2 }, rebalancer: { enabled: true } }),
+  control: controlSchema.default({ autoscaler: { headroom: 1 }, rebalancer: { enabled: true } }),
 });
 
 type RawCluster = z.infer<typeof stackSchema>["cluster"];

@@ -111,7 +111,7 @@ function notes(w: Workload, options: RunOptions): string[] {
   for (const e of w.endpoints)
     out.push(`Endpoint ${e.name}: request cost ${e.costModel}; SLO ${e.profile.sloSeconds} s queue wait.`);
   out.push(
-    "Oracle: knows future arrivals and spot shortages, provisions the least capacity a fluid model needs over the coming lead time, frees empty nodes at once, prefers spot; it does not move capacity back from on-demand.",
+    "Oracle: knows future arrivals, provisions the least capacity a fluid model needs over the coming lead time, frees empty nodes after a minute, prefers spot; it meets the same spot market and runs the same rebalancer core as gpufleet.",
   );
   return out;
 }
@@ -130,12 +130,15 @@ export async function compare(
     "oracle",
   ];
   const workload = buildWorkload(options.scenario, seed, options.sloSeconds);
-  if (names.includes("gpufleet")) {
-    // The rebalancer needs exactly one on-demand fallback pool: say so before any run.
+  // gpufleet and the oracle run the rebalancer, which needs exactly one on-demand fallback pool: say so before any run.
+  const withRebalancer = names.filter((n) => n === "gpufleet" || n === "oracle");
+  if (withRebalancer.length > 0) {
     try {
       rebalancerConfig(options.scenario.pools.map(({ spot: _spot, ...pool }) => pool));
     } catch (error) {
-      throw new ScenarioError(`${options.scenario.name}: the gpufleet policy cannot run: ${(error as Error).message}`);
+      throw new ScenarioError(
+        `${options.scenario.name}: the ${withRebalancer[0]} policy cannot run: ${(error as Error).message}`,
+      );
     }
   }
   const base: Omit<RunOptions, "knob" | "detail"> = {

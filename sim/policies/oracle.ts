@@ -1,14 +1,16 @@
+import { decideRebalance, initialRebalancerState, rebalancerConfig } from "../../functions/rebalancer/core/index";
 import { clampReplicas, type PolicyFactory, replicasFor, slicesOf } from "./types";
 
 /**
  * The lower bound: knows every future arrival and its size. At each minute it asks for
  * the replicas the heaviest minute of the coming lead time needs (capacity started now is
  * ready when that minute comes, and keeping a replica through a dip shorter than the lead
- * time costs no more than starting it again), never scales on lagging metrics, removes a node the
- * moment it is empty, skips spot pools that cannot launch, fills spot nodes first and scales
- * in on-demand first. It does not foresee interruptions nor move capacity back from the
- * on-demand fallback, so it bounds provisioning, not spot placement. Its knob scales
- * the capacity; the search finds the least that meets the SLO.
+ * time costs no more than starting it again), never scales on lagging metrics, removes an
+ * empty node after a minute, fills spot nodes first and scales in on-demand first. Pool
+ * placement is gpufleet's: the same spot market (no foresight of interruptions or
+ * shortages) and the same rebalancer core moving capacity to the on-demand fallback and
+ * back to spot, so it differs from gpufleet only by knowing demand. Its knob scales the
+ * capacity; the search finds the least that meets the SLO.
  */
 /**
  * Per minute, the least capacity (work seconds per second) that serves the minute's
@@ -37,6 +39,12 @@ export function peakLoadPerMinute(
   return out;
 }
 
+/**
+ * How long an empty node stays: just over the rebalancer's minute tick, so a spot node it
+ * launched to take over a fallback node is seen serving before the scale-in removes it.
+ */
+const KEEP_EMPTY_SECONDS = 70;
+
 export const oracle: PolicyFactory = (env) => {
   const l = env.lifecycle;
   const leadMinutes = Math.ceil(
@@ -56,6 +64,8 @@ export const oracle: PolicyFactory = (env) => {
     }
     return out;
   });
+  const config = rebalancerConfig(env.workload.scenario.pools.map(({ spot: _spot, ...pool }) => pool));
+  let state = initialRebalancerState();
   const floorAt = (minute: number) =>
     need.map((series) => {
       let peak = 0;
@@ -66,8 +76,13 @@ export const oracle: PolicyFactory = (env) => {
   return {
     name: "oracle",
     reactive: false,
-    ca: { unneededSeconds: 0, knowsShortages: true, costAwareScaleIn: true },
+    ca: { unneededSeconds: KEEP_EMPTY_SECONDS, knowsShortages: false, costAwareScaleIn: true },
     initialReplicas: floorAt(0),
     floors: (view) => floorAt(view.minute),
+    rebalance(view, signals) {
+      const out = decideRebalance({ nowMs: view.nowMs, config, state, capacity: view.pools, signals });
+      state = out.state;
+      return out.actions;
+    },
   };
 };

@@ -70,9 +70,19 @@ describe("the stack program on the example stack settings", () => {
       ["embeddings-batch", "batch", {}],
     ]);
     expect(config.control).toEqual({
-      autoscaler: { headroom: 1.2 },
+      autoscaler: { headroom: 1 },
       rebalancer: { enabled: true, stableMinutes: 15 },
     });
+  });
+
+  it("plans at headroom 1, what the autoscaler's defaults are calibrated for, when the stack sets none", () => {
+    const raw = exampleRaw();
+    delete raw.control.autoscaler.headroom;
+    const withoutControl = exampleRaw();
+    delete withoutControl.control;
+
+    expect(parseStackConfig(raw).control.autoscaler.headroom).toBe(1);
+    expect(parseStackConfig(withoutControl).control.autoscaler).toEqual({ headroom: 1 });
   });
 });
 
