@@ -1,20 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
+import { capture } from "../support/capture";
 import { tempFile } from "./fixtures";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  return { out: () => out.join(""), err: () => err.join("") };
-}
 
 const rateTrace = () =>
   tempFile(

@@ -6,20 +6,7 @@ import { UsageError } from "../../cli/command";
 import { main } from "../../cli/main";
 import { parseSimulateArgs, scenarioFor } from "../../cli/simulate";
 import { DEMO_ENDPOINTS } from "../../sim/demo";
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out.push(String(chunk));
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err.push(String(chunk));
-    return true;
-  });
-  return { out: () => out.join(""), err: () => err.join("") };
-}
+import { capture } from "../support/capture";
 
 afterEach(() => {
   vi.restoreAllMocks();
