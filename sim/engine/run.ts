@@ -7,7 +7,7 @@
 
 import { DEFAULT_SPOT, type LifecycleDelays, NODE_PRICES } from "../constants";
 import type { Policy, PolicyFactory } from "../policies/types";
-import type { PolicySeries } from "../report/types";
+import type { PolicySeries, PolicySummary } from "../report/types";
 import { ScenarioError } from "../scenario";
 import type { Workload } from "../workload";
 import { caScan, evict, finishStopping, nodeReady, podReady, reconcile, terminateNode, warmStart } from "./cluster";
@@ -26,17 +26,10 @@ export interface RunOptions {
   detail: boolean;
 }
 
-export interface RunResult {
+/** A run's figures: a summary row (before the cost-at-SLO search) plus what the report draws. */
+export interface RunResult extends Omit<PolicySummary, "name" | "costAtSloUsd"> {
   policy: string;
   knob: number;
-  costUsd: number;
-  gpuHours: number;
-  spotShare: number;
-  sloAttainment: number;
-  p50WaitSeconds: number;
-  p99WaitSeconds: number;
-  lostRequests: number;
-  interruptions: number;
   launchFailures: number;
   /** Total and per endpoint (when there are several), detail runs only. */
   series: PolicySeries[];
