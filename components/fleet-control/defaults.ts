@@ -7,8 +7,11 @@ export const FLEET_CONTROL_DEFAULTS = {
   memorySizeMb: 1024,
   timeoutSeconds: 50,
   dashboard: true,
-  /** Lambda runtime and architecture of the bundled functions. */
-  runtime: "nodejs20.x",
+  /**
+   * Lambda runtime and architecture of both bundled functions (autoscaler and rebalancer).
+   * Node.js 22: Lambda deprecated nodejs20.x in 2026; the bundles target node20 and run on both.
+   */
+  runtime: "nodejs22.x",
   architecture: "arm64",
 } as const;
 

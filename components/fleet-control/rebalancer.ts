@@ -6,7 +6,7 @@ import { DETAIL_TYPES } from "../../functions/rebalancer/parse";
 import { RUNTIME_CONFIG_FILE, type RuntimeConfig } from "../../functions/rebalancer/settings";
 import type { GpuPoolInfo } from "../types";
 import { bundleFunction } from "./bundle";
-import { LOG_RETENTION_DAYS } from "./defaults";
+import { FLEET_CONTROL_DEFAULTS, LOG_RETENTION_DAYS } from "./defaults";
 import { functionLogGroupName } from "./log-group";
 import { rebalancerPolicyDocument } from "./rebalancer-policy";
 
@@ -247,8 +247,8 @@ export function createRebalancer(
   const fn = new aws.lambda.Function(
     `${prefix}-fn`,
     {
-      runtime: "nodejs22.x",
-      architectures: ["arm64"],
+      runtime: FLEET_CONTROL_DEFAULTS.runtime,
+      architectures: [FLEET_CONTROL_DEFAULTS.architecture],
       handler: "index.handler",
       code,
       role: role.arn,

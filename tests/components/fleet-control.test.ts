@@ -61,7 +61,7 @@ async function settle(): Promise<void> {
 }
 
 describe("FleetControl", () => {
-  it("creates the autoscaler: arm64 Node.js 20 function with fleet.json, schedule, logs, alarms, dashboard", async () => {
+  it("creates the autoscaler: arm64 Node.js 22 function with fleet.json, schedule, logs, alarms, dashboard", async () => {
     const fleet = new FleetControl("fleet", args());
     await resolveOutput(fleet.autoscalerFunctionArn);
     await resolveOutput(fleet.dashboardName);
@@ -69,7 +69,7 @@ describe("FleetControl", () => {
 
     const fn = mocks.one("aws:lambda/function:Function", "fleet-autoscaler").inputs;
     expect(fn).toMatchObject({
-      runtime: "nodejs20.x",
+      runtime: "nodejs22.x",
       architectures: ["arm64"],
       handler: "index.handler",
       memorySize: 1024,
