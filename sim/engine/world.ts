@@ -161,9 +161,3 @@ export interface World {
 export function gpuRate(busy: number, overhead: number): number {
   return busy <= 1 ? 1 : (1 - overhead) / busy;
 }
-
-export function livingNodes(pool: Pool): number {
-  let n = 0;
-  for (const node of pool.nodes) if (!node.gone) n++;
-  return n;
-}
