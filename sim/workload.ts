@@ -11,8 +11,16 @@ import { parseTraceFile } from "./trace/parse";
 
 export interface EndpointWorkload {
   name: string;
-  /** The profile the run uses; secondsPerRequest is the trace's mean when request sizes come from tokens. */
+  /**
+   * The profile with hindsight: secondsPerRequest is the whole trace's mean when request sizes
+   * come from tokens. For reports, static-peak and the lower bound only.
+   */
   profile: EndpointProfile;
+  /** The profile as the scenario configures it: what the endpoint deploys (its SQS target, its queue timing). */
+  configured: EndpointProfile;
+  /** Prefix sums per minute: service seconds and requests of minutes [0, m). */
+  cumWork: Float64Array;
+  cumCount: Float64Array;
   pools: string[];
   arrivals: Float64Array;
   /** Service seconds of each request when its replica has the GPU to itself. */
@@ -139,6 +147,9 @@ function endpointWorkload(
   return {
     name: endpoint.name,
     profile,
+    configured: endpoint.profile,
+    cumWork: new Float64Array(0),
+    cumCount: new Float64Array(0),
     pools: endpoint.pools,
     arrivals,
     work,
@@ -173,7 +184,14 @@ export function buildWorkload(scenario: Scenario, seed: number, sloSeconds?: num
       workPerMinute[m] = (workPerMinute[m] as number) + (work[i] as number);
     }
     const profile = sloSeconds !== undefined ? { ...p.profile, sloSeconds } : p.profile;
-    return { ...p, profile, arrivals, work, perMinute, workPerMinute };
+    const configured = sloSeconds !== undefined ? { ...p.configured, sloSeconds } : p.configured;
+    const cumWork = new Float64Array(minutes + 1);
+    const cumCount = new Float64Array(minutes + 1);
+    for (let m = 0; m < minutes; m++) {
+      cumWork[m + 1] = (cumWork[m] as number) + (workPerMinute[m] as number);
+      cumCount[m + 1] = (cumCount[m] as number) + (perMinute[m] as number);
+    }
+    return { ...p, profile, configured, cumWork, cumCount, arrivals, work, perMinute, workPerMinute };
   });
   // k-way merge into one arrival stream (endpoints are few).
   const total = endpoints.reduce((n, e) => n + e.arrivals.length, 0);

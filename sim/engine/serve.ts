@@ -64,6 +64,7 @@ function startOn(world: World, rep: Replica, req: number): void {
   rep.finishV[j] = gpu.v + (world.w.work[req] as number);
   if (rep.busy++ === 0) gpu.busy++;
   world.recv[req] = world.now;
+  world.receives[req] = (world.receives[req] as number) + 1;
   (world.eps[rep.ep] as EndpointState).inFlight++;
 }
 
@@ -105,9 +106,16 @@ export function oldestVisible(world: World, ep: EndpointState): number {
   return ep.qLen > 0 ? (world.w.time[ep.queue[ep.qHead] as number] as number) : Number.POSITIVE_INFINITY;
 }
 
-/** A message becomes visible (sent, or back after a release or the visibility timeout). */
+/**
+ * A message becomes visible (sent, or back after a release or the visibility timeout); one
+ * received maxReceiveCount times already goes to the dead-letter queue instead.
+ */
 export function offer(world: World, req: number): void {
   const ep = world.eps[world.w.endpoint[req] as number] as EndpointState;
+  if ((world.receives[req] as number) >= ep.queueTiming.maxReceiveCount) {
+    world.deadLettered++;
+    return;
+  }
   const rep = ep.qLen === 0 ? pick(ep) : null;
   if (rep === null) {
     pushQueue(ep, req);
@@ -141,8 +149,10 @@ export function gpuDone(world: World, gpu: Gpu): void {
       if (--rep.busy === 0) gpu.busy--;
       ep.inFlight--;
       const wait = (world.recv[req] as number) - (world.w.time[req] as number);
-      world.waits[world.completed++] = wait;
-      if (wait <= ep.slo + EPS) world.withinSlo++;
+      const latency = world.now - (world.w.time[req] as number);
+      world.waits[world.completed] = wait;
+      world.latencies[world.completed++] = latency;
+      if ((world.sloOnLatency ? latency : wait) <= ep.slo + EPS) world.withinSlo++;
       world.done[req] = 1;
     }
   }
@@ -178,7 +188,7 @@ export function releaseAll(world: World, rep: Replica, immediate: boolean): void
       back.push(req);
     } else {
       // Still in flight for SQS until the timeout runs out; the Redeliver event makes it visible.
-      const visibleAt = Math.max(world.now, (world.recv[req] as number) + world.lifecycle.visibilityTimeoutSeconds);
+      const visibleAt = Math.max(world.now, (world.recv[req] as number) + ep.queueTiming.visibilityTimeoutSeconds);
       world.heap.push(visibleAt, Ev.Redeliver, req, 0);
     }
   }

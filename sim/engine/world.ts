@@ -3,16 +3,18 @@
  * replicas (pods), GPUs, nodes and pools. Plain data; the modules next to this one change it.
  */
 import type { PoolDescriptor } from "../../functions/contract";
+import type { QueueTiming, ScalingConfig } from "../../functions/scaling/index";
 import type { SpotSignal } from "../../functions/rebalancer/core/types";
 import type { LifecycleDelays, SpotModel } from "../constants";
 import type { Workload } from "../workload";
+import type { EndpointMetrics } from "./cloudwatch";
+import type { HpaState } from "./hpa";
 import type { EventHeap } from "./heap";
 
 export enum Ev {
   GpuDone = 0,
   CaScan = 1,
   HpaSync = 2,
-  KedaPoll = 3,
   Minute = 4,
   NodeReady = 5,
   PodReady = 6,
@@ -95,8 +97,10 @@ export interface Pool {
   spot: SpotModel;
   desired: number;
   nodes: Node[];
-  /** Launches fail (InsufficientInstanceCapacity) until this time. */
-  shortageUntil: number;
+  /** Per zone: launches there fail (InsufficientInstanceCapacity) until this time. */
+  zoneShortageUntil: Float64Array;
+  /** A launch failed since the Cluster Autoscaler last asked this pool for nodes. */
+  launchFailed: boolean;
   /** Since when desired has exceeded the nodes that exist (launch failures); -1 when it has not. */
   unfulfilledSince: number;
   /** The Cluster Autoscaler leaves the pool alone until then. */
@@ -116,12 +120,13 @@ export interface EndpointState {
   qHead: number;
   qLen: number;
   inFlight: number;
-  /** Last value the KEDA SQS scaler read. */
-  kedaMetric: number;
-  /** Floor the policy sets (predicted replicas, schedules, oracle); 0 for none. */
+  /** Replicas a policy's direct trigger asks for (a schedule, fixed replicas); 0 for none. */
   floor: number;
-  /** HPA recommendations of the last stabilization window: [time, replicas]. */
-  history: number[];
+  /** The endpoint's deployed scaling (with the run's minReplicas) and queue timing. */
+  scaling: ScalingConfig;
+  queueTiming: QueueTiming;
+  hpa: HpaState;
+  metrics: EndpointMetrics;
   slo: number;
   concurrency: number;
   poolIdx: number[];
@@ -142,9 +147,15 @@ export interface World {
   recv: Float64Array;
   /** 1 once a request was deleted (completed). */
   done: Uint8Array;
+  /** Receives of each request so far (a message goes to the dead-letter queue after maxReceiveCount). */
+  receives: Uint8Array;
   completed: number;
+  deadLettered: number;
   withinSlo: number;
+  /** Whether the SLO bounds the queue wait or the end-to-end latency (wait + service). */
+  sloOnLatency: boolean;
   waits: Float32Array;
+  latencies: Float32Array;
   /** Signals raised since the policy last looked. */
   signals: SpotSignal[];
   signalSeq: number;
@@ -153,7 +164,8 @@ export interface World {
   nodeSeconds: Float64Array;
   endBilling: number;
   seed: number;
-  costAwareScaleIn: boolean;
+  /** When the Cluster Autoscaler last added nodes (scale-down waits after it). */
+  lastScaleUpAt: number;
   /** A scaled-in replica finished its last request and leaves its GPU. */
   afterStop: (rep: Replica) => void;
 }
