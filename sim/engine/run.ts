@@ -39,13 +39,11 @@ export interface RunOptions {
 }
 
 /** A run's figures: a summary row (before the cost-at-SLO search) plus what the report draws. */
-export interface RunResult extends Omit<PolicySummary, "name" | "costAtSloUsd"> {
+export interface RunResult
+  extends Omit<PolicySummary, "name" | "costAtSloUsd" | "costAtSloCi95" | "tunedKnobs" | "frontier"> {
   policy: string;
   knobs: Knobs;
   launchFailures: number;
-  /** Requests moved to the dead-letter queue after maxReceiveCount receives. */
-  deadLettered: number;
-  p99LatencySeconds: number;
   /** Total and per endpoint (when there are several), detail runs only. */
   series: PolicySeries[];
   /** Queue waits of the served requests, sorted (detail runs only). */
@@ -54,7 +52,7 @@ export interface RunResult extends Omit<PolicySummary, "name" | "costAtSloUsd"> 
 
 const DRAIN_SECONDS = 6 * 3600;
 
-function poolPrice(
+export function poolPrice(
   pool: { name: string; capacityType: string; instanceTypes: string[]; pricePerNodeHour?: number },
   i: number,
 ): number {
