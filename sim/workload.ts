@@ -7,6 +7,8 @@ import type { EndpointProfile, TokenCostModel } from "../functions/contract";
 import { DEFAULT_TOKEN_COST } from "./constants";
 import { Rng, streamSeed } from "./engine/prng";
 import { type Scenario, type ScenarioEndpoint, ScenarioError } from "./scenario";
+import { LIMITS } from "./limits";
+import { printable } from "./text";
 import { parseTraceFile } from "./trace/parse";
 
 export interface EndpointWorkload {
@@ -68,9 +70,18 @@ function spreadMinute(rng: Rng, minute: number, count: number, out: number[]): v
 
 function fromRate(counts: Float64Array, peakRps: number | undefined, seed: number, label: string): Float64Array {
   let peak = 0;
-  for (const c of counts) peak = Math.max(peak, c);
-  if (peak === 0) throw new ScenarioError(`${label}: every minute of the trace is 0`);
+  let sum = 0;
+  for (const c of counts) {
+    peak = Math.max(peak, c);
+    sum += c;
+  }
+  if (peak === 0) throw new ScenarioError(`${printable(label)}: every minute of the trace is 0`);
   const scale = peakRps !== undefined ? (peakRps * 60) / peak : 1;
+  // Checked before any arrival is drawn: the count decides the memory a run takes.
+  if (sum * scale > LIMITS.requests)
+    throw new ScenarioError(
+      `${printable(label)}: the trace scaled to ${peakRps ?? "its own"} requests/s at peak makes ${Math.round(sum * scale)} requests, more than the ${LIMITS.requests} a simulation replays`,
+    );
   const rng = new Rng(streamSeed(seed, "arrivals", label));
   const out: number[] = [];
   for (let m = 0; m < counts.length; m++) {
@@ -82,13 +93,18 @@ function fromRate(counts: Float64Array, peakRps: number | undefined, seed: numbe
   return Float64Array.from(out);
 }
 
-function tokenWork(model: TokenCostModel, context: Float64Array, generated: Float64Array): Float64Array {
+function tokenWork(model: TokenCostModel, context: Float64Array, generated: Float64Array, label: string): Float64Array {
   const work = new Float64Array(context.length);
   for (let i = 0; i < work.length; i++) {
-    work[i] =
+    const seconds =
       model.baseSeconds +
       (context[i] as number) * model.secondsPerContextToken +
       (generated[i] as number) * model.secondsPerGeneratedToken;
+    if (!(seconds <= LIMITS.workSeconds))
+      throw new ScenarioError(
+        `${printable(label)}: request ${i + 1} takes ${seconds} s from its tokens (${context[i]} context, ${generated[i]} generated), more than ${LIMITS.workSeconds} s`,
+      );
+    work[i] = seconds;
   }
   return work;
 }
@@ -106,7 +122,7 @@ function endpointWorkload(
   let spanSeconds = 0;
   const withTokens = (context: Float64Array, generated: Float64Array) => {
     const model = profile.tokenCost ?? DEFAULT_TOKEN_COST;
-    work = tokenWork(model, context, generated);
+    work = tokenWork(model, context, generated, endpoint.name);
     let sum = 0;
     for (const w of work) sum += w;
     const mean = work.length > 0 ? sum / work.length : profile.secondsPerRequest;
