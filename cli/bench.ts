@@ -5,7 +5,6 @@
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_SLO_TARGET } from "../sim/constants";
-import { LIMITS } from "../sim/limits";
 import {
   type ComparisonOptions,
   loadScenarioFile,
@@ -15,6 +14,7 @@ import {
   ScenarioError,
   scenarioFromTrace,
 } from "../sim/index";
+import { LIMITS } from "../sim/limits";
 import type { PolicySummary, ReportData } from "../sim/report/types";
 import type { Scenario } from "../sim/scenario";
 import { DEFAULT_SEEDS, DEFAULT_SETTINGS, overlaps } from "../sim/sweep";

@@ -11,7 +11,6 @@ import type { RunResult } from "./engine/run";
 import type { ComparisonOptions, ComparisonProgress, PolicyName } from "./index";
 import type { Job, JobContext } from "./parallel/job";
 import { defaultWorkers, runJobs } from "./parallel/pool";
-import { POLICIES } from "./policies/index";
 import type { CostSloCurve, PolicySummary, ReportData, WaitHistogram } from "./report/types";
 import { ScenarioError } from "./scenario";
 import {

@@ -6,8 +6,8 @@
 import type { EndpointProfile, TokenCostModel } from "../functions/contract";
 import { DEFAULT_TOKEN_COST } from "./constants";
 import { Rng, streamSeed } from "./engine/prng";
-import { type Scenario, type ScenarioEndpoint, ScenarioError } from "./scenario";
 import { LIMITS } from "./limits";
+import { type Scenario, type ScenarioEndpoint, ScenarioError } from "./scenario";
 import { printable } from "./text";
 import { parseTraceFile } from "./trace/parse";
 

@@ -10,19 +10,19 @@ import { DEFAULT_SPOT, type LifecycleDelays, NODE_PRICES } from "../constants";
 import {
   type Knobs,
   type Policy,
+  type PolicyEnv,
   type PolicyFactory,
   planningOf,
-  type PolicyEnv,
   replicasFor,
 } from "../policies/types";
 import type { PolicySeries, PolicySummary } from "../report/types";
 import { ScenarioError } from "../scenario";
 import type { Workload } from "../workload";
-import { caScan, evict, finishStopping, nodeReady, podReady, reconcile, terminateNode, warmStart } from "./cluster";
 import { newEndpointMetrics, putPredicted } from "./cloudwatch";
+import { caScan, evict, finishStopping, nodeReady, podReady, reconcile, terminateNode, warmStart } from "./cluster";
 import { applyActions, hpaSync, policyView, readyReplicas, sampleAges } from "./control";
-import { newHpaState } from "./hpa";
 import { EventHeap } from "./heap";
+import { newHpaState } from "./hpa";
 import { gpuDone, offer } from "./serve";
 import { burst, burstSchedule } from "./spot";
 import { Ev, type Node, PodState, type Pool, type World } from "./world";

@@ -3,13 +3,13 @@
  * replicas (pods), GPUs, nodes and pools. Plain data; the modules next to this one change it.
  */
 import type { PoolDescriptor } from "../../functions/contract";
-import type { QueueTiming, ScalingConfig } from "../../functions/scaling/index";
 import type { SpotSignal } from "../../functions/rebalancer/core/types";
+import type { QueueTiming, ScalingConfig } from "../../functions/scaling/index";
 import type { LifecycleDelays, SpotModel } from "../constants";
 import type { Workload } from "../workload";
 import type { EndpointMetrics } from "./cloudwatch";
-import type { HpaState } from "./hpa";
 import type { EventHeap } from "./heap";
+import type { HpaState } from "./hpa";
 
 export enum Ev {
   GpuDone = 0,

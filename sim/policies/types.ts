@@ -6,8 +6,9 @@
  * direct trigger read at every HPA sync, and may set node groups' desired capacity on spot
  * signals. Each is tuned with the same three knobs.
  */
-import { TIME_SLICE_OVERHEAD } from "../../functions/contract";
+
 import type { PublishedReplicas } from "../../functions/autoscaler/core/types";
+import { TIME_SLICE_OVERHEAD } from "../../functions/contract";
 import type { CapacityAction, PoolCapacity, SpotSignal } from "../../functions/rebalancer/core/types";
 import { DEFAULT_LEAD_TIME_SECONDS, planningInputs } from "../../functions/scaling/index";
 import type { LifecycleDelays } from "../constants";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { lowerBoundUsd } from "../../sim/bound";
 import { DEFAULT_LIFECYCLE, NODE_PRICES } from "../../sim/constants";
-import { runPolicy } from "../../sim/engine/run";
 import { Rng } from "../../sim/engine/prng";
+import { runPolicy } from "../../sim/engine/run";
 import { POLICIES } from "../../sim/policies/index";
 import type { Scenario } from "../../sim/scenario";
 import { sweepDesign } from "../../sim/sweep";

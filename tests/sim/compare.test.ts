@@ -26,16 +26,24 @@ describe("policy comparison", () => {
     const scenario = rateScenario("no-fallback", Array(30).fill(20), 2);
     scenario.pools = scenario.pools.filter((p) => p.fallback !== true);
 
-    await expect(
-      runComparison({ scenario, policies: ["reactive", "foresight"], seed: 1, workers: 1 }),
-    ).rejects.toThrow(/no-fallback: the foresight policy cannot run: pools \(0 with fallback: true\)/);
+    await expect(runComparison({ scenario, policies: ["reactive", "foresight"], seed: 1, workers: 1 })).rejects.toThrow(
+      /no-fallback: the foresight policy cannot run: pools \(0 with fallback: true\)/,
+    );
   });
 
   it("fills a whole report: series, waits, a frontier and cost at SLO with its interval over the seeds", async () => {
     const scenario = rateScenario("step", [...Array(60).fill(20), ...Array(60).fill(100)], 4);
     const policies: PolicyName[] = ["reactive", "static-peak"];
 
-    const report = await runComparison({ scenario, policies, seed: 1, seeds: 3, settings: 6, sloSeconds: 5, workers: 1 });
+    const report = await runComparison({
+      scenario,
+      policies,
+      seed: 1,
+      seeds: 3,
+      settings: 6,
+      sloSeconds: 5,
+      workers: 1,
+    });
 
     expect(report.slo).toEqual({ waitSeconds: 5, target: 0.99 });
     expect(report.seeds).toEqual([1, 2, 3]);
