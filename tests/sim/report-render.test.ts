@@ -192,7 +192,7 @@ describe("renderSummaryTable", () => {
       [
         "policy        cost $  GPU-h  spot  within SLO  p50 wait s  p99 wait s  lost  interruptions  cost at SLO $         95% CI",
         "gpufleet      123.46   98.8   83%      99.51%         0.4         8.1     0              4         119.90  117.50–122.30",
-        "static-peak  1500.00   98.8   83%      99.51%         0.4         8.1     0              4    unreachable               ",
+        "static-peak  1500.00   98.8   83%      99.51%         0.4         8.1     0              4    unreachable",
       ].join("\n"),
     );
   });
