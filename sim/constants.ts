@@ -112,5 +112,14 @@ export const DEFAULT_TOKEN_COST = {
   secondsPerGeneratedToken: 0.025,
 } as const;
 
+/**
+ * The batching curve inside a replica: with n requests in service at once, each runs at
+ * 1 / (1 + BATCH_SLOWDOWN × (n − 1)) of its solo speed, so 4 at once give 3.1× the
+ * throughput of one and 8 give 4.7×. An assumption: batched LLM decode is memory-bound and
+ * scales sub-linearly, and no curve is published for this model class and GPU. A scenario
+ * sets its own with `batchSlowdown` (0 is perfect batching).
+ */
+export const BATCH_SLOWDOWN = 0.1;
+
 /** SLO attainment a policy must reach for costAtSloUsd. */
 export const DEFAULT_SLO_TARGET = 0.99;

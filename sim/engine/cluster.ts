@@ -27,6 +27,7 @@ function newReplica(world: World, ep: number): Replica {
     node: null,
     gpu: null,
     slots: new Int32Array(c).fill(-1),
+    v: 0,
     finishV: new Float64Array(c),
     busy: 0,
     list: 0,
@@ -77,7 +78,7 @@ export function launchNode(world: World, pool: Pool, warm: boolean): Node | null
     interruptVersion: 0,
   };
   for (let g = 0; g < pool.desc.gpusPerNode; g++) {
-    const gpu = { id: world.gpus.length, node, replicas: [], busy: 0, v: 0, lastT: world.now, version: 0 };
+    const gpu = { id: world.gpus.length, node, replicas: [], busy: 0, lastT: world.now, version: 0 };
     world.gpus.push(gpu);
     node.gpus.push(gpu);
   }

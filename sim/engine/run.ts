@@ -6,7 +6,7 @@
  */
 
 import { resolveQueueTiming, resolveScalingSettings, scalingConfig } from "../../functions/scaling/index";
-import { DEFAULT_SPOT, type LifecycleDelays, NODE_PRICES } from "../constants";
+import { BATCH_SLOWDOWN, DEFAULT_SPOT, type LifecycleDelays, NODE_PRICES } from "../constants";
 import {
   type Knobs,
   type Policy,
@@ -145,6 +145,7 @@ function createWorld(w: Workload, options: RunOptions, policy: Policy, env: Poli
     nodeSeconds: new Float64Array(pools.length),
     endBilling: Number.POSITIVE_INFINITY,
     seed: options.seed,
+    batchSlowdown: w.scenario.batchSlowdown ?? BATCH_SLOWDOWN,
     lastScaleUpAt: Number.NEGATIVE_INFINITY,
     afterStop: (rep) => finishStopping(world, rep),
   };

@@ -42,8 +42,7 @@ export interface Gpu {
   replicas: Replica[];
   /** Replicas with at least one request in service. */
   busy: number;
-  /** Virtual work clock: seconds of whole-GPU work each in-service request has received since t=0. */
-  v: number;
+  /** When the busy replicas' clocks were last brought up to date. */
   lastT: number;
   version: number;
 }
@@ -56,7 +55,9 @@ export interface Replica {
   gpu: Gpu | null;
   /** Request id per concurrency slot, -1 when free. */
   slots: Int32Array;
-  /** Virtual finish time per slot. */
+  /** Virtual work clock: seconds of solo work each of its in-service requests has received. */
+  v: number;
+  /** Virtual finish time per slot, on the replica's clock. */
   finishV: Float64Array;
   busy: number;
   /** 0 none, 1 in its endpoint's idle list, 2 in its partial list. */
@@ -164,6 +165,8 @@ export interface World {
   nodeSeconds: Float64Array;
   endBilling: number;
   seed: number;
+  /** Per extra concurrent request, each request of a replica slows by this share of its solo speed. */
+  batchSlowdown: number;
   /** When the Cluster Autoscaler last added nodes (scale-down waits after it). */
   lastScaleUpAt: number;
   /** A scaled-in replica finished its last request and leaves its GPU. */

@@ -126,6 +126,25 @@ describe("Cluster Autoscaler and the spot market", () => {
   });
 });
 
+describe("batching inside a replica", () => {
+  it.each([
+    [0, 1],
+    [0.1, 1.3],
+  ])("with slowdown %d, four 1 s requests served together take %d s each", (batchSlowdown, seconds) => {
+    // Four requests at once every minute, one replica that takes four, a whole GPU.
+    const arrivals = Array.from({ length: 30 }, (_, m) => [0, 0, 0, 0].map(() => m * 60 + 0.5)).flat();
+    const scenario: Scenario = {
+      ...oneEndpoint(arrivals, { secondsPerRequest: 1, concurrencyPerReplica: 4, sloSeconds: 5 }, [pool()]),
+      batchSlowdown,
+    };
+
+    const r = run(scenario, "static-peak", { knobs: { ...DEFAULT_KNOBS, primary: 0.01 } });
+
+    expect(r.p99WaitSeconds).toBe(0);
+    expect(r.p99LatencySeconds).toBeCloseTo(seconds, 5);
+  });
+});
+
 describe("SQS and the SLO", () => {
   it("moves a message to the dead-letter queue after maxReceiveCount receives", () => {
     // 100 s requests on nodes interrupted every minute or two: most are received three times and never finish.
