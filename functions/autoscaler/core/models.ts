@@ -1,0 +1,169 @@
+/**
+ * The growth models a forecast chooses from, and the choice: each model predicts how far the
+ * arrival rate's peak over the horizon rises above the current level; the model whose
+ * forecasts of the recent past missed least (pinball loss at the forecast quantile) is used.
+ */
+import { slope, valueAt, windowMean, windowMedian, windowPeak } from "./series";
+import type { AutoscalerSettings } from "./types";
+
+const DAY_MINUTES = 1440;
+/** Half-width (minutes) of the moving average that smooths a past day's values before taking their peak. */
+const SEASONAL_SMOOTH = 2;
+
+/**
+ * - level: the rate stays where it is (flat or spiky load);
+ * - trend: the recent slope goes on, rising only;
+ * - daily: what the same window did yesterday, relative to its level then;
+ * - seasonal: the same over up to seasonalMaxDays, whole weeks weighing more;
+ * - combined: the larger of trend and seasonal (the safe choice while there is no track record).
+ */
+export type ForecastModel = "level" | "trend" | "daily" | "seasonal" | "combined";
+export const FORECAST_MODELS: readonly ForecastModel[] = ["level", "trend", "daily", "seasonal", "combined"];
+
+/** The current arrival level: the larger of the slow window's median and the burst window's mean. */
+export function level(
+  values: readonly (number | null)[],
+  end: number,
+  s: AutoscalerSettings,
+): { value: number; count: number } {
+  const slow = windowMedian(values, end - s.levelMinutes + 1, end);
+  const burst = windowMean(values, end - s.burstMinutes + 1, end);
+  return { value: Math.max(slow.median, burst.count > 0 ? burst.mean : 0), count: slow.count };
+}
+
+interface Seasonal {
+  growth: number;
+  spread: number;
+  days: number;
+}
+
+/**
+ * Growth over the horizon seen at the same time on earlier days: for each lag d (days) up to
+ * maxDays, the peak of the smoothed values over [now, now + horizon] d days ago minus the
+ * level then. Lags of whole weeks weigh more once a week of history exists.
+ * Cost: O(days * (horizon + level window)), independent of the history's length.
+ */
+export function seasonalGrowth(
+  values: readonly (number | null)[],
+  now: number,
+  last: number,
+  horizonMinutes: number,
+  maxDays: number,
+  s: AutoscalerSettings,
+): Seasonal {
+  const deltas: number[] = [];
+  const lags: number[] = [];
+  for (let d = 1; d <= maxDays; d++) {
+    const shift = d * DAY_MINUTES;
+    if (last - shift - s.levelMinutes + 1 < 0) break;
+    const then = level(values, last - shift, s);
+    if (then.count < s.minLevelPoints) continue;
+    let peak = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k <= horizonMinutes; k++) {
+      const t = now + k - shift;
+      const smoothed = windowMean(values, t - SEASONAL_SMOOTH, t + SEASONAL_SMOOTH);
+      if (smoothed.count > 0 && smoothed.mean > peak) peak = smoothed.mean;
+    }
+    if (peak === Number.NEGATIVE_INFINITY) continue;
+    deltas.push(peak - then.value);
+    lags.push(d);
+  }
+  if (deltas.length === 0) return { growth: 0, spread: 0, days: 0 };
+  const weekly = (lags[lags.length - 1] ?? 0) >= 7;
+  const weight = (i: number) => (weekly && (lags[i] ?? 0) % 7 === 0 ? s.weeklyWeight : 1);
+  let weightSum = 0;
+  let sum = 0;
+  for (let i = 0; i < deltas.length; i++) {
+    weightSum += weight(i);
+    sum += weight(i) * (deltas[i] ?? 0);
+  }
+  const mean = sum / weightSum;
+  let variance = 0;
+  for (let i = 0; i < deltas.length; i++) variance += weight(i) * ((deltas[i] ?? 0) - mean) ** 2;
+  return { growth: mean, spread: deltas.length > 1 ? Math.sqrt(variance / weightSum) : 0, days: deltas.length };
+}
+
+/** Every model's growth (>= 0) of a forecast made after minute `last` for the window starting at `now`. */
+export interface ModelGrowths {
+  level: number;
+  /** Level at `last`, requests per minute. */
+  levelValue: number;
+  growth: Record<ForecastModel, number>;
+  seasonal: Seasonal;
+}
+
+export function modelGrowths(
+  values: readonly (number | null)[],
+  now: number,
+  last: number,
+  horizonMinutes: number,
+  s: AutoscalerSettings,
+): ModelGrowths {
+  const current = level(values, last, s);
+  // The slow window's middle is its reference point; project from there to the horizon's end.
+  const trendReach = Math.min(now - last + horizonMinutes + (s.levelMinutes - 1) / 2, s.trendCapMinutes);
+  const trend = Math.max(0, slope(values, last - s.levelMinutes + 1, last)) * trendReach;
+  const seasonal = seasonalGrowth(values, now, last, horizonMinutes, s.seasonalMaxDays, s);
+  const daily =
+    s.seasonalMaxDays >= 1 ? Math.max(0, seasonalGrowth(values, now, last, horizonMinutes, 1, s).growth) : 0;
+  const seasonalUp = Math.max(0, seasonal.growth);
+  return {
+    level: current.count,
+    levelValue: current.value,
+    growth: { level: 0, trend, daily, seasonal: seasonalUp, combined: Math.max(trend, seasonalUp) },
+    seasonal,
+  };
+}
+
+/** Loss of forecasting `forecast` when `actual` came: under-forecasts weigh q, over-forecasts 1 - q. */
+function pinball(actual: number, forecast: number, q: number): number {
+  const e = actual - forecast;
+  return e >= 0 ? q * e : (q - 1) * e;
+}
+
+/** The chosen model and how many past forecasts it was judged on (0: no track record, the default model). */
+export interface ModelChoice {
+  model: ForecastModel;
+  backtests: number;
+}
+
+/**
+ * Chooses the model whose forecasts at backtestPoints earlier decisions, backtestSpacingMinutes
+ * apart, missed the peak that followed each least. Only windows that are complete by `last`
+ * count. Near-ties go to the model with the larger growth now, the safe side.
+ */
+export function chooseModel(
+  values: readonly (number | null)[],
+  now: number,
+  last: number,
+  horizonMinutes: number,
+  growthNow: Record<ForecastModel, number>,
+  s: AutoscalerSettings,
+): ModelChoice {
+  const gap = now - last;
+  const loss: Record<ForecastModel, number> = { level: 0, trend: 0, daily: 0, seasonal: 0, combined: 0 };
+  let backtests = 0;
+  for (let k = 0; k < s.backtestPoints; k++) {
+    const pastLast = last - gap - horizonMinutes - k * s.backtestSpacingMinutes;
+    if (pastLast - s.levelMinutes + 1 < 0) break;
+    if (valueAt(values, pastLast) === undefined) continue;
+    const pastNow = pastLast + gap;
+    const actual = windowPeak(values, pastNow, pastNow + horizonMinutes);
+    if (actual === undefined) continue;
+    const past = modelGrowths(values, pastNow, pastLast, horizonMinutes, s);
+    if (past.level < s.minLevelPoints) continue;
+    for (const m of FORECAST_MODELS) loss[m] += pinball(actual, past.levelValue + past.growth[m], s.quantile);
+    backtests++;
+  }
+  if (backtests === 0) return { model: "combined", backtests };
+  let best: ForecastModel = "combined";
+  for (const m of FORECAST_MODELS) {
+    const tolerance = 1e-6 * Math.max(1, loss[best]);
+    if (
+      loss[m] < loss[best] - tolerance ||
+      (Math.abs(loss[m] - loss[best]) <= tolerance && growthNow[m] > growthNow[best])
+    )
+      best = m;
+  }
+  return { model: best, backtests };
+}
