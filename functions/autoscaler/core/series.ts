@@ -79,18 +79,17 @@ export function slope(values: readonly (number | null)[], from: number, to: numb
 }
 
 /**
- * Noise from successive differences (von Neumann): sigma^2 = mean((v[i] - v[i-1])^2) / 2.
- * Unlike the plain standard deviation it is not inflated by a trend or a level shift.
+ * Noise from successive differences, robustly: sigma = median(|v[i] - v[i-1]|) / (0.6745 * sqrt(2)),
+ * the normal-consistent scale of the differences. Unlike the plain standard deviation it is not
+ * inflated by a trend or a level shift, and unlike their mean square not by a burst: a burst
+ * that is over leaves no margin behind (bursts are caught from the queue instead).
  */
 export function successiveDifferenceSigma(values: readonly (number | null)[], from: number, to: number): number {
-  let sum = 0;
-  let pairs = 0;
+  const differences: number[] = [];
   for (let i = Math.max(1, from + 1); i <= to; i++) {
     const a = valueAt(values, i - 1);
     const b = valueAt(values, i);
-    if (a === undefined || b === undefined) continue;
-    sum += (b - a) * (b - a);
-    pairs++;
+    if (a !== undefined && b !== undefined) differences.push(Math.abs(b - a));
   }
-  return pairs > 0 ? Math.sqrt(sum / (2 * pairs)) : 0;
+  return windowMedian(differences, 0, differences.length - 1).median / (0.6745 * Math.SQRT2);
 }
