@@ -2,12 +2,36 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_AUTOSCALER_SETTINGS, decideReplicas, resolveSettings } from "../../functions/autoscaler/core";
 import { replicaThroughput } from "../../functions/autoscaler/core/capacity";
-import { chooseModel, FORECAST_MODELS, level, modelGrowths } from "../../functions/autoscaler/core/models";
+import {
+  chooseModel,
+  FORECAST_MODELS,
+  modelGrowths as growthsWithStretches,
+  level,
+  seasonalStretches,
+} from "../../functions/autoscaler/core/models";
 import { oldestAgeNow, queueRatePerMinute } from "../../functions/autoscaler/core/nowcast";
 import { windowMedian } from "../../functions/autoscaler/core/series";
 import { endpoint, flat, NOW, PROFILE, queue, series } from "./autoscaler-fixtures";
 
 const S = DEFAULT_AUTOSCALER_SETTINGS;
+
+/** Every model's growth for a forecast after minute `last` of the window starting at `now`. */
+function modelGrowths(values: (number | null)[], now: number, last: number, horizon: number, s = S) {
+  return growthsWithStretches(values, seasonalStretches(values, last, now - last, horizon, s), now, last, horizon, s);
+}
+
+function choose(values: (number | null)[], now: number, last: number, horizon: number, s = S) {
+  const stretches = seasonalStretches(values, last, now - last, horizon, s);
+  return chooseModel(
+    values,
+    stretches,
+    now,
+    last,
+    horizon,
+    growthsWithStretches(values, stretches, now, last, horizon, s).growth,
+    s,
+  );
+}
 const DAY = 1440;
 
 function decideOne(e: ReturnType<typeof endpoint>, settings = {}) {
@@ -110,15 +134,14 @@ describe("forecast model choice from recent error", () => {
 
   it("uses the combined model while there is no track record", () => {
     const values = flat(120, 15);
-    const g = modelGrowths(values, 15, 14, horizon, S);
-    expect(chooseModel(values, 15, 14, horizon, g.growth, S)).toEqual({ model: "combined", backtests: 0 });
+    expect(choose(values, 15, 14, horizon)).toEqual({ model: "combined", backtests: 0 });
   });
 
   it("on flat noisy load plans growth within the noise, whatever model wins", () => {
     const values = Array.from({ length: 2 * DAY }, (_, i) => 500 + ((i * 7919) % 41) - 20);
     const now = values.length;
-    const g = modelGrowths(values, now, now - 1, horizon, S);
-    const choice = chooseModel(values, now, now - 1, horizon, g.growth, S);
+    const g = modelGrowths(values, now, now - 1, horizon);
+    const choice = choose(values, now, now - 1, horizon);
     expect(choice.backtests).toBe(S.backtestPoints);
     expect(g.growth[choice.model]).toBeLessThanOrEqual(40);
   });
@@ -127,8 +150,7 @@ describe("forecast model choice from recent error", () => {
     const values = daily(3, 600, 400);
     const now = values.length - DAY / 2; // the morning rise, one and a half days of history... and more behind
     const cut = values.slice(0, now);
-    const g = modelGrowths(cut, now, now - 1, horizon, S);
-    const choice = chooseModel(cut, now, now - 1, horizon, g.growth, S);
+    const choice = choose(cut, now, now - 1, horizon);
     expect(["daily", "seasonal", "combined", "trend"]).toContain(choice.model);
     expect(choice.model).not.toBe("level");
     expect(choice.backtests).toBe(S.backtestPoints);
@@ -141,8 +163,7 @@ describe("forecast model choice from recent error", () => {
     const values = [...before, ...after];
     const now = 9 * DAY + 12 * 60; // midday of the shifted second day
     const cut = values.slice(0, now);
-    const g = modelGrowths(cut, now, now - 1, horizon, S);
-    const choice = chooseModel(cut, now, now - 1, horizon, g.growth, S);
+    const choice = choose(cut, now, now - 1, horizon);
     expect(choice.model).not.toBe("seasonal");
   });
 
@@ -155,22 +176,8 @@ describe("forecast model choice from recent error", () => {
         (values, factor, add) => {
           const now = values.length;
           const scaled = values.map((v) => v * factor + add);
-          const a = chooseModel(
-            values,
-            now,
-            now - 1,
-            horizon,
-            modelGrowths(values, now, now - 1, horizon, S).growth,
-            S,
-          );
-          const b = chooseModel(
-            scaled,
-            now,
-            now - 1,
-            horizon,
-            modelGrowths(scaled, now, now - 1, horizon, S).growth,
-            S,
-          );
+          const a = choose(values, now, now - 1, horizon);
+          const b = choose(scaled, now, now - 1, horizon);
           expect(b).toEqual(a);
         },
       ),
@@ -181,7 +188,7 @@ describe("forecast model choice from recent error", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 10, maxLength: 3000 }), (values) => {
         const now = values.length;
-        const g = modelGrowths(values, now, now - 1, horizon, S);
+        const g = modelGrowths(values, now, now - 1, horizon);
         for (const m of FORECAST_MODELS) expect(g.growth[m]).toBeGreaterThanOrEqual(0);
       }),
     );
@@ -191,7 +198,7 @@ describe("forecast model choice from recent error", () => {
     // Every model forecasts flat load exactly: a tie keeps the combined model.
     const decision = decideOne(endpoint({ arrivals: series(flat(120, 600)) }));
     expect(decision.detail?.model).toBe("combined");
-    expect(decision.reasons.join("; ")).toMatch(/model combined on 12 past forecasts/);
+    expect(decision.reasons.join("; ")).toMatch(/model combined on 8 past forecasts/);
   });
 
   it("checks the new settings", () => {

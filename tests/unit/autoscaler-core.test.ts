@@ -14,9 +14,9 @@ function decide(...endpoints: ReturnType<typeof endpoint>[]) {
   return decideReplicas({ nowMs: NOW, endpoints });
 }
 
-/** As decide, with the oldest message's age read without lag: the drain arithmetic in plain numbers. */
+/** As decide, with the age read without lag and a 10 s shortest drain: the drain arithmetic in plain numbers. */
 function decideUnlagged(...endpoints: ReturnType<typeof endpoint>[]) {
-  return decideReplicas({ nowMs: NOW, endpoints }, { metricLagSeconds: 0 });
+  return decideReplicas({ nowMs: NOW, endpoints }, { metricLagSeconds: 0, minDrainSeconds: 10 });
 }
 
 describe("decideReplicas", () => {

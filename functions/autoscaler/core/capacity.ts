@@ -19,13 +19,13 @@ export function replicaThroughput(profile: EndpointProfile, slicesPerGpu: number
 }
 
 /**
- * Seconds left to drain the queue: the oldest message's remaining SLO budget, never less
- * than minDrainSeconds (a message already past its SLO is drained as fast as that) nor more
- * than the SLO.
+ * Seconds to drain the queue in: the oldest message's remaining SLO budget, but never less than
+ * minDrainSeconds. A backlog already past its SLO has cost its misses; draining it faster than
+ * replicas can arrive (a tick at best, minutes for a new node) only buys replicas that come
+ * after the queue is gone and are then held through every scale-down window.
  */
 export function drainSeconds(queue: QueueSnapshot, sloSeconds: number, minDrainSeconds: number): number {
-  const floor = Math.min(minDrainSeconds, sloSeconds);
-  return Math.min(sloSeconds, Math.max(floor, sloSeconds - queue.oldestMessageAgeSeconds));
+  return Math.max(minDrainSeconds, sloSeconds - queue.oldestMessageAgeSeconds);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { chooseModel, type ForecastModel, level, modelGrowths } from "./models";
+import { chooseModel, type ForecastModel, level, modelGrowths, seasonalStretches } from "./models";
 import { successiveDifferenceSigma, valueAt } from "./series";
 import type { AutoscalerSettings, MinuteSeries } from "./types";
 
@@ -83,8 +83,9 @@ export function forecastArrivals(
     };
   }
 
-  const growths = modelGrowths(values, now, last, horizonMinutes, s);
-  const choice = chooseModel(values, now, last, horizonMinutes, growths.growth, s);
+  const stretches = seasonalStretches(values, last, now - last, horizonMinutes, s);
+  const growths = modelGrowths(values, stretches, now, last, horizonMinutes, s);
+  const choice = chooseModel(values, stretches, now, last, horizonMinutes, growths.growth, s);
   const seasonal = growths.seasonal;
   const usesSeasons = choice.model === "seasonal" || choice.model === "combined" || choice.model === "daily";
   const spread = usesSeasons ? seasonal.spread : 0;

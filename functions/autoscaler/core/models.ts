@@ -38,13 +38,65 @@ interface Seasonal {
 }
 
 /**
+ * Prefix sums of the usable values of one stretch of the history, for O(1) window means. One
+ * stretch per day of lag covers every window the forecast and its backtests read on that day,
+ * so the seasonal models cost O(days * horizon) per forecast, not O(history).
+ */
+export interface Stretch {
+  from: number;
+  sums: Float64Array;
+  counts: Int32Array;
+}
+
+export function stretch(values: readonly (number | null)[], from: number, to: number): Stretch {
+  const start = Math.max(0, from);
+  const length = Math.max(0, Math.min(to, values.length - 1) - start + 1);
+  const sums = new Float64Array(length + 1);
+  const counts = new Int32Array(length + 1);
+  for (let i = 0; i < length; i++) {
+    const v = valueAt(values, start + i);
+    sums[i + 1] = (sums[i] as number) + (v ?? 0);
+    counts[i + 1] = (counts[i] as number) + (v === undefined ? 0 : 1);
+  }
+  return { from: start, sums, counts };
+}
+
+/** Mean and count of the usable values in [a, b], within the stretch. */
+function stretchMean(st: Stretch, a: number, b: number): { mean: number; count: number } {
+  const lo = Math.max(0, a - st.from);
+  const hi = Math.min(st.sums.length - 1, b - st.from + 1);
+  if (hi <= lo) return { mean: 0, count: 0 };
+  const count = (st.counts[hi] as number) - (st.counts[lo] as number);
+  return { mean: count > 0 ? ((st.sums[hi] as number) - (st.sums[lo] as number)) / count : 0, count };
+}
+
+/** The stretches for lags 1..maxDays that every window of a forecast at `last` and its backtests read. */
+export function seasonalStretches(
+  values: readonly (number | null)[],
+  last: number,
+  gap: number,
+  horizonMinutes: number,
+  s: AutoscalerSettings,
+): Stretch[] {
+  const earliest = last - gap - horizonMinutes - Math.max(0, s.backtestPoints - 1) * s.backtestSpacingMinutes;
+  const from = earliest - Math.max(s.levelMinutes, s.burstMinutes) - SEASONAL_SMOOTH;
+  const to = last + gap + horizonMinutes + SEASONAL_SMOOTH;
+  const stretches: Stretch[] = [];
+  for (let d = 1; d <= s.seasonalMaxDays; d++) {
+    if (to - d * DAY_MINUTES < 0) break;
+    stretches.push(stretch(values, from - d * DAY_MINUTES, to - d * DAY_MINUTES));
+  }
+  return stretches;
+}
+
+/**
  * Growth over the horizon seen at the same time on earlier days: for each lag d (days) up to
  * maxDays, the peak of the smoothed values over [now, now + horizon] d days ago minus the
- * level then. Lags of whole weeks weigh more once a week of history exists.
- * Cost: O(days * (horizon + level window)), independent of the history's length.
+ * level then (the larger of the slow and burst means). Lags of whole weeks weigh more once a
+ * week of history exists. `stretches[d - 1]` covers lag d's windows.
  */
 export function seasonalGrowth(
-  values: readonly (number | null)[],
+  stretches: readonly Stretch[],
   now: number,
   last: number,
   horizonMinutes: number,
@@ -53,19 +105,22 @@ export function seasonalGrowth(
 ): Seasonal {
   const deltas: number[] = [];
   const lags: number[] = [];
-  for (let d = 1; d <= maxDays; d++) {
+  for (let d = 1; d <= maxDays && d <= stretches.length; d++) {
     const shift = d * DAY_MINUTES;
     if (last - shift - s.levelMinutes + 1 < 0) break;
-    const then = level(values, last - shift, s);
-    if (then.count < s.minLevelPoints) continue;
+    const st = stretches[d - 1] as Stretch;
+    const slow = stretchMean(st, last - shift - s.levelMinutes + 1, last - shift);
+    if (slow.count < s.minLevelPoints) continue;
+    const burst = stretchMean(st, last - shift - s.burstMinutes + 1, last - shift);
+    const then = Math.max(slow.mean, burst.count > 0 ? burst.mean : 0);
     let peak = Number.NEGATIVE_INFINITY;
     for (let k = 0; k <= horizonMinutes; k++) {
       const t = now + k - shift;
-      const smoothed = windowMean(values, t - SEASONAL_SMOOTH, t + SEASONAL_SMOOTH);
+      const smoothed = stretchMean(st, t - SEASONAL_SMOOTH, t + SEASONAL_SMOOTH);
       if (smoothed.count > 0 && smoothed.mean > peak) peak = smoothed.mean;
     }
     if (peak === Number.NEGATIVE_INFINITY) continue;
-    deltas.push(peak - then.value);
+    deltas.push(peak - then);
     lags.push(d);
   }
   if (deltas.length === 0) return { growth: 0, spread: 0, days: 0 };
@@ -94,6 +149,7 @@ export interface ModelGrowths {
 
 export function modelGrowths(
   values: readonly (number | null)[],
+  stretches: readonly Stretch[],
   now: number,
   last: number,
   horizonMinutes: number,
@@ -103,9 +159,8 @@ export function modelGrowths(
   // The slow window's middle is its reference point; project from there to the horizon's end.
   const trendReach = Math.min(now - last + horizonMinutes + (s.levelMinutes - 1) / 2, s.trendCapMinutes);
   const trend = Math.max(0, slope(values, last - s.levelMinutes + 1, last)) * trendReach;
-  const seasonal = seasonalGrowth(values, now, last, horizonMinutes, s.seasonalMaxDays, s);
-  const daily =
-    s.seasonalMaxDays >= 1 ? Math.max(0, seasonalGrowth(values, now, last, horizonMinutes, 1, s).growth) : 0;
+  const seasonal = seasonalGrowth(stretches, now, last, horizonMinutes, s.seasonalMaxDays, s);
+  const daily = Math.max(0, seasonalGrowth(stretches, now, last, horizonMinutes, 1, s).growth);
   const seasonalUp = Math.max(0, seasonal.growth);
   return {
     level: current.count,
@@ -134,6 +189,7 @@ export interface ModelChoice {
  */
 export function chooseModel(
   values: readonly (number | null)[],
+  stretches: readonly Stretch[],
   now: number,
   last: number,
   horizonMinutes: number,
@@ -150,7 +206,7 @@ export function chooseModel(
     const pastNow = pastLast + gap;
     const actual = windowPeak(values, pastNow, pastNow + horizonMinutes);
     if (actual === undefined) continue;
-    const past = modelGrowths(values, pastNow, pastLast, horizonMinutes, s);
+    const past = modelGrowths(values, stretches, pastNow, pastLast, horizonMinutes, s);
     if (past.level < s.minLevelPoints) continue;
     for (const m of FORECAST_MODELS) loss[m] += pinball(actual, past.levelValue + past.growth[m], s.quantile);
     backtests++;

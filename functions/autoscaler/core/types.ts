@@ -117,7 +117,7 @@ export interface AutoscalerSettings {
   minLevelPoints: number;
   /** Seconds between ticks: the horizon covers until the next decision's capacity arrives. */
   tickSeconds: number;
-  /** Shortest time allowed to drain a backlog whose oldest message already used up its SLO. */
+  /** Shortest time a backlog is planned to drain in, whatever is left of its oldest message's SLO. */
   minDrainSeconds: number;
   /** A lower target within this fraction of the previous value keeps the previous value. */
   scaleDownTolerance: number;
