@@ -22,15 +22,7 @@ function modelGrowths(values: (number | null)[], now: number, last: number, hori
 
 function choose(values: (number | null)[], now: number, last: number, horizon: number, s = S) {
   const stretches = seasonalStretches(values, last, now - last, horizon, s);
-  return chooseModel(
-    values,
-    stretches,
-    now,
-    last,
-    horizon,
-    growthsWithStretches(values, stretches, now, last, horizon, s).growth,
-    s,
-  );
+  return chooseModel(values, stretches, now, last, horizon, s);
 }
 const DAY = 1440;
 
@@ -167,6 +159,14 @@ describe("forecast model choice from recent error", () => {
     expect(choice.model).not.toBe("seasonal");
   });
 
+  it("expects bursts that keep recurring: the recent peak", () => {
+    // A 3-minute burst to 1,000 every 17 minutes on a base of 100: the level forecasts keep missing it.
+    const values = Array.from({ length: DAY }, (_, i) => (i % 17 < 3 ? 1000 : 100));
+    const now = values.length - 5; // just after a burst: the level is back at the base
+    const cut = values.slice(0, now);
+    expect(choose(cut, now, now - 1, horizon).model).toBe("recent-peak");
+  });
+
   it("is unchanged by scaling the history (the loss ranks models, not magnitudes)", () => {
     fc.assert(
       fc.property(
@@ -202,6 +202,9 @@ describe("forecast model choice from recent error", () => {
   });
 
   it("checks the new settings", () => {
+    expect(() => resolveSettings({ peakMemoryMinutes: 0 })).toThrow(
+      "settings.peakMemoryMinutes (0) must be an integer between 1 and 1440",
+    );
     expect(() => resolveSettings({ backtestPoints: 49 })).toThrow(
       "settings.backtestPoints (49) must be an integer between 0 and 48",
     );

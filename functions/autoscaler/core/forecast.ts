@@ -85,7 +85,7 @@ export function forecastArrivals(
 
   const stretches = seasonalStretches(values, last, now - last, horizonMinutes, s);
   const growths = modelGrowths(values, stretches, now, last, horizonMinutes, s);
-  const choice = chooseModel(values, stretches, now, last, horizonMinutes, growths.growth, s);
+  const choice = chooseModel(values, stretches, now, last, horizonMinutes, s);
   const seasonal = growths.seasonal;
   const usesSeasons = choice.model === "seasonal" || choice.model === "combined" || choice.model === "daily";
   const spread = usesSeasons ? seasonal.spread : 0;

@@ -15,10 +15,18 @@ const SEASONAL_SMOOTH = 2;
  * - trend: the recent slope goes on, rising only;
  * - daily: what the same window did yesterday, relative to its level then;
  * - seasonal: the same over up to seasonalMaxDays, whole weeks weighing more;
+ * - recent-peak: the highest minute of the last peakMemoryMinutes comes again (bursts that recur);
  * - combined: the larger of trend and seasonal (the safe choice while there is no track record).
  */
-export type ForecastModel = "level" | "trend" | "daily" | "seasonal" | "combined";
-export const FORECAST_MODELS: readonly ForecastModel[] = ["level", "trend", "daily", "seasonal", "combined"];
+export type ForecastModel = "level" | "trend" | "daily" | "seasonal" | "recent-peak" | "combined";
+export const FORECAST_MODELS: readonly ForecastModel[] = [
+  "level",
+  "trend",
+  "daily",
+  "seasonal",
+  "recent-peak",
+  "combined",
+];
 
 /** The current arrival level: the larger of the slow window's median and the burst window's mean. */
 export function level(
@@ -162,10 +170,18 @@ export function modelGrowths(
   const seasonal = seasonalGrowth(stretches, now, last, horizonMinutes, s.seasonalMaxDays, s);
   const daily = Math.max(0, seasonalGrowth(stretches, now, last, horizonMinutes, 1, s).growth);
   const seasonalUp = Math.max(0, seasonal.growth);
+  const recentPeak = Math.max(0, (windowPeak(values, last - s.peakMemoryMinutes + 1, last) ?? 0) - current.value);
   return {
     level: current.count,
     levelValue: current.value,
-    growth: { level: 0, trend, daily, seasonal: seasonalUp, combined: Math.max(trend, seasonalUp) },
+    growth: {
+      level: 0,
+      trend,
+      daily,
+      seasonal: seasonalUp,
+      "recent-peak": recentPeak,
+      combined: Math.max(trend, seasonalUp),
+    },
     seasonal,
   };
 }
@@ -185,7 +201,7 @@ export interface ModelChoice {
 /**
  * Chooses the model whose forecasts at backtestPoints earlier decisions, backtestSpacingMinutes
  * apart, missed the peak that followed each least. Only windows that are complete by `last`
- * count. Near-ties go to the model with the larger growth now, the safe side.
+ * count. A model must beat the combined one clearly (not by rounding) to replace it.
  */
 export function chooseModel(
   values: readonly (number | null)[],
@@ -193,11 +209,17 @@ export function chooseModel(
   now: number,
   last: number,
   horizonMinutes: number,
-  growthNow: Record<ForecastModel, number>,
   s: AutoscalerSettings,
 ): ModelChoice {
   const gap = now - last;
-  const loss: Record<ForecastModel, number> = { level: 0, trend: 0, daily: 0, seasonal: 0, combined: 0 };
+  const loss: Record<ForecastModel, number> = {
+    level: 0,
+    trend: 0,
+    daily: 0,
+    seasonal: 0,
+    "recent-peak": 0,
+    combined: 0,
+  };
   let backtests = 0;
   for (let k = 0; k < s.backtestPoints; k++) {
     const pastLast = last - gap - horizonMinutes - k * s.backtestSpacingMinutes;
@@ -214,12 +236,7 @@ export function chooseModel(
   if (backtests === 0) return { model: "combined", backtests };
   let best: ForecastModel = "combined";
   for (const m of FORECAST_MODELS) {
-    const tolerance = 1e-6 * Math.max(1, loss[best]);
-    if (
-      loss[m] < loss[best] - tolerance ||
-      (Math.abs(loss[m] - loss[best]) <= tolerance && growthNow[m] > growthNow[best])
-    )
-      best = m;
+    if (loss[m] < loss[best] - 1e-6 * Math.max(1, loss[best])) best = m;
   }
   return { model: best, backtests };
 }

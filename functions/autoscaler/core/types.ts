@@ -100,6 +100,8 @@ export interface AutoscalerSettings {
   seasonalMaxDays: number;
   /** Weight of the same weekday (lags of 7 and 14 days) against other days, once a week of history exists. */
   weeklyWeight: number;
+  /** Minutes whose highest value the recent-peak model expects again. */
+  peakMemoryMinutes: number;
   /** Earlier decisions each forecast model is scored on, to choose the model per endpoint (0: always combined). */
   backtestPoints: number;
   /** Minutes between two scored decisions. */
