@@ -43,6 +43,15 @@ function synthesizedOutputs(type: string, name: string, inputs: Record<string, u
       return { name: (inputs.name as string | undefined) ?? name, arn: `arn:aws:iam::${account}:role/${name}` };
     case "aws:iam/policy:Policy":
       return { arn: `arn:aws:iam::${account}:policy/${name}` };
+    case "aws:eks/nodeGroup:NodeGroup": {
+      // EKS names a node group's ASG `eks-<node group>-<uuid>`: the uuid is not derivable, so tests see a fixed one.
+      const nodeGroupName = (inputs.nodeGroupName as string | undefined) ?? name;
+      return {
+        nodeGroupName,
+        arn: `arn:aws:eks:${region}:${account}:nodegroup/${nodeGroupName}`,
+        resources: [{ autoscalingGroups: [{ name: `eks-${nodeGroupName}-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d` }] }],
+      };
+    }
     default:
       return { arn: `arn:aws:mock:${region}:${account}:${type.split(":").pop()?.toLowerCase()}/${name}` };
   }

@@ -65,11 +65,18 @@ const cases: [string, Mutation, string][] = [
     "pools[2].instanceTypes[0] (g5.3xlarge) is not in the GPU instance table: set pools[2].gpusPerNode",
   ],
   [
-    "mixed GPU models in one pool",
+    "mixed GPU memory in one pool",
     (a) => {
-      pool(a, 0).instanceTypes = ["g5.xlarge", "g6.xlarge"];
+      pool(a, 0).instanceTypes = ["g5.xlarge", "g4dn.xlarge"];
     },
-    "pools[0].instanceTypes ([g5.xlarge, g6.xlarge]) must share one GPU model, found NVIDIA A10G, NVIDIA L4",
+    "pools[0].instanceTypes ([g5.xlarge, g4dn.xlarge]) must share one GPU memory size, found 24 GiB, 16 GiB",
+  ],
+  [
+    "mixed instance sizes in one pool",
+    (a) => {
+      pool(a, 0).instanceTypes = ["g5.xlarge", "g5.2xlarge", "g5.4xlarge"];
+    },
+    "pools[0].instanceTypes ([g5.xlarge, g5.2xlarge, g5.4xlarge]) mix instance sizes (g5.xlarge: 4 vCPU, 16 GiB; g5.2xlarge: 8 vCPU, 32 GiB; g5.4xlarge: 16 vCPU, 64 GiB): the Cluster Autoscaler assumes every node of a node group has the same capacity; diversify across families of one size instead, e.g. [g5.xlarge, g6.xlarge]",
   ],
   [
     "mixed GPU counts in one pool",
