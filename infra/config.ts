@@ -302,7 +302,9 @@ function endpointProblems(endpoints: EndpointConfig[], pools: GpuClusterArgs["po
     });
     if (requestPools.length === endpoint.pools.length) {
       const derive = (pick: (share: SliceShare) => number) =>
-        requestPools.every((p) => p.share) ? Math.min(...requestPools.map((p) => pick(p.share as SliceShare))) : undefined;
+        requestPools.every((p) => p.share)
+          ? Math.min(...requestPools.map((p) => pick(p.share as SliceShare)))
+          : undefined;
       const cpuShare = derive((share) => share.cpuMillis);
       const memoryShare = derive((share) => share.memoryMiB);
       const cpu = endpoint.cpu ?? (cpuShare !== undefined ? `${cpuShare}m` : undefined);

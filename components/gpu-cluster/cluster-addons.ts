@@ -91,7 +91,9 @@ export function validateClusterAddonsArgs(args: ClusterAddonsArgs): void {
   }
   if (args.identity === "irsa") {
     if ((args.keda ?? true) && args.kedaRoleArn === undefined) {
-      problems.push("kedaRoleArn (undefined) is required under IRSA: the chart annotates KEDA's service account with it");
+      problems.push(
+        "kedaRoleArn (undefined) is required under IRSA: the chart annotates KEDA's service account with it",
+      );
     }
     if ((args.clusterAutoscaler ?? true) && args.clusterAutoscalerRoleArn === undefined) {
       problems.push(
@@ -150,13 +152,14 @@ export class ClusterAddons extends pulumi.ComponentResource {
           )
         : undefined;
 
-    this.clusterAutoscalerRelease = (args.clusterAutoscaler ?? true)
-      ? createRelease(`${name}-cluster-autoscaler`, CHARTS.clusterAutoscaler, this.autoscalerValues(args), {
-          ...base,
-          dependsOn: args.clusterAutoscalerDependencies ?? [],
-          ...(args.charts?.clusterAutoscaler ? { source: args.charts.clusterAutoscaler } : {}),
-        })
-      : undefined;
+    this.clusterAutoscalerRelease =
+      (args.clusterAutoscaler ?? true)
+        ? createRelease(`${name}-cluster-autoscaler`, CHARTS.clusterAutoscaler, this.autoscalerValues(args), {
+            ...base,
+            dependsOn: args.clusterAutoscalerDependencies ?? [],
+            ...(args.charts?.clusterAutoscaler ? { source: args.charts.clusterAutoscaler } : {}),
+          })
+        : undefined;
 
     this.registerOutputs({});
   }

@@ -232,6 +232,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
 
 export { PRIORITY_VALUES } from "./addons";
 export { allocatableFor, type NodeAllocatable, type SliceShare, sliceShare } from "./allocatable";
+export type * from "./args";
 export {
   type AddonChartsArgs,
   type AddonPoolArgs,
@@ -239,7 +240,6 @@ export {
   type ClusterAddonsArgs,
   validateClusterAddonsArgs,
 } from "./cluster-addons";
-export type * from "./args";
 export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
 export { GpuClusterConfigError, validateGpuClusterArgs } from "./validate";
 export { CHARTS, type ChartPin, type ChartSource } from "./versions";

@@ -1,7 +1,7 @@
+import { INSTANCE_SHAPES } from "./allocatable";
 import type { ExistingClusterArgs, GpuClusterArgs, GpuPoolArgs, NewClusterArgs } from "./args";
 import type { AddonChartsArgs, AddonPoolArgs } from "./cluster-addons";
 import { DEFAULTS, defaultQueueNamePrefix, LIMITS } from "./defaults";
-import { INSTANCE_SHAPES } from "./allocatable";
 import { GPU_FAMILIES, instanceGpuInfo } from "./gpu-memory";
 import { isIpv4Cidr } from "./network";
 
@@ -318,7 +318,9 @@ export function validateAddonPools(pools: AddonPoolArgs[], problems: string[]): 
     }
     const { min, max } = LIMITS.slicesPerGpu;
     if (!(Number.isInteger(pool.slicesPerGpu) && pool.slicesPerGpu >= min && pool.slicesPerGpu <= max)) {
-      problems.push(`pools[${i}].slicesPerGpu (${quote(pool.slicesPerGpu)}) must be an integer between ${min} and ${max}`);
+      problems.push(
+        `pools[${i}].slicesPerGpu (${quote(pool.slicesPerGpu)}) must be an integer between ${min} and ${max}`,
+      );
     }
   });
 }
@@ -354,7 +356,9 @@ export function validateChartSources(charts: AddonChartsArgs | undefined, at: st
         problems.push(`${field}.repository (${source.repository}) must be unset for an OCI chart (${source.chart})`);
       }
       if (source.version === undefined) {
-        problems.push(`${field}.version (undefined) is required for an OCI chart (${source.chart}): pin an exact version`);
+        problems.push(
+          `${field}.version (undefined) is required for an OCI chart (${source.chart}): pin an exact version`,
+        );
       }
     } else if (source.repository !== undefined && !/^(https?|oci):\/\/\S+$/.test(source.repository)) {
       problems.push(`${field}.repository (${quote(source.repository)}) must be an http(s):// Helm repository URL`);

@@ -77,7 +77,9 @@ export class ModelWorkload extends pulumi.ComponentResource {
       env: workerEnv(r, { queueUrl: args.queueUrl, dlqUrl: args.dlqUrl, region: args.region }, args.env ?? {}),
       ...(args.readinessProbe ? { readinessProbe: args.readinessProbe } : {}),
       serviceAccountAnnotations: irsa
-        ? pulumi.output(args.roleArn).apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn ?? "" }))
+        ? pulumi
+            .output(args.roleArn)
+            .apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn ?? "" }))
         : {},
       ...(args.transform ? { transform: args.transform } : {}),
       provider,

@@ -1,8 +1,8 @@
 import { PRIORITY_TIERS, SPOT_NOTICE_SECONDS } from "../../functions/contract";
+import type { SliceShare } from "../gpu-cluster/allocatable";
 import type { GpuPoolInfo } from "../types";
 import type { ModelEndpointArgs } from "./args";
 import { type ResolvedModelEndpoint, resolveModelEndpoint } from "./defaults";
-import type { SliceShare } from "../gpu-cluster/allocatable";
 import { isReservedEnvName } from "./env";
 import { cpuMillis, memoryMiB } from "./quantity";
 
@@ -158,7 +158,9 @@ export interface RequestPool {
 export function requestProblems(pools: RequestPool[], cpu: string | undefined, memory: string | undefined): string[] {
   if (cpu === undefined || memory === undefined) {
     const unknown = pools.filter((p) => p.share === undefined).map((p) => p.name);
-    const missing = [cpu === undefined ? "cpu" : "", memory === undefined ? "memory" : ""].filter(Boolean).join(" and ");
+    const missing = [cpu === undefined ? "cpu" : "", memory === undefined ? "memory" : ""]
+      .filter(Boolean)
+      .join(" and ");
     return [
       `${missing} (undefined) cannot be derived: the instance types of pool(s) ${unknown.join(", ")} are not in gpufleet's instance table; set ${missing}`,
     ];
@@ -166,7 +168,8 @@ export function requestProblems(pools: RequestPool[], cpu: string | undefined, m
   const cpuM = cpuMillis(cpu);
   const memMiB = memoryMiB(memory);
   const problems: string[] = [];
-  if (cpuM === undefined || cpuM <= 0) problems.push(`cpu (${fmt(cpu)}) must be a Kubernetes CPU quantity such as "900m" or "2"`);
+  if (cpuM === undefined || cpuM <= 0)
+    problems.push(`cpu (${fmt(cpu)}) must be a Kubernetes CPU quantity such as "900m" or "2"`);
   if (memMiB === undefined || memMiB <= 0) {
     problems.push(`memory (${fmt(memory)}) must be a Kubernetes memory quantity such as "3Gi" or "3500Mi"`);
   }
@@ -177,7 +180,14 @@ export function requestProblems(pools: RequestPool[], cpu: string | undefined, m
     const n = share.replicasPerNode;
     const checks = [
       { field: "cpu", value: cpu, need: n * cpuM, have: share.node.cpuMillis, unit: "m", per: share.cpuMillis },
-      { field: "memory", value: memory, need: n * memMiB, have: share.node.memoryMiB, unit: "Mi", per: share.memoryMiB },
+      {
+        field: "memory",
+        value: memory,
+        need: n * memMiB,
+        have: share.node.memoryMiB,
+        unit: "Mi",
+        per: share.memoryMiB,
+      },
     ];
     for (const k of checks) {
       if (k.need > k.have) {
