@@ -40,7 +40,8 @@ describe("ModelEndpoint: Kubernetes workload", () => {
     const d = deployment("chat");
     const container = d.spec.template.spec.containers[0];
     expect(d.metadata).toMatchObject({ name: "chat", namespace: "default" });
-    expect(d.spec.replicas).toBeUndefined();
+    // Created at the floor; KEDA owns the count afterwards (ignoreChanges, see deploy-order.test.ts).
+    expect(d.spec.replicas).toBe(1);
     expect(container?.resources).toEqual({
       requests: { cpu: "900m", memory: "3Gi", "nvidia.com/gpu": "1" },
       limits: { memory: "3Gi", "nvidia.com/gpu": "1" },
