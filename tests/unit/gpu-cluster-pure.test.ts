@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expanderPriorities } from "../../components/gpu-cluster/addons";
 import { resolvePool } from "../../components/gpu-cluster/defaults";
+import { principalOfCaller } from "../../components/gpu-cluster/eks";
 import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../components/gpu-cluster/gpu-memory";
 import { isIpv4Cidr, planSubnets } from "../../components/gpu-cluster/network";
 import { asgNamesOf, autoscalerTemplateTags } from "../../components/gpu-cluster/node-pool";
@@ -103,5 +104,14 @@ describe("autoscaler names", () => {
   it("reads ASG names from a node group's resources, tolerating an unknown value", () => {
     expect(asgNamesOf(undefined)).toEqual([]);
     expect(asgNamesOf([{ autoscalingGroups: [{ name: "eks-a-1" }, {}] }, {}])).toEqual(["eks-a-1"]);
+  });
+});
+
+describe("cluster admins", () => {
+  it("maps an assumed-role session to its role, and keeps users and roles", () => {
+    expect(principalOfCaller("arn:aws:sts::123456789012:assumed-role/deployer/ci-run-7")).toBe(
+      "arn:aws:iam::123456789012:role/deployer",
+    );
+    expect(principalOfCaller("arn:aws:iam::123456789012:user/alice")).toBe("arn:aws:iam::123456789012:user/alice");
   });
 });
