@@ -64,7 +64,7 @@ export interface ClusterAddonsArgs {
    * IAM role of the KEDA operator (service account `keda/keda-operator`). Required under IRSA.
    * @default none
    */
-  kedaRoleArn?: pulumi.Input<string>;
+  kedaOperatorRoleArn?: pulumi.Input<string>;
   /**
    * IAM role of the Cluster Autoscaler (service account `kube-system/cluster-autoscaler`). Required under IRSA.
    * @default none
@@ -90,9 +90,9 @@ export function validateClusterAddonsArgs(args: ClusterAddonsArgs): void {
     problems.push(`identity (${String(args.identity)}) must be "pod-identity" or "irsa"`);
   }
   if (args.identity === "irsa") {
-    if ((args.keda ?? true) && args.kedaRoleArn === undefined) {
+    if ((args.keda ?? true) && args.kedaOperatorRoleArn === undefined) {
       problems.push(
-        "kedaRoleArn (undefined) is required under IRSA: the chart annotates KEDA's service account with it",
+        "kedaOperatorRoleArn (undefined) is required under IRSA: the chart annotates KEDA's service account with it",
       );
     }
     if ((args.clusterAutoscaler ?? true) && args.clusterAutoscalerRoleArn === undefined) {
@@ -143,7 +143,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
         ? createRelease(
             `${name}-keda`,
             CHARTS.keda,
-            pulumi.output(args.kedaRoleArn ?? "").apply((arn) => kedaValues(args.identity, arn)),
+            pulumi.output(args.kedaOperatorRoleArn ?? "").apply((arn) => kedaValues(args.identity, arn)),
             {
               ...base,
               dependsOn: args.kedaDependencies ?? [],

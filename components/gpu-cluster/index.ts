@@ -169,7 +169,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
         priorityClasses: addons.priorityClasses,
         ...(keda
           ? {
-              kedaRoleArn: keda.role.arn,
+              kedaOperatorRoleArn: keda.role.arn,
               kedaDependencies: [...foundation.addonDependencies, ...keda.podDependencies],
             }
           : {}),

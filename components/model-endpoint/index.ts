@@ -36,6 +36,7 @@ export { poolAffinity } from "./workload";
  * One model served as an async endpoint on shared GPU slices: an encrypted SQS queue with a
  * DLQ, a least-privilege pod identity, a Deployment with one GPU slice per replica, a KEDA
  * ScaledObject scaling on backlog and on the predictive autoscaler's metric, and alarms.
+ * The AWS side is built here; the Kubernetes resources are a `ModelWorkload` child.
  * Satisfies FleetEndpoint, so FleetControl can manage it.
  */
 export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndpoint {
