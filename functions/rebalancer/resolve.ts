@@ -1,3 +1,4 @@
+import { describeError } from "../kit/aws-error";
 import type { SpotSignal } from "./core";
 import type { InstanceDirectory } from "./ec2";
 import { type ParsedEvent, parseMessageBody } from "./parse";
@@ -57,7 +58,7 @@ export async function resolveRecords(
     try {
       groups = await directory.groupsOf(instanceIds);
     } catch (error) {
-      lookupError = `DescribeInstances failed: ${(error as Error).name}: ${(error as Error).message}`;
+      lookupError = `DescribeInstances failed: ${describeError(error)}`;
     }
   }
 

@@ -1,3 +1,4 @@
+import { describeError } from "../kit/aws-error";
 import { mapLimit } from "../kit/concurrency";
 import type { LogSink } from "../kit/log";
 import type { HealthMetrics } from "../kit/metrics";
@@ -169,7 +170,7 @@ export async function handleRecords(deps: ServiceDeps, raw: readonly unknown[]):
             ? ("claimed" as const)
             : ("duplicate" as const);
         } catch (error) {
-          deps.log.warn("event claim failed", { eventId: c.signal.id, error: (error as Error).message });
+          deps.log.warn("event claim failed", { eventId: c.signal.id, error: describeError(error) });
           return "error" as const;
         }
       });
@@ -186,7 +187,7 @@ export async function handleRecords(deps: ServiceDeps, raw: readonly unknown[]):
           mine.map((c) => c.signal),
         );
       } catch (error) {
-        deps.log.error("rebalance failed; the batch will be retried", { error: (error as Error).message });
+        deps.log.error("rebalance failed; the batch will be retried", { error: describeError(error) });
       }
       if (!ok) {
         // Give the claims back so the redelivered records act.
