@@ -95,7 +95,11 @@ export function rebalancerConfig(
   if (fallbacks.length !== 1) {
     fail(`pools (${fallbacks.length} with fallback: true) must have exactly one on-demand fallback pool`);
   }
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const known = Object.keys(DEFAULT_REBALANCER_TUNABLES);
+  for (const key of Object.keys(overrides ?? {})) {
+    if (!known.includes(key)) fail(`tunables.${key} is not a tunable (known: ${known.join(", ")})`);
+  }
+  const defined = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined));
   const tunables: RebalancerTunables = { ...DEFAULT_REBALANCER_TUNABLES, ...defined };
   checkTunables(tunables);
   return {
