@@ -30,7 +30,7 @@ export interface FleetControlArgs {
   schedule?: string;
   /** Days of arrival history the autoscaler reads (1-minute data is kept 15 days). @default 14 */
   historyDays?: number;
-  /** Retention of the autoscaler's log group, days. @default 30 */
+  /** Retention of the functions' log groups, days (the rebalancer's unless it sets its own). @default 30 */
   logRetentionDays?: number;
   /** Memory of the autoscaler function, MB (14 days of history for 500 endpoints fits in 1 GB). @default 1024 */
   memorySizeMb?: number;
