@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { describeIssues } from "../kit/setup";
 
 /**
  * Pure parser for the EventBridge events the rebalancer's queue receives. It never throws:
@@ -110,13 +111,6 @@ function malformed(message: string, id?: string): ParseResult {
   };
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join(".") || "(event)"}: ${issue.message}`)
-    .join("; ");
-}
-
 /** Parses an event object (the SQS message body, already decoded). Never throws. */
 export function parseEvent(raw: unknown): ParseResult {
   try {
@@ -132,7 +126,7 @@ function parseEnvelope(raw: unknown): ParseResult {
   if (!outer.success) {
     const rawId = typeof raw === "object" && raw !== null ? (raw as { id?: unknown }).id : undefined;
     const id = typeof rawId === "string" && EVENT_ID.test(rawId) ? rawId : undefined;
-    return malformed(`not an EventBridge event: ${describeIssues(outer.error)}`, id);
+    return malformed(`not an EventBridge event: ${describeIssues(outer.error, raw)}`, id);
   }
   const e = outer.data;
   const atMs = parseIsoTimestamp(e.time);
@@ -145,7 +139,7 @@ function parseEnvelope(raw: unknown): ParseResult {
     if (e.source !== "aws.ec2")
       return ignored(`${type} from source ${JSON.stringify(e.source)}, expected aws.ec2`, e.id);
     const detail = ec2Detail.safeParse(e.detail);
-    if (!detail.success) return malformed(`${type}: ${describeIssues(detail.error)}`, e.id);
+    if (!detail.success) return malformed(`${type}: ${describeIssues(detail.error, e.detail)}`, e.id);
     const instanceId = detail.data["instance-id"];
     if (type === DETAIL_TYPES.rebalanceRecommendation) {
       return { ok: true, event: { kind: "rebalance-recommendation", ...base, instanceId } };
@@ -164,7 +158,7 @@ function parseEnvelope(raw: unknown): ParseResult {
     if (e.source !== "aws.autoscaling")
       return ignored(`${type} from source ${JSON.stringify(e.source)}, expected aws.autoscaling`, e.id);
     const detail = launchDetail.safeParse(e.detail);
-    if (!detail.success) return malformed(`${type}: ${describeIssues(detail.error)}`, e.id);
+    if (!detail.success) return malformed(`${type}: ${describeIssues(detail.error, e.detail)}`, e.id);
     const d = detail.data;
     const instanceId = d.EC2InstanceId && INSTANCE_ID.test(d.EC2InstanceId) ? d.EC2InstanceId : undefined;
     const event: ParsedEvent = {
