@@ -82,7 +82,7 @@ export function loadConfigFile<T>(
 }
 
 /** JSON text to a value, or an error naming the file. */
-export function parseJsonFile(text: string, source: string): unknown {
+function parseJsonFile(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
