@@ -11,8 +11,6 @@ export interface TickArgs {
   deadLetterQueueArn?: pulumi.Input<string>;
   /** Tags of the scheduler role (schedules take none). */
   tags?: Record<string, string> | undefined;
-  /** Children that must exist before the schedule fires (the function's own permissions). */
-  dependsOn?: pulumi.Resource[];
 }
 
 export interface Tick {
@@ -95,7 +93,7 @@ export function createTick(prefix: string, args: TickArgs, scope: AwsScope, pare
         retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
       },
     },
-    { parent, dependsOn: [policy, ...(args.dependsOn ?? [])] },
+    { parent, dependsOn: [policy] },
   );
   return { schedule, role };
 }
