@@ -6,7 +6,9 @@ import type { ModelEndpointArgs } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
 import { createIdentity, type EndpointIdentity, regionOf } from "./identity";
 import { createQueues, type EndpointQueues } from "./queue";
+import { createResults, type EndpointResults } from "./results";
 import { createScaling, type EndpointScaling } from "./scaling";
+import { withWorkerSidecar, workerContainer } from "./sidecar";
 import { validateModelEndpointArgs } from "./validate";
 import { createWorkload, type EndpointWorkload, workerEnv } from "./workload";
 
@@ -17,6 +19,15 @@ export interface ModelEndpointResources
     EndpointWorkload,
     EndpointScaling {
   alarms?: EndpointAlarms;
+  /** The results bucket sidecar mode creates. */
+  results?: EndpointResults;
+}
+
+/** What a client needs to send requests and read results (see client/). */
+export interface ModelEndpointClientOutput {
+  queueUrl: string;
+  resultsUri: string;
+  region: string;
 }
 
 export type * from "./args";
@@ -24,7 +35,9 @@ export { backlogPerReplica, MODEL_ENDPOINT_DEFAULTS, type ResolvedModelEndpoint,
 export { isReservedEnvName, WORKER_ENV } from "./env";
 export { scalerPolicyDocument, workerPolicyDocument } from "./identity";
 export { denyInsecureTransportPolicy } from "./queue";
+export { clientPolicyDocument, resultsBucketPolicyDocument, resultsWriterPolicyDocument } from "./results";
 export { scaledObjectSpec } from "./scaling";
+export { checkSidecarArgs, SIDECAR_DEFAULTS, withWorkerSidecar, workerContainer } from "./sidecar";
 export { ModelEndpointConfigError, validateModelEndpointArgs } from "./validate";
 export { poolAffinity } from "./workload";
 
@@ -52,6 +65,12 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
   /** The SNS topic the alarms notify, when the endpoint has one. */
   readonly alarmTopicArn: pulumi.Output<string | undefined>;
   readonly alarmArns: pulumi.Output<string[]>;
+  /** The queue's region. */
+  readonly region: pulumi.Output<string>;
+  /** `s3://bucket/prefix/` where results are written, when the endpoint has a results location. */
+  readonly resultsUri: pulumi.Output<string | undefined>;
+  /** Queue URL, results URI and region for the client SDK and `gpufleet invoke`, when there are results. */
+  readonly client: pulumi.Output<ModelEndpointClientOutput | undefined>;
   /** Every setting after defaults, for inspection and tests. */
   readonly settings: ResolvedModelEndpoint;
   readonly resources: ModelEndpointResources;
@@ -87,18 +106,52 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       parent: this,
     });
 
+    // Sidecar mode: results in a bucket created here unless an existing one is named.
+    const sidecar = args.sidecar;
+    const results =
+      sidecar?.results !== undefined
+        ? createResults({
+            name,
+            endpointName: r.endpointName,
+            prefix: `${r.endpointName}/`,
+            args: sidecar.results,
+            roleName: identity.role.name,
+            tags,
+            parent: this,
+          })
+        : undefined;
+    const resultsLocation: { bucketName: pulumi.Input<string>; prefix: string } | undefined = results
+      ? { bucketName: results.bucket.bucket, prefix: `${r.endpointName}/` }
+      : r.results;
+    const resultsUri = resultsLocation
+      ? pulumi.interpolate`s3://${resultsLocation.bucketName}/${resultsLocation.prefix}`
+      : undefined;
+    const contractEnv = workerEnv(r, { queueUrl: queue.url, dlqUrl: dlq.url, region }, sidecar ? {} : (args.env ?? {}));
+    const worker =
+      sidecar && resultsLocation && resultsUri
+        ? workerContainer({ sidecar, contractEnv, results: { ...resultsLocation, uri: resultsUri } })
+        : undefined;
+    const userTransform = args.transform?.deployment;
+    const deploymentTransform = worker
+      ? (a: Parameters<typeof withWorkerSidecar>[0]) => {
+          const arranged = withWorkerSidecar(a, worker);
+          return userTransform ? userTransform(arranged) : arranged;
+        }
+      : userTransform;
+
     const workload = createWorkload({
       name,
       resolved: r,
       ...(args.command ? { command: args.command } : {}),
       ...(args.args ? { args: args.args } : {}),
-      env: workerEnv(r, { queueUrl: queue.url, dlqUrl: dlq.url, region }, args.env ?? {}),
+      // In sidecar mode the model server gets only its own variables; the worker gets the contract's.
+      env: sidecar ? Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })) : contractEnv,
       ...(args.readinessProbe ? { readinessProbe: args.readinessProbe } : {}),
       serviceAccountAnnotations: identity.serviceAccountAnnotations,
-      ...(args.transform ? { transform: args.transform } : {}),
+      ...(deploymentTransform ? { transform: { deployment: deploymentTransform } } : {}),
       provider: args.cluster.provider,
       parent: this,
-      dependsOn: [identity.role],
+      dependsOn: results ? [identity.role, results.writerPolicy] : [identity.role],
     });
 
     const scaling = createScaling(
@@ -124,7 +177,14 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       : undefined;
     const topicArn = alarms?.topic ? alarms.topic.arn : givenTopicArn;
     const { serviceAccountAnnotations: _annotations, ...identityResources } = identity;
-    this.resources = { ...queues, ...identityResources, ...workload, ...scaling, ...(alarms ? { alarms } : {}) };
+    this.resources = {
+      ...queues,
+      ...identityResources,
+      ...workload,
+      ...scaling,
+      ...(alarms ? { alarms } : {}),
+      ...(results ? { results } : {}),
+    };
 
     this.queueName = queue.name;
     this.queueUrl = queue.url;
@@ -136,6 +196,17 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
     this.roleArn = identity.role.arn;
     this.alarmTopicArn = pulumi.output(topicArn);
     this.alarmArns = pulumi.all(alarms ? [alarms.dlqNotEmpty.arn, alarms.oldestMessage.arn, alarms.stalled.arn] : []);
+    this.region = region;
+    this.resultsUri = pulumi.output(resultsUri);
+    this.client = resultsUri
+      ? pulumi
+          .all([queue.url, resultsUri, region])
+          .apply(([queueUrl, uri, queueRegion]): ModelEndpointClientOutput | undefined => ({
+            queueUrl,
+            resultsUri: uri,
+            region: queueRegion,
+          }))
+      : pulumi.output<ModelEndpointClientOutput | undefined>(undefined);
 
     this.registerOutputs({
       endpointName: this.endpointName,
@@ -152,6 +223,9 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       roleArn: this.roleArn,
       alarmTopicArn: this.alarmTopicArn,
       alarmArns: this.alarmArns,
+      region: this.region,
+      resultsUri: this.resultsUri,
+      client: this.client,
     });
   }
 }

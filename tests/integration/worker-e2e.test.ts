@@ -21,7 +21,7 @@ async function inBatches<T, R>(items: T[], width: number, fn: (item: T) => Promi
   return out;
 }
 
-const timeOf = (line: { time?: unknown }) => Date.parse(String(line.time));
+const timeOf = (line: Record<string, unknown>) => Date.parse(String(line.time));
 
 // Real processes end to end: the bundled sidecar (two of them), a real model server, the
 // client SDK, SQS and S3 on the AWS API peer.
