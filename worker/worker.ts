@@ -221,7 +221,14 @@ export class QueueWorker {
       };
       await this.writer.putResult(result);
       await this.deps.sqs.send(new DeleteMessageCommand({ QueueUrl: c.queueUrl, ReceiptHandle: task.receipt }));
-      log("info", "completed", { workerId: this.workerId, requestId: task.requestId, status: result.status });
+      log("info", "completed", {
+        workerId: this.workerId,
+        requestId: task.requestId,
+        status: result.status,
+        modelMillis: answer.millis,
+        // Receipt to deletion: the model's time plus what the sidecar adds (forwarding, the result write, the delete).
+        millis: Date.now() - task.receivedAtMs,
+      });
     } finally {
       clearInterval(heartbeat);
     }
