@@ -4,18 +4,21 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { ClientError, connect, type EndpointClient } from "../client/index";
+import { ClientError, connect, type EndpointClient, endpointFromOutputs } from "../client/index";
 import { type Command, UsageError } from "./command";
 
-const HELP = `Usage: gpufleet invoke --queue-url URL --results-uri s3://BUCKET/PREFIX/ --data JSON|@FILE [options]
+const HELP = `Usage: gpufleet invoke (--endpoint JSON|@FILE | --queue-url URL --results-uri s3://BUCKET/PREFIX/) --data JSON|@FILE [options]
 
 Sends one request to a ModelEndpoint's queue and prints its request id (stdout).
-The endpoint's 'client' stack output carries the queue URL, results URI and region.
+The endpoint's 'client' stack output carries the queue URL, results URI and region:
+  pulumi stack output chatClient --json > chat.json
+  gpufleet invoke --endpoint @chat.json --data '{"n": 42}' --wait
 
 Options:
-  --queue-url URL        the endpoint's request queue
+  --endpoint JSON|@FILE  the endpoint's 'client' output (queueUrl, resultsUri, region)
+  --queue-url URL        the endpoint's request queue (instead of --endpoint)
   --results-uri URI      the endpoint's results location, s3://bucket/prefix/
-  --region R             the queue's region (default: AWS_REGION)
+  --region R             the queue's region (default: the endpoint's, else AWS_REGION)
   --data JSON|@FILE      the request body: inline JSON, or @ and a file holding it
   --dedup-id ID          request id to use (resubmitting with it overwrites the same result)
   --wait                 wait for the result and print it as JSON (stdout)
@@ -44,6 +47,7 @@ export function parseInvokeArgs(argv: string[], readFile: (path: string) => stri
     ({ values } = parseArgs({
       args: argv,
       options: {
+        endpoint: { type: "string" },
         "queue-url": { type: "string" },
         "results-uri": { type: "string" },
         region: { type: "string" },
@@ -66,29 +70,45 @@ export function parseInvokeArgs(argv: string[], readFile: (path: string) => stri
     if (typeof v !== "string" || v === "") throw new UsageError(`missing --${name}`);
     return v;
   };
-  const data = need("data");
-  let body: string;
-  if (data.startsWith("@")) {
+  const inlineOrFile = (name: string): string => {
+    const value = need(name);
+    if (!value.startsWith("@")) return value;
     try {
-      body = readFile(data.slice(1));
+      return readFile(value.slice(1));
     } catch (error) {
       throw new UsageError(
-        `--data ${data}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+        `--${name} ${value}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? "error"})`,
       );
     }
-  } else body = data;
-  try {
-    JSON.parse(body);
-  } catch (error) {
-    throw new UsageError(`--data is not valid JSON: ${(error as Error).message}`);
-  }
+  };
+  const parseJson = (name: string, text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`--${name} is not valid JSON: ${(error as Error).message}`);
+    }
+  };
+  const body = inlineOrFile("data");
+  parseJson("data", body);
+  let endpoint: { queueUrl: string; resultsUri: string; region?: string };
+  if (values.endpoint !== undefined) {
+    if (values["queue-url"] !== undefined || values["results-uri"] !== undefined)
+      throw new UsageError("give --endpoint or --queue-url with --results-uri, not both");
+    const outputs = parseJson("endpoint", inlineOrFile("endpoint"));
+    try {
+      endpoint = endpointFromOutputs(
+        (typeof outputs === "object" && outputs !== null ? outputs : {}) as Record<string, unknown>,
+      );
+    } catch (error) {
+      throw new UsageError(`--endpoint: ${(error as Error).message}`);
+    }
+  } else endpoint = { queueUrl: need("queue-url"), resultsUri: need("results-uri") };
   const timeoutRaw = values.timeout as string | undefined;
   const timeoutSeconds = timeoutRaw === undefined ? 300 : Number(timeoutRaw);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
     throw new UsageError(`--timeout (${timeoutRaw}) must be a positive number of seconds`);
   const options: InvokeOptions = {
-    queueUrl: need("queue-url"),
-    resultsUri: need("results-uri"),
+    ...endpoint,
     body,
     wait: values.wait === true,
     stream: values.stream === true,

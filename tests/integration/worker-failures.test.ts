@@ -1,8 +1,10 @@
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { main } from "../../cli/main";
 import { connect, type EndpointClient } from "../../client/index";
 import type { RequestResult } from "../../functions/contract";
+import { capture } from "../support/capture";
 import { expectedAnswer, expectedEvent, type ModelServer, startModelServer } from "../support/model-server";
 import { resetMoto } from "../support/moto-server";
 import {
@@ -16,8 +18,8 @@ import {
 } from "./support/worker-rig";
 
 // One sidecar process, one real model server, the client SDK: how each kind of model answer
-// ends up (result, recorded failure, retry, DLQ, streamed parts).
-describe("the worker sidecar with a failing or streaming model", () => {
+// ends up (result, recorded failure, retry, DLQ, streamed parts), readiness, and the CLI.
+describe("the worker sidecar with a failing, slow or streaming model", () => {
   const sqs = new SQSClient({});
   const s3 = new S3Client({});
   let model: ModelServer;
@@ -106,5 +108,51 @@ describe("the worker sidecar with a failing or streaming model", () => {
     // A preview: several parts, and the first ones read while the model was still answering.
     expect(seen.length).toBeGreaterThan(3);
     expect(seen[0]?.resultExisted).toBe(false);
+  }, 90_000);
+
+  it("is ready only while the model's health route answers", async () => {
+    const started = await eventually("the sidecar's health port", 30_000, () =>
+      worker.lines.find((l) => l.msg === "started"),
+    );
+    const readyz = `http://127.0.0.1:${String(started.healthPort)}/readyz`;
+    expect((await fetch(readyz)).status).toBe(200);
+    model.setReady(false);
+    try {
+      expect((await fetch(readyz)).status).toBe(503);
+    } finally {
+      model.setReady(true);
+    }
+    expect((await fetch(readyz)).status).toBe(200);
+  }, 30_000);
+
+  it("keeps a request longer than the visibility timeout hidden, so it runs once", async () => {
+    // 9 s of model work against a 4 s visibility timeout: only the extensions keep it from a second receive.
+    const id = await client.submit({ n: 97, key: "slow", delayMs: 9000 });
+    const result = await client.result(id, { timeoutSeconds: 60 });
+    expect(result).toMatchObject({ status: "succeeded", attempt: 1 });
+    expect(model.calls.get("slow")).toBe(1);
+  }, 90_000);
+
+  it("gpufleet invoke --wait sends a request from the endpoint output and prints its result", async () => {
+    const endpointJson = JSON.stringify({ queueUrl: endpoint.queueUrl, resultsUri: endpoint.resultsUri });
+    const io = capture();
+    try {
+      const code = await main([
+        "invoke",
+        "--endpoint",
+        endpointJson,
+        "--data",
+        '{"n": 1001}',
+        "--wait",
+        "--timeout",
+        "60",
+      ]);
+      expect(code).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    const printed = JSON.parse(io.out()) as RequestResult;
+    expect(printed).toMatchObject({ status: "succeeded", output: expectedAnswer(1001) });
+    expect(io.err()).toContain(`submitted ${printed.requestId}`);
   }, 90_000);
 });

@@ -109,6 +109,14 @@ describe("gpufleet worker and invoke on the command line", () => {
       timeoutSeconds: 30,
     });
     expect(() => parseInvokeArgs(["--results-uri", "s3://bkt/p/", "--data", "{}"])).toThrow("missing --queue-url");
+    const client = { queueUrl: "https://q", resultsUri: "s3://bkt/p/", region: "eu-west-1" };
+    expect(parseInvokeArgs(["--endpoint", JSON.stringify(client), "--data", "{}"])).toMatchObject(client);
+    expect(() => parseInvokeArgs(["--endpoint", "{}", "--queue-url", "q", "--data", "{}"])).toThrow(
+      "give --endpoint or --queue-url with --results-uri, not both",
+    );
+    expect(() => parseInvokeArgs(["--endpoint", '{"queueUrl":"q"}', "--data", "{}"])).toThrow(
+      /^--endpoint: endpoint outputs need string fields queueUrl and resultsUri/,
+    );
     expect(() =>
       parseInvokeArgs(["--queue-url", "q", "--results-uri", "s3://bkt/", "--data", "{}", "--timeout=-1"]),
     ).toThrow("--timeout (-1) must be a positive number of seconds");
