@@ -49,7 +49,7 @@ describe("the worker sidecar under load and shutdown", () => {
     await model.close();
   });
 
-  it("serves 500 requests on two sidecars, one stopped by SIGTERM mid-flight: each result correct and written once", async () => {
+  it("serves 500 requests on two sidecars, one stopped by SIGTERM mid-flight: one correct result per request", async () => {
     const settings = { concurrency: 4, visibilityTimeoutSeconds: 10, maxProcessingSeconds: 30, shutdownSeconds: 10 };
     const endpoint = await createEndpoint(sqs, s3, "load", { visibilityTimeoutSeconds: 10, maxReceiveCount: 5 });
     const env = workerEnv(endpoint, model.url, settings);
@@ -87,11 +87,16 @@ describe("the worker sidecar under load and shutdown", () => {
       expect(r.output).toEqual(expectedAnswer(ns[i] as number));
     });
 
-    // Exactly once: every request completed by one sidecar, once; A's released ones by B.
+    // One result object per request, whoever wrote it: SQS delivers at least once (the emulator,
+    // like SQS, may hand one message to both sidecars), and a repeat overwrites the same key.
     const completions = [...a.ids("completed"), ...b.ids("completed")];
-    expect(completions.sort()).toEqual([...ids].sort());
+    expect([...new Set(completions)].sort()).toEqual([...ids].sort());
+    // A's released requests were received again and finished by B.
     const byB = new Set(b.ids("completed"));
-    for (const id of released) expect(byB.has(id)).toBe(true);
+    for (const id of released) {
+      expect(byB.has(id)).toBe(true);
+      expect(results[ids.indexOf(id)]?.attempt).toBeGreaterThanOrEqual(2);
+    }
     expect(await queueCounts(sqs, endpoint.queueUrl)).toEqual({ visible: 0, inFlight: 0 });
     expect(await queueCounts(sqs, endpoint.dlqUrl)).toEqual({ visible: 0, inFlight: 0 });
   }, 300_000);
