@@ -5,19 +5,21 @@ import { createAlarms, type EndpointAlarms } from "./alarms";
 import type { ModelEndpointArgs } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
 import { createIdentity, type EndpointIdentity, regionOf } from "./identity";
+import { ModelWorkload } from "./model-workload";
 import { createQueues, type EndpointQueues } from "./queue";
 import { createResults, type EndpointResults } from "./results";
-import { createScaling, type EndpointScaling } from "./scaling";
-import { withWorkerSidecar, workerContainer } from "./sidecar";
+import type { EndpointScaling } from "./scaling";
 import { validateModelEndpointArgs } from "./validate";
-import { createWorkload, type EndpointWorkload, workerEnv } from "./workload";
+import type { EndpointWorkload } from "./workload";
 
 /** The child resources, for stacks that need to reference or depend on one. */
 export interface ModelEndpointResources
   extends EndpointQueues,
-    Omit<EndpointIdentity, "serviceAccountAnnotations">,
+    Omit<EndpointIdentity, "podDependencies">,
     EndpointWorkload,
     EndpointScaling {
+  /** The Kubernetes half, which owns the workload and scaling resources below. */
+  workload: ModelWorkload;
   alarms?: EndpointAlarms;
   /** The results bucket sidecar mode creates. */
   results?: EndpointResults;
@@ -34,17 +36,19 @@ export type * from "./args";
 export { backlogPerReplica, MODEL_ENDPOINT_DEFAULTS, type ResolvedModelEndpoint, resolveProfile } from "./defaults";
 export { isReservedEnvName, WORKER_ENV } from "./env";
 export { scalerPolicyDocument, workerPolicyDocument } from "./identity";
+export { ModelWorkload, type ModelWorkloadArgs, validateModelWorkloadArgs } from "./model-workload";
 export { denyInsecureTransportPolicy } from "./queue";
 export { clientPolicyDocument, resultsBucketPolicyDocument, resultsWriterPolicyDocument } from "./results";
 export { scaledObjectSpec } from "./scaling";
 export { checkSidecarArgs, SIDECAR_DEFAULTS, withWorkerSidecar, workerContainer } from "./sidecar";
-export { ModelEndpointConfigError, validateModelEndpointArgs } from "./validate";
+export { ModelEndpointConfigError, requestProblems, validateModelEndpointArgs } from "./validate";
 export { poolAffinity } from "./workload";
 
 /**
  * One model served as an async endpoint on shared GPU slices: an encrypted SQS queue with a
  * DLQ, a least-privilege pod identity, a Deployment with one GPU slice per replica, a KEDA
  * ScaledObject scaling on backlog and on the predictive autoscaler's metric, and alarms.
+ * The AWS side is built here; the Kubernetes resources are a `ModelWorkload` child.
  * Satisfies FleetEndpoint, so FleetControl can manage it.
  */
 export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndpoint {
@@ -106,61 +110,35 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       parent: this,
     });
 
-    // Sidecar mode: results in a bucket created here unless an existing one is named.
-    const sidecar = args.sidecar;
+    // Sidecar mode with sidecar.results: a results bucket of the endpoint's own.
+    const resultsPrefix = `${r.endpointName}/`;
     const results =
-      sidecar?.results !== undefined
+      args.sidecar?.results !== undefined
         ? createResults({
             name,
             endpointName: r.endpointName,
-            prefix: `${r.endpointName}/`,
-            args: sidecar.results,
+            prefix: resultsPrefix,
+            args: args.sidecar.results,
             roleName: identity.role.name,
             tags,
             parent: this,
           })
         : undefined;
-    const resultsLocation: { bucketName: pulumi.Input<string>; prefix: string } | undefined = results
-      ? { bucketName: results.bucket.bucket, prefix: `${r.endpointName}/` }
-      : r.results;
-    const resultsUri = resultsLocation
-      ? pulumi.interpolate`s3://${resultsLocation.bucketName}/${resultsLocation.prefix}`
-      : undefined;
-    const contractEnv = workerEnv(r, { queueUrl: queue.url, dlqUrl: dlq.url, region }, sidecar ? {} : (args.env ?? {}));
-    const worker =
-      sidecar && resultsLocation && resultsUri
-        ? workerContainer({ sidecar, contractEnv, results: { ...resultsLocation, uri: resultsUri } })
-        : undefined;
-    const userTransform = args.transform?.deployment;
-    const deploymentTransform = worker
-      ? (a: Parameters<typeof withWorkerSidecar>[0]) => {
-          const arranged = withWorkerSidecar(a, worker);
-          return userTransform ? userTransform(arranged) : arranged;
-        }
-      : userTransform;
+    const resultsLocation = results ? { bucketName: results.bucket.bucket, prefix: resultsPrefix } : r.results;
 
-    const workload = createWorkload({
+    const workload = new ModelWorkload(
       name,
-      resolved: r,
-      ...(args.command ? { command: args.command } : {}),
-      ...(args.args ? { args: args.args } : {}),
-      // In sidecar mode the model server gets only its own variables; the worker gets the contract's.
-      env: sidecar ? Object.entries(args.env ?? {}).map(([envName, value]) => ({ name: envName, value })) : contractEnv,
-      ...(args.readinessProbe ? { readinessProbe: args.readinessProbe } : {}),
-      serviceAccountAnnotations: identity.serviceAccountAnnotations,
-      ...(deploymentTransform ? { transform: { deployment: deploymentTransform } } : {}),
-      provider: args.cluster.provider,
-      parent: this,
-      dependsOn: results ? [identity.role, results.writerPolicy] : [identity.role],
-    });
-
-    const scaling = createScaling(
-      name,
-      r,
-      { queueUrl: queue.url, region, deploymentName: workload.deployment.metadata.name },
-      identity.scalerRole?.arn,
-      args.cluster.provider,
-      this,
+      {
+        ...args,
+        queueUrl: queue.url,
+        dlqUrl: dlq.url,
+        region,
+        roleArn: identity.role.arn,
+        identityDependencies: results ? [...identity.podDependencies, results.writerPolicy] : identity.podDependencies,
+        ...(identity.scalerRole ? { scalerRoleArn: identity.scalerRole.arn } : {}),
+        ...(results ? { sidecarResults: { bucketName: results.bucket.bucket, prefix: resultsPrefix } } : {}),
+      },
+      { parent: this },
     );
 
     const givenTopicArn = args.alarms?.topicArn;
@@ -176,12 +154,16 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
         })
       : undefined;
     const topicArn = alarms?.topic ? alarms.topic.arn : givenTopicArn;
-    const { serviceAccountAnnotations: _annotations, ...identityResources } = identity;
+    const { podDependencies: _dependencies, ...identityResources } = identity;
     this.resources = {
       ...queues,
       ...identityResources,
-      ...workload,
-      ...scaling,
+      workload,
+      serviceAccount: workload.serviceAccount,
+      deployment: workload.deployment,
+      pdb: workload.pdb,
+      triggerAuthentication: workload.triggerAuthentication,
+      scaledObject: workload.scaledObject,
       ...(alarms ? { alarms } : {}),
       ...(results ? { results } : {}),
     };
@@ -197,6 +179,9 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
     this.alarmTopicArn = pulumi.output(topicArn);
     this.alarmArns = pulumi.all(alarms ? [alarms.dlqNotEmpty.arn, alarms.oldestMessage.arn, alarms.stalled.arn] : []);
     this.region = region;
+    const resultsUri = resultsLocation
+      ? pulumi.interpolate`s3://${resultsLocation.bucketName}/${resultsLocation.prefix}`
+      : undefined;
     this.resultsUri = pulumi.output(resultsUri);
     this.client = resultsUri
       ? pulumi

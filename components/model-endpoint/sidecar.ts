@@ -5,8 +5,11 @@
  * first, and the model keeps serving while the worker finishes or releases its requests.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { SIDECAR_ENV, WORKER_ENV } from "../../functions/contract";
+import type { ModelEndpointTransforms } from "./args";
+import type { ResolvedModelEndpoint } from "./defaults";
+import { type WorkerEnvInputs, workerEnv } from "./workload";
 
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
@@ -207,4 +210,49 @@ export function withWorkerSidecar(args: DeploymentArgs, worker: Container): Depl
     containers: [worker],
   };
   return { ...args, spec: { ...spec, template: { ...template, spec: podSpec } } };
+}
+
+/** The model container's environment and the Deployment transform, for either mode. */
+export interface PodArrangement {
+  env: EnvVar[];
+  transform?: ModelEndpointTransforms;
+}
+
+export interface PodArrangementArgs {
+  sidecar?: ModelEndpointSidecarArgs;
+  env?: Record<string, pulumi.Input<string>>;
+  transform?: ModelEndpointTransforms;
+}
+
+/**
+ * Without a sidecar the model container gets the worker contract's environment. With one, the
+ * model server gets only the user's variables and the worker gets the contract's; the pod is
+ * rearranged before the user's transform sees it. `results` is the location the worker writes
+ * to: the bucket the endpoint created, else `results.bucketName`.
+ */
+export function podArrangement(
+  r: ResolvedModelEndpoint,
+  args: PodArrangementArgs,
+  contract: WorkerEnvInputs,
+  results: { bucketName: pulumi.Input<string>; prefix: string } | undefined,
+): PodArrangement {
+  const userTransform = args.transform;
+  if (!args.sidecar || !results) {
+    return { env: workerEnv(r, contract, args.env ?? {}), ...(userTransform ? { transform: userTransform } : {}) };
+  }
+  const worker = workerContainer({
+    sidecar: args.sidecar,
+    contractEnv: workerEnv(r, contract, {}),
+    results: { ...results, uri: pulumi.interpolate`s3://${results.bucketName}/${results.prefix}` },
+  });
+  const user = userTransform?.deployment;
+  return {
+    env: Object.entries(args.env ?? {}).map(([name, value]) => ({ name, value })),
+    transform: {
+      deployment: (a) => {
+        const arranged = withWorkerSidecar(a, worker);
+        return user ? user(arranged) : arranged;
+      },
+    },
+  };
 }
