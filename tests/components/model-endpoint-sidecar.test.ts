@@ -5,7 +5,9 @@ import {
   ModelEndpoint,
   type ModelEndpointArgs,
   ModelEndpointConfigError,
+  ModelWorkload,
   validateModelEndpointArgs,
+  validateModelWorkloadArgs,
 } from "../../components/model-endpoint";
 import { fixtureCluster, happyArgs, json } from "../fixtures/model-endpoint";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
@@ -167,6 +169,21 @@ describe("ModelEndpoint: sidecar mode", () => {
     expect(await resolveOutput(ep.resultsUri)).toBe("s3://acme-results/byo/");
   });
 
+  it("arranges the pod the same way in a ModelWorkload alone, writing to the bucket it is given", async () => {
+    const workload = new ModelWorkload("alone", {
+      ...sidecarArgs(provider),
+      queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/alone",
+      dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/alone-dlq",
+      region: "us-east-1",
+      sidecarResults: { bucketName: "other-stack-results", prefix: "alone/" },
+    });
+    await resolveOutput(workload.deployment.urn);
+    const spec = pod("alone");
+    expect(spec.initContainers?.map((c) => c.name)).toEqual(["model"]);
+    const env = Object.fromEntries((spec.containers[0] as Container).env.map((e) => [e.name, e.value]));
+    expect(env.GPUFLEET_RESULTS_URI).toBe("s3://other-stack-results/alone/");
+  });
+
   it("leaves a contract-implementing image as the only container and has no client output without results", async () => {
     const ep = new ModelEndpoint("plain", happyArgs(fixtureCluster(provider)));
     await settleAll(ep);
@@ -183,6 +200,20 @@ describe("ModelEndpoint: sidecar mode validation", () => {
       sidecar: { workerImage: "w:1", port: 8000, results: { readerRoleArns: [READER] }, ...sidecar },
       ...extra,
     });
+
+  it("refuses sidecar.results on a ModelWorkload alone, which creates no bucket", () => {
+    const args = {
+      ...base({}),
+      queueUrl: "https://q",
+      dlqUrl: "https://d",
+      region: "us-east-1",
+    };
+    expect(() => validateModelWorkloadArgs("v", args)).toThrow(
+      new ModelEndpointConfigError(
+        'ModelEndpoint "v": sidecar.results describes a bucket ModelEndpoint creates; a ModelWorkload alone needs results.bucketName or sidecarResults',
+      ),
+    );
+  });
 
   it.each([
     [{ port: 0 }, {}, 'ModelEndpoint "v": sidecar.port (0) must be an integer between 1 and 65535'],
