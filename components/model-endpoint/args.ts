@@ -2,6 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PriorityTier, TokenCostModel } from "../../functions/contract";
 import type { ClusterRef } from "../types";
+import type { ModelEndpointSidecarArgs } from "./sidecar";
 
 /** How the endpoint serves: what the autoscaler, the simulator and the KEDA SQS trigger plan with. */
 export interface ModelEndpointProfileArgs {
@@ -173,7 +174,7 @@ export interface ModelEndpointArgs {
    * @default "default"
    */
   namespace?: string;
-  /** Container image of the model worker. */
+  /** Container image of the model worker; in sidecar mode, of the HTTP model server. */
   image: string;
   /**
    * Container command.
@@ -193,15 +194,24 @@ export interface ModelEndpointArgs {
   /** GPU memory one replica needs, GiB. Must fit the per-slice memory of every pool it may run on. */
   gpuMemoryGiB: number;
   /**
-   * CPU request of one replica (Kubernetes quantity).
-   * @default "2"
+   * CPU request of one replica (Kubernetes quantity, e.g. "900m"). Every slice of a node must
+   * be able to hold a replica: slices per node × this must fit the smallest instance type's
+   * allocatable CPU in each allowed pool (EKS reservations and per-node agents taken off).
+   * @default the smallest per-slice share of the allowed pools (see docs/model-endpoint.md)
    */
   cpu?: string;
   /**
-   * Memory request and limit of one replica (Kubernetes quantity).
-   * @default "8Gi"
+   * Memory request and limit of one replica (Kubernetes quantity, e.g. "3Gi"), with the same rule as `cpu`.
+   * @default the smallest per-slice share of the allowed pools
    */
   memory?: string;
+  /**
+   * Wait for the Deployment's pods to be ready during `pulumi up`. Off by default: a replica
+   * may need a GPU node from zero plus an image pull and a model load, longer than an update
+   * should block; KEDA and the Cluster Autoscaler bring it up afterwards.
+   * @default false
+   */
+  awaitReady?: boolean;
   /**
    * Pools the endpoint may run on. Spot pools are preferred; on-demand pools (the fallback) are allowed.
    * @default every pool of the cluster
@@ -223,6 +233,12 @@ export interface ModelEndpointArgs {
    * @default none
    */
   results?: ModelEndpointResultsArgs;
+  /**
+   * Sidecar mode: `image` is a plain HTTP model server and gpufleet's worker sidecar runs the
+   * worker contract for it (see docs/worker.md).
+   * @default none (the image implements the worker contract itself)
+   */
+  sidecar?: ModelEndpointSidecarArgs;
   /**
    * KEDA settings.
    * @default see ModelEndpointScalingArgs

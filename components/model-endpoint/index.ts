@@ -5,33 +5,50 @@ import { createAlarms, type EndpointAlarms } from "./alarms";
 import type { ModelEndpointArgs } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
 import { createIdentity, type EndpointIdentity, regionOf } from "./identity";
+import { ModelWorkload } from "./model-workload";
 import { createQueues, type EndpointQueues } from "./queue";
-import { createScaling, type EndpointScaling } from "./scaling";
+import { createResults, type EndpointResults } from "./results";
+import type { EndpointScaling } from "./scaling";
 import { validateModelEndpointArgs } from "./validate";
-import { createWorkload, type EndpointWorkload, workerEnv } from "./workload";
+import type { EndpointWorkload } from "./workload";
 
 /** The child resources, for stacks that need to reference or depend on one. */
 export interface ModelEndpointResources
   extends EndpointQueues,
-    Omit<EndpointIdentity, "serviceAccountAnnotations">,
+    Omit<EndpointIdentity, "podDependencies">,
     EndpointWorkload,
     EndpointScaling {
+  /** The Kubernetes half, which owns the workload and scaling resources below. */
+  workload: ModelWorkload;
   alarms?: EndpointAlarms;
+  /** The results bucket sidecar mode creates. */
+  results?: EndpointResults;
+}
+
+/** What a client needs to send requests and read results (see client/). */
+export interface ModelEndpointClientOutput {
+  queueUrl: string;
+  resultsUri: string;
+  region: string;
 }
 
 export type * from "./args";
 export { backlogPerReplica, MODEL_ENDPOINT_DEFAULTS, type ResolvedModelEndpoint, resolveProfile } from "./defaults";
 export { isReservedEnvName, WORKER_ENV } from "./env";
 export { scalerPolicyDocument, workerPolicyDocument } from "./identity";
+export { ModelWorkload, type ModelWorkloadArgs, validateModelWorkloadArgs } from "./model-workload";
 export { denyInsecureTransportPolicy } from "./queue";
+export { clientPolicyDocument, resultsBucketPolicyDocument, resultsWriterPolicyDocument } from "./results";
 export { scaledObjectSpec } from "./scaling";
-export { ModelEndpointConfigError, validateModelEndpointArgs } from "./validate";
+export { checkSidecarArgs, SIDECAR_DEFAULTS, withWorkerSidecar, workerContainer } from "./sidecar";
+export { ModelEndpointConfigError, requestProblems, validateModelEndpointArgs } from "./validate";
 export { poolAffinity } from "./workload";
 
 /**
  * One model served as an async endpoint on shared GPU slices: an encrypted SQS queue with a
  * DLQ, a least-privilege pod identity, a Deployment with one GPU slice per replica, a KEDA
  * ScaledObject scaling on backlog and on the predictive autoscaler's metric, and alarms.
+ * The AWS side is built here; the Kubernetes resources are a `ModelWorkload` child.
  * Satisfies FleetEndpoint, so FleetControl can manage it.
  */
 export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndpoint {
@@ -52,6 +69,12 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
   /** The SNS topic the alarms notify, when the endpoint has one. */
   readonly alarmTopicArn: pulumi.Output<string | undefined>;
   readonly alarmArns: pulumi.Output<string[]>;
+  /** The queue's region. */
+  readonly region: pulumi.Output<string>;
+  /** `s3://bucket/prefix/` where results are written, when the endpoint has a results location. */
+  readonly resultsUri: pulumi.Output<string | undefined>;
+  /** Queue URL, results URI and region for the client SDK and `gpufleet invoke`, when there are results. */
+  readonly client: pulumi.Output<ModelEndpointClientOutput | undefined>;
   /** Every setting after defaults, for inspection and tests. */
   readonly settings: ResolvedModelEndpoint;
   readonly resources: ModelEndpointResources;
@@ -87,27 +110,35 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       parent: this,
     });
 
-    const workload = createWorkload({
-      name,
-      resolved: r,
-      ...(args.command ? { command: args.command } : {}),
-      ...(args.args ? { args: args.args } : {}),
-      env: workerEnv(r, { queueUrl: queue.url, dlqUrl: dlq.url, region }, args.env ?? {}),
-      ...(args.readinessProbe ? { readinessProbe: args.readinessProbe } : {}),
-      serviceAccountAnnotations: identity.serviceAccountAnnotations,
-      ...(args.transform ? { transform: args.transform } : {}),
-      provider: args.cluster.provider,
-      parent: this,
-      dependsOn: [identity.role],
-    });
+    // Sidecar mode with sidecar.results: a results bucket of the endpoint's own.
+    const resultsPrefix = `${r.endpointName}/`;
+    const results =
+      args.sidecar?.results !== undefined
+        ? createResults({
+            name,
+            endpointName: r.endpointName,
+            prefix: resultsPrefix,
+            args: args.sidecar.results,
+            roleName: identity.role.name,
+            tags,
+            parent: this,
+          })
+        : undefined;
+    const resultsLocation = results ? { bucketName: results.bucket.bucket, prefix: resultsPrefix } : r.results;
 
-    const scaling = createScaling(
+    const workload = new ModelWorkload(
       name,
-      r,
-      { queueUrl: queue.url, region, deploymentName: workload.deployment.metadata.name },
-      identity.scalerRole?.arn,
-      args.cluster.provider,
-      this,
+      {
+        ...args,
+        queueUrl: queue.url,
+        dlqUrl: dlq.url,
+        region,
+        roleArn: identity.role.arn,
+        identityDependencies: results ? [...identity.podDependencies, results.writerPolicy] : identity.podDependencies,
+        ...(identity.scalerRole ? { scalerRoleArn: identity.scalerRole.arn } : {}),
+        ...(results ? { sidecarResults: { bucketName: results.bucket.bucket, prefix: resultsPrefix } } : {}),
+      },
+      { parent: this },
     );
 
     const givenTopicArn = args.alarms?.topicArn;
@@ -123,8 +154,19 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
         })
       : undefined;
     const topicArn = alarms?.topic ? alarms.topic.arn : givenTopicArn;
-    const { serviceAccountAnnotations: _annotations, ...identityResources } = identity;
-    this.resources = { ...queues, ...identityResources, ...workload, ...scaling, ...(alarms ? { alarms } : {}) };
+    const { podDependencies: _dependencies, ...identityResources } = identity;
+    this.resources = {
+      ...queues,
+      ...identityResources,
+      workload,
+      serviceAccount: workload.serviceAccount,
+      deployment: workload.deployment,
+      pdb: workload.pdb,
+      triggerAuthentication: workload.triggerAuthentication,
+      scaledObject: workload.scaledObject,
+      ...(alarms ? { alarms } : {}),
+      ...(results ? { results } : {}),
+    };
 
     this.queueName = queue.name;
     this.queueUrl = queue.url;
@@ -136,6 +178,20 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
     this.roleArn = identity.role.arn;
     this.alarmTopicArn = pulumi.output(topicArn);
     this.alarmArns = pulumi.all(alarms ? [alarms.dlqNotEmpty.arn, alarms.oldestMessage.arn, alarms.stalled.arn] : []);
+    this.region = region;
+    const resultsUri = resultsLocation
+      ? pulumi.interpolate`s3://${resultsLocation.bucketName}/${resultsLocation.prefix}`
+      : undefined;
+    this.resultsUri = pulumi.output(resultsUri);
+    this.client = resultsUri
+      ? pulumi
+          .all([queue.url, resultsUri, region])
+          .apply(([queueUrl, uri, queueRegion]): ModelEndpointClientOutput | undefined => ({
+            queueUrl,
+            resultsUri: uri,
+            region: queueRegion,
+          }))
+      : pulumi.output<ModelEndpointClientOutput | undefined>(undefined);
 
     this.registerOutputs({
       endpointName: this.endpointName,
@@ -152,6 +208,9 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       roleArn: this.roleArn,
       alarmTopicArn: this.alarmTopicArn,
       alarmArns: this.alarmArns,
+      region: this.region,
+      resultsUri: this.resultsUri,
+      client: this.client,
     });
   }
 }
