@@ -121,7 +121,7 @@ describe("windowMedian", () => {
   });
 });
 
-describe("forecast model choice from recent error", () => {
+describe("forecast model choice from recent error", { timeout: 120_000 }, () => {
   const horizon = 6;
 
   it("uses the combined model while there is no track record", () => {

@@ -20,9 +20,8 @@ export function replicaThroughput(profile: EndpointProfile, slicesPerGpu: number
 
 /**
  * Seconds to drain the queue in: the oldest message's remaining SLO budget, but never less than
- * minDrainSeconds. A backlog already past its SLO has cost its misses; draining it faster than
- * replicas can arrive (a tick at best, minutes for a new node) only buys replicas that come
- * after the queue is gone and are then held through every scale-down window.
+ * minDrainSeconds (the oldest message's age includes the metric's lag, so it is often past the
+ * SLO already; the floor keeps the drain rate finite and tunable).
  */
 export function drainSeconds(queue: QueueSnapshot, sloSeconds: number, minDrainSeconds: number): number {
   return Math.max(minDrainSeconds, sloSeconds - queue.oldestMessageAgeSeconds);

@@ -39,7 +39,7 @@ export const DEFAULT_AUTOSCALER_SETTINGS: AutoscalerSettings = Object.freeze({
   queueStaleSeconds: 180,
   minLevelPoints: 3,
   tickSeconds: 60,
-  minDrainSeconds: 60,
+  minDrainSeconds: 10,
   scaleDownTolerance: 0.1,
   scaleDownStep: 0.25,
   scaleDownDelaySeconds: 300,
