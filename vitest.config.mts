@@ -1,10 +1,21 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+// Examples import the package by name; in the repository that name means the source, not a build.
+const sourceAlias = {
+  alias: [{ find: /^gpufleet$/, replacement: fileURLToPath(new URL("./components/index.ts", import.meta.url)) }],
+};
 
 export default defineConfig({
   test: {
+    // Builds dist/lambda once per run, before any project: FleetControl deploys those files.
+    globalSetup: ["tests/support/lambda-bundles.global-setup.ts"],
     projects: [
       { test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
-      { test: { name: "components", include: ["tests/components/**/*.test.ts"], testTimeout: 30_000 } },
+      {
+        resolve: sourceAlias,
+        test: { name: "components", include: ["tests/components/**/*.test.ts"], testTimeout: 30_000 },
+      },
       { test: { name: "policies", include: ["tests/policies/**/*.test.ts"], testTimeout: 30_000 } },
       {
         test: {

@@ -4,7 +4,7 @@ import { FLEET_CONFIG_FILE, FLEET_CONFIG_VERSION, type FleetConfig } from "../..
 import { PREDICTED_REPLICAS_METRIC } from "../../functions/contract";
 import type { FleetControlArgs } from "./args";
 import { autoscalerPolicyDocument } from "./autoscaler-policy";
-import { bundleFunction } from "./bundle";
+import { shippedBundle } from "./bundle";
 import { FLEET_CONTROL_DEFAULTS } from "./defaults";
 import { functionLogGroupName } from "./log-group";
 import type { ResolvedFleetControl } from "./validate";
@@ -79,10 +79,11 @@ export function createAutoscaler(
     opts,
   );
 
-  const archive = pulumi.all([pulumi.output(bundleFunction("autoscaler")), fleetConfigJson(args, resolved)]).apply(
-    ([bundle, fleetJson]) =>
+  const handlerFile = shippedBundle("autoscaler");
+  const archive = fleetConfigJson(args, resolved).apply(
+    (fleetJson) =>
       new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.StringAsset(bundle.code),
+        "index.js": new pulumi.asset.FileAsset(handlerFile),
         [FLEET_CONFIG_FILE]: new pulumi.asset.StringAsset(fleetJson),
       }),
   );

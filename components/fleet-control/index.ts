@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { FleetControlArgs } from "./args";
 import { createAutoscaler } from "./autoscaler";
+import { shippedBundle } from "./bundle";
 import { dashboardBody } from "./dashboard";
 import { createRebalancer } from "./rebalancer";
 import { tagChildren } from "./tags";
@@ -35,6 +36,9 @@ export class FleetControl extends pulumi.ComponentResource {
   constructor(name: string, args: FleetControlArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before anything is registered: a bad argument creates nothing, not even the component.
     const resolved = validateFleetControlArgs(args);
+    // A missing Lambda bundle is a broken install, reported before anything is registered.
+    shippedBundle("autoscaler");
+    if (resolved.rebalancer) shippedBundle("rebalancer");
     const transformations = [...(opts?.transformations ?? []), ...(args.tags ? [tagChildren(args.tags)] : [])];
     super("gpufleet:index:FleetControl", name, {}, { ...opts, transformations });
 

@@ -5,7 +5,7 @@ import type { RebalancerTunables } from "../../functions/rebalancer/core/types";
 import { DETAIL_TYPES } from "../../functions/rebalancer/parse";
 import { RUNTIME_CONFIG_FILE, type RuntimeConfig } from "../../functions/rebalancer/settings";
 import type { GpuPoolInfo } from "../types";
-import { bundleFunction } from "./bundle";
+import { shippedBundle } from "./bundle";
 import { FLEET_CONTROL_DEFAULTS, LOG_RETENTION_DAYS } from "./defaults";
 import { functionLogGroupName } from "./log-group";
 import { rebalancerPolicyDocument } from "./rebalancer-policy";
@@ -237,10 +237,11 @@ export function createRebalancer(
     );
   const rolePolicy = new aws.iam.RolePolicy(`${prefix}-policy`, { role: role.id, policy: policyDocument }, opts);
 
-  const code = pulumi.all([pulumi.output(bundleFunction("rebalancer")), runtimeConfigJson(args)]).apply(
-    ([bundle, configJson]) =>
+  const handlerFile = shippedBundle("rebalancer");
+  const code = runtimeConfigJson(args).apply(
+    (configJson) =>
       new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.StringAsset(bundle.code),
+        "index.js": new pulumi.asset.FileAsset(handlerFile),
         [RUNTIME_CONFIG_FILE]: new pulumi.asset.StringAsset(configJson),
       }),
   );

@@ -1,0 +1,80 @@
+/**
+ * Lambda bundle benchmark (not a test): builds dist/lambda afresh and reports each bundle's
+ * size and its cold load, the time a fresh Node.js process takes to require it (what a
+ * Lambda cold start adds on top of the runtime's own start). Targets: at most 500 KB and
+ * under 150 ms per bundle.
+ * Run: npx tsx bench/bundles.ts
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FleetConfig } from "../functions/autoscaler/config";
+import { RUNTIME_CONFIG_FILE, type RuntimeConfig } from "../functions/rebalancer/settings";
+import { buildFunctions } from "../scripts/build-functions";
+
+const RUNS = 9;
+const MAX_BYTES = 500 * 1000;
+const MAX_COLD_LOAD_MS = 150;
+
+/** What each handler reads beside itself at load or first call, so the require is the real one. */
+const SIDE_FILES: Record<string, { file: string; content: string; env: Record<string, string> }> = {
+  autoscaler: {
+    file: "fleet.json",
+    content: JSON.stringify({ version: 1, endpoints: [] } satisfies FleetConfig),
+    env: { FLEET_CONFIG_PATH: "fleet.json" },
+  },
+  rebalancer: {
+    file: RUNTIME_CONFIG_FILE,
+    content: JSON.stringify({ clusterName: "bench", pools: [], tunables: {} } satisfies RuntimeConfig),
+    env: { TABLE_NAME: "bench" },
+  },
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** Median time of `require(index.js)` in a fresh process, run RUNS times. */
+function coldLoadMs(name: string, bundle: string): number {
+  const dir = mkdtempSync(join(tmpdir(), `gpufleet-bench-${name}-`));
+  try {
+    copyFileSync(bundle, join(dir, "index.js"));
+    const side = SIDE_FILES[name];
+    if (side) writeFileSync(join(dir, side.file), side.content);
+    const script = `const t=process.hrtime.bigint();require(${JSON.stringify(join(dir, "index.js"))});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
+    const loads: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const out = execFileSync(process.execPath, ["-e", script], {
+        // The SDK warns on stderr when the local Node.js is older than the Lambda runtime; not part of the figure.
+        stdio: ["ignore", "pipe", "ignore"],
+        env: { PATH: process.env.PATH, AWS_REGION: "us-east-1", LAMBDA_TASK_ROOT: dir, ...side?.env },
+      });
+      loads.push(Number(out.toString()));
+    }
+    return median(loads);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Lambda bundles (node ${process.version}, cold load = median of ${RUNS} fresh processes)`);
+  const built = await buildFunctions();
+  let failed = false;
+  for (const b of built) {
+    const ms = coldLoadMs(b.name, b.path);
+    const ok = b.bytes <= MAX_BYTES && ms < MAX_COLD_LOAD_MS;
+    failed ||= !ok;
+    console.log(
+      `  ${b.name.padEnd(11)} ${(b.bytes / 1000).toFixed(1).padStart(7)} KB (${(b.gzipBytes / 1000).toFixed(1)} KB gzip)  cold load ${ms.toFixed(1).padStart(6)} ms  ${ok ? "within" : "OVER"} target (≤ ${MAX_BYTES / 1000} KB, < ${MAX_COLD_LOAD_MS} ms)`,
+    );
+  }
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

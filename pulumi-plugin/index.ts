@@ -1,0 +1,5 @@
+/**
+ * Entry point Pulumi's schema inference reads (it follows these exports to the components'
+ * constructors and args). At run time the language host loads index.js, the same exports.
+ */
+export { FleetControl, GpuCluster, ModelEndpoint } from "../components";
