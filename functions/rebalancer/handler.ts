@@ -1,10 +1,9 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EC2Client } from "@aws-sdk/client-ec2";
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { autoScalingGroupControl, type GroupControl } from "./autoscaling";
-import { ec2InstanceDirectory, type InstanceDirectory } from "./ec2";
+import { autoScalingInstanceDirectory, type InstanceDirectory } from "./instances";
 import { type BatchResult, handleRecords, handleTick, type ServiceDeps } from "./service";
 import { type LoadedConfig, loadRuntimeConfig, parseEnv } from "./settings";
 import { dynamoStateStore, type StateStore } from "./state-store";
@@ -29,10 +28,12 @@ let runtime: Runtime | undefined;
 
 function init(): Runtime {
   const env = parseEnv(process.env);
+  // One Auto Scaling client answers both questions: which group an instance is in, and the groups' sizes.
+  const autoScaling = new AutoScalingClient(retry);
   return {
     loaded: loadRuntimeConfig(env, __dirname),
-    directory: ec2InstanceDirectory(new EC2Client(retry)),
-    groups: autoScalingGroupControl(new AutoScalingClient(retry)),
+    directory: autoScalingInstanceDirectory(autoScaling),
+    groups: autoScalingGroupControl(autoScaling),
     store: dynamoStateStore(new DynamoDBClient(retry), env.TABLE_NAME),
   };
 }

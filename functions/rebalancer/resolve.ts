@@ -1,5 +1,5 @@
 import type { SpotSignal } from "./core";
-import type { InstanceDirectory } from "./ec2";
+import type { InstanceDirectory } from "./instances";
 import { type ParsedEvent, parseMessageBody } from "./parse";
 
 /** A queue record reduced to what the handler needs. */
@@ -26,7 +26,7 @@ function toSignal(event: ParsedEvent, pool: string): SpotSignal {
 /**
  * Parses the records and maps each event to the pool it concerns: launch failures by the
  * group name they carry, instance events through the instance's Auto Scaling group tag
- * (one DescribeInstances for the whole batch).
+ * (DescribeAutoScalingInstances, 50 instances per call).
  */
 export async function resolveRecords(
   records: QueueRecord[],
@@ -43,7 +43,7 @@ export async function resolveRecords(
     try {
       groups = await directory.groupsOf(instanceIds);
     } catch (error) {
-      lookupError = `DescribeInstances failed: ${(error as Error).name}: ${(error as Error).message}`;
+      lookupError = `DescribeAutoScalingInstances failed: ${(error as Error).name}: ${(error as Error).message}`;
     }
   }
 
@@ -78,7 +78,7 @@ export async function resolveRecords(
         messageId,
         disposition: "ack",
         eventId: event.id,
-        note: `instance ${event.instanceId} is unknown to EC2 here (gone, or another account or region)`,
+        note: `instance ${event.instanceId} is unknown to Auto Scaling here (gone, not in a group, or another account or region)`,
       };
     }
     const pool = group.asgName ? poolOfAsg.get(group.asgName) : undefined;

@@ -1,7 +1,7 @@
 import type { GroupControl } from "./autoscaling";
 import { decideRebalance, initialRebalancerState, type SpotSignal } from "./core";
-import type { InstanceDirectory } from "./ec2";
 import { executeActions, poolCapacity } from "./execute";
+import type { InstanceDirectory } from "./instances";
 import { type QueueRecord, type RecordOutcome, resolveRecords } from "./resolve";
 import type { LoadedConfig } from "./settings";
 import type { StateStore } from "./state-store";

@@ -1,6 +1,6 @@
 import type { GroupCapacity, GroupControl } from "../../../functions/rebalancer/autoscaling";
 import type { RebalancerState } from "../../../functions/rebalancer/core";
-import type { InstanceDirectory, InstanceGroup } from "../../../functions/rebalancer/ec2";
+import type { InstanceDirectory, InstanceGroup } from "../../../functions/rebalancer/instances";
 import type { LogSink, ServiceDeps } from "../../../functions/rebalancer/service";
 import { parseRuntimeConfig, type RuntimeConfig } from "../../../functions/rebalancer/settings";
 import type { StateStore } from "../../../functions/rebalancer/state-store";
@@ -33,7 +33,7 @@ export class FakeWorld {
 
   directory: InstanceDirectory = {
     groupsOf: async (ids) => {
-      this.calls.push("DescribeInstances");
+      this.calls.push("DescribeAutoScalingInstances");
       return new Map(
         ids.flatMap((id) => (this.instances.has(id) ? [[id, this.instances.get(id) as InstanceGroup]] : [])),
       );
