@@ -1,4 +1,5 @@
-import { z } from "zod";
+import type { SchemaError } from "../validation";
+import * as z from "../validation";
 
 /**
  * Pure parser for the EventBridge events the rebalancer's queue receives. It never throws:
@@ -50,7 +51,7 @@ const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
 const envelope = z.object({
   version: z.string(),
-  id: z.string().min(1).max(256),
+  id: z.string().check(z.minLength(1), z.maxLength(256)),
   "detail-type": z.string(),
   source: z.string(),
   account: z.string(),
@@ -60,13 +61,16 @@ const envelope = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 
-const ec2Detail = z.object({ "instance-id": z.string().regex(INSTANCE_ID), "instance-action": z.string().optional() });
+const ec2Detail = z.object({
+  "instance-id": z.string().check(z.regex(INSTANCE_ID)),
+  "instance-action": z.optional(z.string()),
+});
 
 const launchDetail = z.object({
-  AutoScalingGroupName: z.string().min(1).max(255),
-  StatusCode: z.string().optional(),
-  StatusMessage: z.string().optional(),
-  EC2InstanceId: z.string().optional(),
+  AutoScalingGroupName: z.string().check(z.minLength(1), z.maxLength(255)),
+  StatusCode: z.optional(z.string()),
+  StatusMessage: z.optional(z.string()),
+  EC2InstanceId: z.optional(z.string()),
 });
 
 function malformed(message: string, id?: string): ParseResult {
@@ -76,7 +80,7 @@ function malformed(message: string, id?: string): ParseResult {
   };
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: SchemaError): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => `${issue.path.join(".") || "(event)"}: ${issue.message}`)

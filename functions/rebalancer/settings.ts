@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { z } from "zod";
 import type { PoolDescriptor } from "../contract";
+import type { SchemaError } from "../validation";
+import * as z from "../validation";
 import { type RebalancerConfig, rebalancerConfig } from "./core";
 
 /**
@@ -12,33 +13,33 @@ import { type RebalancerConfig, rebalancerConfig } from "./core";
 export const RUNTIME_CONFIG_FILE = "rebalancer-config.json";
 
 const poolSchema = z.object({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   capacityType: z.enum(["spot", "on-demand"]),
   fallback: z.boolean(),
   instanceTypes: z.array(z.string()),
-  gpusPerNode: z.number().int().min(1),
-  slicesPerGpu: z.number().int().min(1),
-  minNodes: z.number().int().min(0),
-  maxNodes: z.number().int().min(0),
-  pricePerNodeHour: z.number().optional(),
-  nodeGroupName: z.string().optional(),
+  gpusPerNode: z.int().check(z.gte(1)),
+  slicesPerGpu: z.int().check(z.gte(1)),
+  minNodes: z.int().check(z.gte(0)),
+  maxNodes: z.int().check(z.gte(0)),
+  pricePerNodeHour: z.optional(z.number()),
+  nodeGroupName: z.optional(z.string()),
   /** The Auto Scaling groups behind the pool's node group. */
-  asgNames: z.array(z.string().min(1)).min(1),
+  asgNames: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
 });
 
 export const runtimeConfigSchema = z.object({
-  clusterName: z.string().min(1),
-  pools: z.array(poolSchema).min(1),
-  tunables: z.record(z.string(), z.number()).optional(),
+  clusterName: z.string().check(z.minLength(1)),
+  pools: z.array(poolSchema).check(z.minLength(1)),
+  tunables: z.optional(z.record(z.string(), z.number())),
 });
 
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 export type RuntimePool = z.infer<typeof poolSchema>;
 
 export const envSchema = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
   /** Where the pool configuration lives; by default next to the bundled handler. */
-  REBALANCER_CONFIG_FILE: z.string().min(1).optional(),
+  REBALANCER_CONFIG_FILE: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type RebalancerEnv = z.infer<typeof envSchema>;
@@ -47,7 +48,7 @@ export class RebalancerSettingsError extends Error {
   override name = "RebalancerSettingsError";
 }
 
-function issues(error: z.ZodError, prefix: string): string {
+function issues(error: SchemaError, prefix: string): string {
   return error.issues.map((i) => `${prefix}${i.path.join(".")}: ${i.message}`).join("; ");
 }
 
