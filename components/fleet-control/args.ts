@@ -5,7 +5,7 @@ import type { FleetEndpoint, GpuPoolInfo } from "../types";
 import type { RebalancerResourcesArgs } from "./rebalancer";
 
 /** The spot rebalancer's options; the cluster and pools come from FleetControl's own args. */
-export type RebalancerOptions = Omit<RebalancerResourcesArgs, "clusterName" | "pools">;
+export type RebalancerOptions = Omit<RebalancerResourcesArgs, "clusterName" | "pools" | "transformFunction">;
 
 export interface FleetControlArgs {
   /** The EKS cluster the endpoints run on (dashboard titles and resource tags). */
@@ -48,5 +48,7 @@ export interface FleetControlArgs {
   /** Hooks to adjust the children users most often tweak, before they are created. */
   transform?: {
     autoscalerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
+    /** The rebalancer's function (memory, VPC config, layers, tracing). */
+    rebalancerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
   };
 }

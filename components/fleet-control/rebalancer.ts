@@ -24,6 +24,8 @@ export interface RebalancerResourcesArgs {
   timeoutSeconds?: number;
   /** Records per invocation: a storm is coalesced per pool, so larger batches mean fewer API calls. @default 100 */
   batchSize?: number;
+  /** Adjusts the function's arguments before it is created (memory, VPC config, layers, tracing). */
+  transformFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
 }
 
 export interface RebalancerResources {
@@ -245,21 +247,19 @@ export function createRebalancer(
         [RUNTIME_CONFIG_FILE]: new pulumi.asset.StringAsset(configJson),
       }),
   );
-  const fn = new aws.lambda.Function(
-    `${prefix}-fn`,
-    {
-      runtime: FLEET_CONTROL_DEFAULTS.runtime,
-      architectures: [FLEET_CONTROL_DEFAULTS.architecture],
-      handler: "index.handler",
-      code,
-      role: role.arn,
-      timeout: settings.timeoutSeconds,
-      memorySize: 256,
-      environment: { variables: { TABLE_NAME: table.name, POWERTOOLS_SERVICE_NAME: "gpufleet-rebalancer" } },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-    },
-    { ...opts, dependsOn: [rolePolicy] },
-  );
+  let functionArgs: aws.lambda.FunctionArgs = {
+    runtime: FLEET_CONTROL_DEFAULTS.runtime,
+    architectures: [FLEET_CONTROL_DEFAULTS.architecture],
+    handler: "index.handler",
+    code,
+    role: role.arn,
+    timeout: settings.timeoutSeconds,
+    memorySize: 256,
+    environment: { variables: { TABLE_NAME: table.name, POWERTOOLS_SERVICE_NAME: "gpufleet-rebalancer" } },
+    loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+  };
+  if (args.transformFunction) functionArgs = args.transformFunction(functionArgs);
+  const fn = new aws.lambda.Function(`${prefix}-fn`, functionArgs, { ...opts, dependsOn: [rolePolicy] });
 
   const eventSourceMapping = new aws.lambda.EventSourceMapping(
     `${prefix}-events`,

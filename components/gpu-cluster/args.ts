@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { CapacityType } from "../../functions/contract";
+import type { GpuClusterTransforms } from "./transform";
 
 /** The node image of a GPU pool. Both ship the NVIDIA driver and container toolkit. */
 export type GpuAmiFamily = "al2023-nvidia" | "bottlerocket-nvidia";
@@ -177,8 +178,8 @@ export type ExistingIdentityArgs =
 /** Add GPU pools and add-ons to a cluster the user already runs. */
 export interface ExistingClusterArgs {
   mode: "byo";
-  /** The existing EKS cluster's name. */
-  clusterName: string;
+  /** The existing EKS cluster's name; may come from another stack (a StackReference output). */
+  clusterName: pulumi.Input<string>;
   /**
    * Kubeconfig for the cluster.
    * @default one built from the cluster's endpoint (one `eks:DescribeCluster` lookup), unless `provider` is given
@@ -233,4 +234,6 @@ export interface GpuClusterArgs {
    * @default {}
    */
   tags?: Record<string, string>;
+  /** Hooks to adjust node groups and Helm releases before they are created. */
+  transform?: GpuClusterTransforms;
 }

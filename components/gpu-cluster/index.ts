@@ -15,8 +15,25 @@ import { type ClusterFoundation, createEksCluster } from "./eks";
 import { type ArnScope, clusterAutoscalerPolicy, createWorkloadRole, kedaPolicy } from "./iam";
 import { buildKubeconfig } from "./kubeconfig";
 import { createNodePool, nodeGroupName } from "./node-pool";
+import { childTransformation } from "./transform";
 import { validateGpuClusterArgs } from "./validate";
 import { CHARTS, SERVICE_ACCOUNTS } from "./versions";
+
+/** GpuCluster's children that stacks reference or depend on. */
+export interface GpuClusterResources {
+  /** The Kubernetes provider the add-ons were created with. */
+  provider: k8s.Provider;
+  /** The GPU pools' EKS managed node groups, by pool name. */
+  nodeGroups: Record<string, aws.eks.NodeGroup>;
+  /** The Helm releases; an add-on that is off is absent. */
+  releases: {
+    devicePlugin?: k8s.helm.v3.Release;
+    keda?: k8s.helm.v3.Release;
+    clusterAutoscaler?: k8s.helm.v3.Release;
+  };
+  /** The add-ons' IAM roles; an add-on that is off is absent. */
+  roles: { keda?: aws.iam.Role; clusterAutoscaler?: aws.iam.Role };
+}
 
 /**
  * An EKS cluster (new, or one the user already runs) with spot and on-demand GPU pools,
@@ -43,11 +60,17 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
   readonly kedaRoleArn: pulumi.Output<string> | undefined;
   /** Role of the Cluster Autoscaler; undefined when it is off. */
   readonly clusterAutoscalerRoleArn: pulumi.Output<string> | undefined;
+  /** The child resources other stacks most often reference or depend on. */
+  readonly resources: GpuClusterResources;
 
   constructor(name: string, args: GpuClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     // Before anything is registered: a bad config must leave no resource behind.
     validateGpuClusterArgs(args);
-    super("gpufleet:index:GpuCluster", name, {}, opts);
+    const transformations = [
+      ...(opts?.transformations ?? []),
+      ...(args.transform ? [childTransformation(args.transform)] : []),
+    ];
+    super("gpufleet:index:GpuCluster", name, {}, { ...opts, transformations });
 
     const tags = { ...(args.tags ?? {}), "gpufleet.io/cluster": name };
     const pools = args.pools.map(resolvePool);
@@ -62,8 +85,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
     const foundation: ClusterFoundation = newCluster
       ? createEksCluster({ name, config: newCluster, partition, region, tags, parent: this })
       : this.existingCluster(clusterMode as ExistingClusterArgs, region);
-    // Known while the program runs, so IAM policies can name the cluster's node groups.
-    const plainClusterName = newCluster ? newCluster.clusterName : (clusterMode as ExistingClusterArgs).clusterName;
+    // IAM policies and the autoscaler's discovery name the cluster; a BYO name may be another stack's output.
+    const clusterNameInput = newCluster ? newCluster.clusterName : (clusterMode as ExistingClusterArgs).clusterName;
 
     this.clusterName = foundation.clusterName;
     this.identity = foundation.identity;
@@ -76,7 +99,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
         ? clusterMode.provider
         : new k8s.Provider(`${name}-k8s`, { kubeconfig: foundation.kubeconfig }, { parent: this });
 
-    this.pools = pools.map((pool) =>
+    const nodePools = pools.map((pool) =>
       createNodePool(
         pool,
         {
@@ -90,6 +113,9 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
         this,
       ),
     );
+    this.pools = nodePools.map((p) => p.info);
+    const releases: GpuClusterResources["releases"] = {};
+    const roles: GpuClusterResources["roles"] = {};
 
     const scope: pulumi.Output<ArnScope> = pulumi
       .all([partition, region, accountId])
@@ -97,7 +123,13 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
 
     if (addons.priorityClasses) createPriorityClasses(name, this.provider, this);
     if (addons.devicePlugin) {
-      createRelease(`${name}-device-plugin`, CHARTS.devicePlugin, devicePluginValues(pools), this.provider, this);
+      releases.devicePlugin = createRelease(
+        `${name}-device-plugin`,
+        CHARTS.devicePlugin,
+        devicePluginValues(pools),
+        this.provider,
+        this,
+      );
     }
 
     this.kedaRoleArn = undefined;
@@ -116,8 +148,16 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
         foundation.addonDependencies,
       );
       this.kedaRoleArn = role.arn;
+      roles.keda = role;
       const values = role.arn.apply((arn) => kedaValues(foundation.identity.kind, arn));
-      createRelease(`${name}-keda`, CHARTS.keda, values, this.provider, this, foundation.addonDependencies);
+      releases.keda = createRelease(
+        `${name}-keda`,
+        CHARTS.keda,
+        values,
+        this.provider,
+        this,
+        foundation.addonDependencies,
+      );
     }
 
     this.clusterAutoscalerRoleArn = undefined;
@@ -130,23 +170,26 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
           identity: foundation.identity,
           namespace: SERVICE_ACCOUNTS.clusterAutoscaler.namespace,
           serviceAccount: SERVICE_ACCOUNTS.clusterAutoscaler.name,
-          policy: scope.apply((s) => clusterAutoscalerPolicy(s, plainClusterName, nodeGroups)),
+          policy: pulumi
+            .all([scope, clusterNameInput])
+            .apply(([s, clusterName]) => clusterAutoscalerPolicy(s, clusterName, nodeGroups)),
           tags,
         },
         this,
         foundation.addonDependencies,
       );
       this.clusterAutoscalerRoleArn = role.arn;
-      const values = pulumi.all([role.arn, region]).apply(([arn, r]) =>
+      roles.clusterAutoscaler = role;
+      const values = pulumi.all([role.arn, region, clusterNameInput]).apply(([arn, r, clusterName]) =>
         clusterAutoscalerValues({
-          clusterName: plainClusterName,
+          clusterName,
           region: r,
           identity: foundation.identity.kind,
           roleArn: arn,
           pools,
         }),
       );
-      createRelease(
+      releases.clusterAutoscaler = createRelease(
         `${name}-cluster-autoscaler`,
         CHARTS.clusterAutoscaler,
         values,
@@ -155,6 +198,13 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
         foundation.addonDependencies,
       );
     }
+
+    this.resources = {
+      provider: this.provider,
+      nodeGroups: Object.fromEntries(nodePools.map((p) => [p.info.name, p.nodeGroup])),
+      releases,
+      roles,
+    };
 
     this.registerOutputs({
       clusterName: this.clusterName,
@@ -177,14 +227,16 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
     } else {
       const found = aws.eks.getClusterOutput({ name: c.clusterName }, { parent: this });
       kubeconfig = pulumi.secret(
-        pulumi.all([found.endpoint, found.certificateAuthorities, region]).apply(([endpoint, cas, r]) =>
-          buildKubeconfig({
-            clusterName: c.clusterName,
-            endpoint: endpoint ?? "",
-            certificateAuthority: cas?.[0]?.data ?? "",
-            region: r,
-          }),
-        ),
+        pulumi
+          .all([c.clusterName, found.endpoint, found.certificateAuthorities, region])
+          .apply(([clusterName, endpoint, cas, r]) =>
+            buildKubeconfig({
+              clusterName,
+              endpoint: endpoint ?? "",
+              certificateAuthority: cas?.[0]?.data ?? "",
+              region: r,
+            }),
+          ),
       );
     }
     return {
@@ -203,5 +255,6 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
 export { PRIORITY_VALUES } from "./addons";
 export type * from "./args";
 export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
+export type { GpuClusterTransforms } from "./transform";
 export { GpuClusterConfigError, validateGpuClusterArgs } from "./validate";
 export { CHARTS, type ChartPin } from "./versions";
