@@ -4,13 +4,22 @@ import type { CapacityType } from "../../functions/contract";
 import type { GpuClusterTransforms } from "./transform";
 
 /** The node image of a GPU pool. Both ship the NVIDIA driver and container toolkit. */
-export type GpuAmiFamily = "al2023-nvidia" | "bottlerocket-nvidia";
+export const GpuAmiFamily = { Al2023Nvidia: "al2023-nvidia", BottlerocketNvidia: "bottlerocket-nvidia" } as const;
+export type GpuAmiFamily = (typeof GpuAmiFamily)[keyof typeof GpuAmiFamily];
 
 /** EKS control-plane log types. */
-export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+export const ControlPlaneLogType = {
+  Api: "api",
+  Audit: "audit",
+  Authenticator: "authenticator",
+  ControllerManager: "controllerManager",
+  Scheduler: "scheduler",
+} as const;
+export type ControlPlaneLogType = (typeof ControlPlaneLogType)[keyof typeof ControlPlaneLogType];
 
 /** How workloads on a new cluster get AWS credentials. */
-export type IdentityMode = "pod-identity" | "irsa";
+export const IdentityMode = { PodIdentity: "pod-identity", Irsa: "irsa" } as const;
+export type IdentityMode = (typeof IdentityMode)[keyof typeof IdentityMode];
 
 /** One GPU pool: an EKS managed node group of GPU instances that share one GPU model. */
 export interface GpuPoolArgs {

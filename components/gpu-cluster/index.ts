@@ -19,20 +19,27 @@ import { childTransformation } from "./transform";
 import { validateGpuClusterArgs } from "./validate";
 import { CHARTS, SERVICE_ACCOUNTS } from "./versions";
 
+/** The add-ons' Helm releases; an add-on that is off is absent. */
+export interface GpuClusterReleases {
+  devicePlugin?: k8s.helm.v3.Release;
+  keda?: k8s.helm.v3.Release;
+  clusterAutoscaler?: k8s.helm.v3.Release;
+}
+
+/** The add-ons' IAM roles; an add-on that is off is absent. */
+export interface GpuClusterRoles {
+  keda?: aws.iam.Role;
+  clusterAutoscaler?: aws.iam.Role;
+}
+
 /** GpuCluster's children that stacks reference or depend on. */
 export interface GpuClusterResources {
   /** The Kubernetes provider the add-ons were created with. */
   provider: k8s.Provider;
   /** The GPU pools' EKS managed node groups, by pool name. */
   nodeGroups: Record<string, aws.eks.NodeGroup>;
-  /** The Helm releases; an add-on that is off is absent. */
-  releases: {
-    devicePlugin?: k8s.helm.v3.Release;
-    keda?: k8s.helm.v3.Release;
-    clusterAutoscaler?: k8s.helm.v3.Release;
-  };
-  /** The add-ons' IAM roles; an add-on that is off is absent. */
-  roles: { keda?: aws.iam.Role; clusterAutoscaler?: aws.iam.Role };
+  releases: GpuClusterReleases;
+  roles: GpuClusterRoles;
 }
 
 /**
@@ -114,8 +121,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
       ),
     );
     this.pools = nodePools.map((p) => p.info);
-    const releases: GpuClusterResources["releases"] = {};
-    const roles: GpuClusterResources["roles"] = {};
+    const releases: GpuClusterReleases = {};
+    const roles: GpuClusterRoles = {};
 
     const scope: pulumi.Output<ArnScope> = pulumi
       .all([partition, region, accountId])
@@ -253,7 +260,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
 }
 
 export { PRIORITY_VALUES } from "./addons";
-export type * from "./args";
+export * from "./args";
 export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
 export type { GpuClusterTransforms } from "./transform";
 export { GpuClusterConfigError, validateGpuClusterArgs } from "./validate";
