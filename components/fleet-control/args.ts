@@ -4,8 +4,15 @@ import type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
 import type { FleetEndpoint, GpuPoolInfo } from "../types";
 import type { RebalancerResourcesArgs } from "./rebalancer";
 
-/** The spot rebalancer's options; the cluster and pools come from FleetControl's own args. */
-export type RebalancerOptions = Omit<RebalancerResourcesArgs, "clusterName" | "pools" | "transformFunction">;
+/** The spot rebalancer's settings; the cluster and pools come from FleetControl's own args. */
+export interface RebalancerOptions
+  extends Omit<RebalancerResourcesArgs, "clusterName" | "pools" | "transformFunction"> {
+  /**
+   * Deploy the rebalancer. It needs exactly one on-demand pool with `fallback: true`.
+   * @default true when any pool is spot, false otherwise
+   */
+  enabled?: boolean;
+}
 
 export interface FleetControlArgs {
   /** The EKS cluster the endpoints run on (dashboard titles and resource tags). */
@@ -15,12 +22,14 @@ export interface FleetControlArgs {
   /** The GPU pools the endpoints may run on. */
   pools: GpuPoolInfo[];
   /**
-   * Seconds from a scale decision until a new node can run a pod, per pool: metric and KEDA
-   * lag, node provisioning and boot, device plugin registration, image pull. Model load time
-   * comes from each endpoint's profile on top. An endpoint on several pools plans for the slowest.
-   * @default 360 for every pool (60 s metric lag + 30 s KEDA poll + 180 s GPU node to Ready + 30 s device plugin + 60 s image pull)
+   * Seconds from a scale decision until a new node can run a pod: metric and KEDA lag, node
+   * provisioning and boot, device plugin registration, image pull. Model load time comes from
+   * each endpoint's profile on top. An endpoint on several pools plans for the slowest.
+   * @default 360 (60 s metric lag + 30 s KEDA poll + 180 s GPU node to Ready + 30 s device plugin + 60 s image pull)
    */
-  leadTimeSeconds?: number | Record<string, number>;
+  leadTimeSeconds?: number;
+  /** Lead time of particular pools, by pool name, where it differs from `leadTimeSeconds`. @default {} */
+  leadTimeSecondsByPool?: Record<string, number>;
   /** Overrides of the decision's tunables (see docs/autoscaler.md). @default the core's defaults */
   autoscalerSettings?: Partial<AutoscalerSettings>;
   /** How often the autoscaler runs, an EventBridge Scheduler expression. @default "rate(1 minute)" */
@@ -36,11 +45,11 @@ export interface FleetControlArgs {
   /** SNS topic ARNs (or other alarm actions) notified when the autoscaler fails. @default [] */
   alarmActions?: pulumi.Input<string>[];
   /**
-   * The spot rebalancer (EventBridge rules, queue, state table, Lambda); `false` leaves it out.
-   * It needs exactly one on-demand pool with `fallback: true`.
+   * The spot rebalancer (EventBridge rules, queue, state table, Lambda); `{ enabled: false }`
+   * leaves it out.
    * @default enabled, with the rebalancer's defaults, when any pool is spot; off otherwise
    */
-  rebalancer?: false | RebalancerOptions;
+  rebalancer?: RebalancerOptions;
   /** Tags for every taggable resource FleetControl creates (cost allocation). @default {} */
   tags?: Record<string, string>;
   /** Create the fleet dashboard. @default true */

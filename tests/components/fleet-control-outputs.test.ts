@@ -66,7 +66,7 @@ describe("FleetControl outputs and resources", () => {
   });
 
   it("has no rebalancer outputs or resources when the rebalancer is left out", async () => {
-    const fleet = new FleetControl("norebalancer", args({ rebalancer: false }));
+    const fleet = new FleetControl("norebalancer", args({ rebalancer: { enabled: false } }));
 
     expect(await resolveOutput(fleet.rebalancerFunctionArn)).toBeUndefined();
     expect(await resolveOutput(fleet.rebalancerRoleArn)).toBeUndefined();
