@@ -3,12 +3,11 @@
  *   dist/{components,policies,cli,functions,sim}  compiled CommonJS + .d.ts (tsconfig.build.json)
  *   dist/lambda/<name>/index.js                     the Lambda bundles FleetControl deploys
  *   dist/policies/{PulumiPolicy.yaml,package.json}  the policy pack, loadable by `--policy-pack`
- *   dist/pulumi-plugin/                             the Pulumi component package (PulumiPlugin.yaml)
  *
  * Run: npm run build   (npm pack runs it through `prepack`)
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findPackageRoot, packageVersion } from "../components/package-root";
 import { buildFunctions } from "./build-functions";
@@ -44,18 +43,6 @@ async function main(): Promise<void> {
   };
   writeFileSync(join(dist, "policies", "package.json"), `${JSON.stringify(packManifest, null, 2)}\n`);
 
-  step("Pulumi component package");
-  const pluginDir = join(dist, "pulumi-plugin");
-  mkdirSync(pluginDir, { recursive: true });
-  for (const file of readdirSync(join(root, "pulumi-plugin"))) {
-    copyFileSync(join(root, "pulumi-plugin", file), join(pluginDir, file));
-  }
-  // The plugin's version is the package's: the schema and the generated SDKs carry it.
-  const pluginManifest = JSON.parse(readFileSync(join(pluginDir, "package.json"), "utf8")) as Record<string, unknown>;
-  writeFileSync(
-    join(pluginDir, "package.json"),
-    `${JSON.stringify({ ...pluginManifest, version: packageVersion(root) }, null, 2)}\n`,
-  );
   step("done");
 }
 

@@ -54,10 +54,20 @@ export interface FleetControlArgs {
   tags?: Record<string, string>;
   /** Create the fleet dashboard. @default true */
   dashboard?: boolean;
-  /** Hooks to adjust the children users most often tweak, before they are created. */
-  transform?: {
-    autoscalerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
-    /** The rebalancer's function (memory, VPC config, layers, tracing). */
-    rebalancerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
-  };
+}
+
+/** Hooks to adjust the children users most often tweak, before they are created. */
+export interface FleetControlTransforms {
+  /** The autoscaler's function (memory, VPC config, layers, tracing). */
+  autoscalerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
+  /** The rebalancer's function. */
+  rebalancerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
+}
+
+/**
+ * FleetControl's resource options. The transform hooks live here rather than in the args:
+ * the args are what other Pulumi languages see, and a schema cannot carry callbacks.
+ */
+export interface FleetControlOptions extends pulumi.ComponentResourceOptions {
+  transform?: FleetControlTransforms;
 }

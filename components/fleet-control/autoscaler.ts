@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FLEET_CONFIG_FILE, FLEET_CONFIG_VERSION, type FleetConfig } from "../../functions/autoscaler/config";
 import { PREDICTED_REPLICAS_METRIC } from "../../functions/contract";
-import type { FleetControlArgs } from "./args";
+import type { FleetControlArgs, FleetControlTransforms } from "./args";
 import { autoscalerPolicyDocument } from "./autoscaler-policy";
 import { shippedBundle } from "./bundle";
 import { FLEET_CONTROL_DEFAULTS } from "./defaults";
@@ -55,6 +55,7 @@ export function createAutoscaler(
   args: FleetControlArgs,
   resolved: ResolvedFleetControl,
   parent: pulumi.Resource,
+  transform: FleetControlTransforms = {},
 ): AutoscalerResources {
   const opts = { parent };
   const logGroup = new aws.cloudwatch.LogGroup(
@@ -105,7 +106,7 @@ export function createAutoscaler(
     },
     description: pulumi.interpolate`gpufleet predictive autoscaler for ${args.clusterName}: publishes ${PREDICTED_REPLICAS_METRIC.namespace}/${PREDICTED_REPLICAS_METRIC.metricName}`,
   };
-  if (args.transform?.autoscalerFunction) functionArgs = args.transform.autoscalerFunction(functionArgs);
+  if (transform.autoscalerFunction) functionArgs = transform.autoscalerFunction(functionArgs);
   const fn = new aws.lambda.Function(`${name}-autoscaler`, functionArgs, { parent, dependsOn: [rolePolicy, logGroup] });
   // A late tick is worth nothing: no async retries, the next minute decides afresh.
   new aws.lambda.FunctionEventInvokeConfig(

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { FleetControlArgs } from "./args";
+import type { FleetControlArgs, FleetControlOptions } from "./args";
 import { type AutoscalerResources, createAutoscaler } from "./autoscaler";
 import { shippedBundle } from "./bundle";
 import { dashboardBody } from "./dashboard";
@@ -10,7 +10,7 @@ import { validateFleetControlArgs } from "./validate";
 
 export type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
 export type { RebalancerTunables } from "../../functions/rebalancer/core/types";
-export type { FleetControlArgs, RebalancerOptions } from "./args";
+export type { FleetControlArgs, FleetControlOptions, FleetControlTransforms, RebalancerOptions } from "./args";
 export type { AutoscalerResources } from "./autoscaler";
 export type { RebalancerResources } from "./rebalancer";
 
@@ -56,16 +56,20 @@ export class FleetControl extends pulumi.ComponentResource {
   /** The child resources. */
   readonly resources: FleetControlResources;
 
-  constructor(name: string, args: FleetControlArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: FleetControlArgs, opts?: FleetControlOptions) {
     // Validate before anything is registered: a bad argument creates nothing, not even the component.
     const resolved = validateFleetControlArgs(args);
     // A missing Lambda bundle is a broken install, reported before anything is registered.
     shippedBundle("autoscaler");
     if (resolved.rebalancer) shippedBundle("rebalancer");
-    const transformations = [...(opts?.transformations ?? []), ...(args.tags ? [tagChildren(args.tags)] : [])];
-    super("gpufleet:index:FleetControl", name, {}, { ...opts, transformations });
+    const { transform = {}, ...resourceOptions } = opts ?? {};
+    const transformations = [
+      ...(resourceOptions.transformations ?? []),
+      ...(args.tags ? [tagChildren(args.tags)] : []),
+    ];
+    super("gpufleet:index:FleetControl", name, {}, { ...resourceOptions, transformations });
 
-    const autoscaler = createAutoscaler(name, args, resolved, this);
+    const autoscaler = createAutoscaler(name, args, resolved, this, transform);
     this.autoscalerFunctionName = autoscaler.function.name;
     this.autoscalerFunctionArn = autoscaler.function.arn;
     this.autoscalerPolicyDocument = autoscaler.policyDocument;
@@ -82,7 +86,7 @@ export class FleetControl extends pulumi.ComponentResource {
             ...resolved.rebalancer,
             clusterName: args.clusterName,
             pools: args.pools,
-            ...(args.transform?.rebalancerFunction ? { transformFunction: args.transform.rebalancerFunction } : {}),
+            ...(transform.rebalancerFunction ? { transformFunction: transform.rebalancerFunction } : {}),
           },
           this,
         )

@@ -1,7 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { CapacityType } from "../../functions/contract";
-import type { GpuClusterTransforms } from "./transform";
 
 /** The node image of a GPU pool. Both ship the NVIDIA driver and container toolkit. */
 export const GpuAmiFamily = { Al2023Nvidia: "al2023-nvidia", BottlerocketNvidia: "bottlerocket-nvidia" } as const;
@@ -243,6 +242,4 @@ export interface GpuClusterArgs {
    * @default {}
    */
   tags?: Record<string, string>;
-  /** Hooks to adjust node groups and Helm releases before they are created. */
-  transform?: GpuClusterTransforms;
 }

@@ -15,7 +15,7 @@ import { type ClusterFoundation, createEksCluster } from "./eks";
 import { type ArnScope, clusterAutoscalerPolicy, createWorkloadRole, kedaPolicy } from "./iam";
 import { buildKubeconfig } from "./kubeconfig";
 import { createNodePool, nodeGroupName } from "./node-pool";
-import { childTransformation } from "./transform";
+import { childTransformation, type GpuClusterOptions } from "./transform";
 import { validateGpuClusterArgs } from "./validate";
 import { CHARTS, SERVICE_ACCOUNTS } from "./versions";
 
@@ -70,14 +70,15 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
   /** The child resources other stacks most often reference or depend on. */
   readonly resources: GpuClusterResources;
 
-  constructor(name: string, args: GpuClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: GpuClusterArgs, opts?: GpuClusterOptions) {
     // Before anything is registered: a bad config must leave no resource behind.
     validateGpuClusterArgs(args);
+    const { transform, ...resourceOptions } = opts ?? {};
     const transformations = [
-      ...(opts?.transformations ?? []),
-      ...(args.transform ? [childTransformation(args.transform)] : []),
+      ...(resourceOptions.transformations ?? []),
+      ...(transform ? [childTransformation(transform)] : []),
     ];
-    super("gpufleet:index:GpuCluster", name, {}, { ...opts, transformations });
+    super("gpufleet:index:GpuCluster", name, {}, { ...resourceOptions, transformations });
 
     const tags = { ...(args.tags ?? {}), "gpufleet.io/cluster": name };
     const pools = args.pools.map(resolvePool);
@@ -262,6 +263,6 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
 export { PRIORITY_VALUES } from "./addons";
 export * from "./args";
 export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
-export type { GpuClusterTransforms } from "./transform";
+export type { GpuClusterOptions, GpuClusterTransforms } from "./transform";
 export { GpuClusterConfigError, validateGpuClusterArgs } from "./validate";
 export { CHARTS, type ChartPin } from "./versions";

@@ -19,6 +19,14 @@ export interface GpuClusterTransforms {
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
+/**
+ * GpuCluster's resource options. The transform hooks live here rather than in the args:
+ * the args are what other Pulumi languages see, and a schema cannot carry callbacks.
+ */
+export interface GpuClusterOptions extends pulumi.ComponentResourceOptions {
+  transform?: GpuClusterTransforms;
+}
+
 /** The transforms as a resource transformation applied to the component's children. */
 export function childTransformation(transforms: GpuClusterTransforms): pulumi.ResourceTransformation {
   return (child) => {

@@ -74,17 +74,19 @@ describe("FleetControl outputs and resources", () => {
   });
 
   it("lets the rebalancer function's arguments be adjusted before it is created", async () => {
-    const fleet = new FleetControl(
-      "tuned",
-      args({
-        transform: { rebalancerFunction: (fn) => ({ ...fn, memorySize: 512, tracingConfig: { mode: "Active" } }) },
-      }),
-    );
+    const fleet = new FleetControl("tuned", args(), {
+      transform: {
+        rebalancerFunction: (fn) => ({ ...fn, memorySize: 512, tracingConfig: { mode: "Active" } }),
+        autoscalerFunction: (fn) => ({ ...fn, layers: ["arn:aws:lambda:us-east-1:123456789012:layer:otel:1"] }),
+      },
+    });
     await resolveOutput(fleet.rebalancerFunctionName);
 
     const fn = mocks.one("aws:lambda/function:Function", "tuned-rebalancer-fn").inputs;
     expect(fn.memorySize).toBe(512);
     expect(fn.tracingConfig).toEqual({ mode: "Active" });
     expect(fn.handler).toBe("index.handler");
+    const autoscaler = mocks.one("aws:lambda/function:Function", "tuned-autoscaler").inputs;
+    expect(autoscaler.layers).toEqual(["arn:aws:lambda:us-east-1:123456789012:layer:otel:1"]);
   });
 });

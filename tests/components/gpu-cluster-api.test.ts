@@ -39,22 +39,24 @@ describe("GpuCluster for another stack", () => {
   });
 
   it("lets node groups and Helm releases be adjusted before they are created", async () => {
-    new GpuCluster("tuned", {
-      cluster: happyExistingCluster(),
-      pools: happyPools(),
-      transform: {
-        nodeGroup: (args, resourceName) => ({ ...args, tags: { ...args.tags, team: `ml-${resourceName}` } }),
-        helmRelease: (args, chart) =>
-          chart === "keda"
-            ? {
-                ...args,
-                values: pulumi
-                  .output(args.values ?? {})
-                  .apply((v) => ({ ...v, resources: { limits: { memory: "1Gi" } } })),
-              }
-            : args,
+    new GpuCluster(
+      "tuned",
+      { cluster: happyExistingCluster(), pools: happyPools() },
+      {
+        transform: {
+          nodeGroup: (args, resourceName) => ({ ...args, tags: { ...args.tags, team: `ml-${resourceName}` } }),
+          helmRelease: (args, chart) =>
+            chart === "keda"
+              ? {
+                  ...args,
+                  values: pulumi
+                    .output(args.values ?? {})
+                    .apply((v) => ({ ...v, resources: { limits: { memory: "1Gi" } } })),
+                }
+              : args,
+        },
       },
-    });
+    );
     await settle();
 
     const spot = mocks.one("aws:eks/nodeGroup:NodeGroup", "tuned-spot-a10g").inputs;
