@@ -10,10 +10,10 @@ export interface GpuClusterTransforms {
    */
   nodeGroup?: (args: aws.eks.NodeGroupArgs, resourceName: string) => aws.eks.NodeGroupArgs;
   /**
-   * Every Helm release (`chart` is the chart's name: nvidia-device-plugin, keda,
+   * Every Helm release (`release` is its name: nvidia-device-plugin, keda,
    * cluster-autoscaler), for values gpufleet does not set: resources, tolerations, extra args.
    */
-  helmRelease?: (args: k8s.helm.v3.ReleaseArgs, chart: string) => k8s.helm.v3.ReleaseArgs;
+  helmRelease?: (args: k8s.helm.v3.ReleaseArgs, release: string) => k8s.helm.v3.ReleaseArgs;
 }
 
 const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
@@ -35,7 +35,7 @@ export function childTransformation(transforms: GpuClusterTransforms): pulumi.Re
     }
     if (child.type === HELM_RELEASE && transforms.helmRelease) {
       const args = child.props as k8s.helm.v3.ReleaseArgs;
-      return { props: transforms.helmRelease(args, String(args.chart)), opts: child.opts };
+      return { props: transforms.helmRelease(args, String(args.name)), opts: child.opts };
     }
     return undefined;
   };

@@ -11,7 +11,7 @@ const namespace = config.get("namespace") ?? "default";
 const alarmTopicArn = config.get("alarmTopicArn");
 const kubeconfig = config.getSecret("kubeconfig");
 
-/** GPU pools on the existing cluster: two spot instance types, and the on-demand fallback. */
+/** GPU pools on the existing cluster: spot across two 24 GiB GPU families of one size, and the on-demand fallback. */
 const cluster = new GpuCluster("ml", {
   cluster: {
     mode: "byo",
@@ -24,9 +24,9 @@ const cluster = new GpuCluster("ml", {
   },
   pools: [
     {
-      name: "spot-g5",
+      name: "spot-24g",
       capacityType: "spot",
-      instanceTypes: ["g5.xlarge", "g5.2xlarge"],
+      instanceTypes: ["g5.xlarge", "g6.xlarge"],
       minSize: 0,
       maxSize: 10,
       slicesPerGpu: 4,

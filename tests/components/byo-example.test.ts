@@ -42,7 +42,9 @@ describe("examples/byo-cluster", () => {
     const endpoints = program.endpoints;
 
     expect(endpoints.map((e) => e.name)).toEqual(["chat", "summarize"]);
-    expect(await resolveOutput(endpoints[0]?.queueUrl)).toBe(`https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/chat`);
+    expect(await resolveOutput(endpoints[0]?.queueUrl)).toBe(
+      `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/gpufleet-ml-prod-chat`,
+    );
     expect(await resolveOutput(endpoints[1]?.deploymentName)).toBe("summarize");
     expect(await resolveOutput(endpoints[1]?.roleArn)).toBe(`arn:aws:iam::${ACCOUNT}:role/summarize-role`);
     expect(endpoints[1]?.profile.minReplicas).toBe(0);

@@ -33,7 +33,7 @@ describe("GpuCluster for another stack", () => {
     await settle();
 
     expect(Object.keys(cluster.resources.nodeGroups)).toEqual(happyPools().map((p) => p.name));
-    expect(Object.keys(cluster.resources.releases).sort()).toEqual(["clusterAutoscaler", "devicePlugin", "keda"]);
+    expect(cluster.resources.addons).toBe(cluster.addons);
     expect(Object.keys(cluster.resources.roles).sort()).toEqual(["clusterAutoscaler", "keda"]);
     expect(cluster.resources.provider).toBe(cluster.provider);
   });
@@ -45,8 +45,8 @@ describe("GpuCluster for another stack", () => {
       {
         transform: {
           nodeGroup: (args, resourceName) => ({ ...args, tags: { ...args.tags, team: `ml-${resourceName}` } }),
-          helmRelease: (args, chart) =>
-            chart === "keda"
+          helmRelease: (args, release) =>
+            release === "keda"
               ? {
                   ...args,
                   values: pulumi
