@@ -15,6 +15,15 @@ export const FLEET_CONTROL_DEFAULTS = {
   architecture: "arm64",
 } as const;
 
+/** The rebalancer's defaults (documented with @default in args.ts); its log retention is FleetControl's. */
+export const REBALANCER_DEFAULTS = {
+  /** The recovery tick (migration back to spot), independent of the autoscaler's schedule. */
+  schedule: "rate(1 minute)",
+  maxReceiveCount: 5,
+  timeoutSeconds: 60,
+  batchSize: 100,
+} as const;
+
 /** Retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,

@@ -5,7 +5,8 @@ import { type AutoscalerResources, createAutoscaler } from "./autoscaler";
 import { shippedBundle } from "./bundle";
 import { dashboardBody } from "./dashboard";
 import { createRebalancer, type RebalancerResources } from "./rebalancer";
-import { tagChildren } from "./tags";
+import { awsScope } from "./scope";
+import { tagged } from "./tags";
 import { validateFleetControlArgs } from "./validate";
 
 export type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
@@ -63,13 +64,10 @@ export class FleetControl extends pulumi.ComponentResource {
     shippedBundle("autoscaler");
     if (resolved.rebalancer) shippedBundle("rebalancer");
     const { transform = {}, ...resourceOptions } = opts ?? {};
-    const transformations = [
-      ...(resourceOptions.transformations ?? []),
-      ...(args.tags ? [tagChildren(args.tags)] : []),
-    ];
-    super("gpufleet:index:FleetControl", name, {}, { ...resourceOptions, transformations });
+    super("gpufleet:index:FleetControl", name, {}, resourceOptions);
 
-    const autoscaler = createAutoscaler(name, args, resolved, this, transform);
+    const scope = awsScope(this);
+    const autoscaler = createAutoscaler(name, args, resolved, scope, this, transform);
     this.autoscalerFunctionName = autoscaler.function.name;
     this.autoscalerFunctionArn = autoscaler.function.arn;
     this.autoscalerPolicyDocument = autoscaler.policyDocument;
@@ -86,8 +84,10 @@ export class FleetControl extends pulumi.ComponentResource {
             ...resolved.rebalancer,
             clusterName: args.clusterName,
             pools: args.pools,
+            ...tagged(args.tags),
             ...(transform.rebalancerFunction ? { transformFunction: transform.rebalancerFunction } : {}),
           },
+          scope,
           this,
         )
       : undefined;
@@ -106,7 +106,7 @@ export class FleetControl extends pulumi.ComponentResource {
     if (resolved.dashboard) {
       const endpoints = pulumi.all(args.endpoints.map((e) => pulumi.output(e.queueName)));
       const pools = pulumi.all(args.pools.map((p) => pulumi.output(p.asgNames)));
-      const region = aws.getRegionOutput({}, { parent: this }).region;
+      const region = scope.region;
       dashboard = new aws.cloudwatch.Dashboard(
         `${name}-dashboard`,
         {

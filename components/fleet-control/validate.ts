@@ -2,7 +2,7 @@ import { AutoscalerConfigError, resolveSettings } from "../../functions/autoscal
 import { RebalancerConfigError } from "../../functions/rebalancer/core/config";
 import type { FleetControlArgs, RebalancerOptions } from "./args";
 import { FLEET_CONTROL_DEFAULTS, LOG_RETENTION_DAYS } from "./defaults";
-import { RebalancerArgsError, validateRebalancerArgs } from "./rebalancer";
+import { RebalancerArgsError, validateRebalancerArgs } from "./rebalancer-validate";
 
 /** An invalid FleetControl argument; the message quotes the field, the value and the rule. */
 export class FleetControlError extends Error {

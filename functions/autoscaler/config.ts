@@ -5,6 +5,7 @@
  * Shared by the handler (parse) and the component (build), so both agree on the shape.
  */
 
+import { FunctionSetupError, parseConfigJson } from "../kit/setup";
 import * as z from "../validation";
 import { DEFAULT_AUTOSCALER_SETTINGS } from "./core/settings";
 import type { AutoscalerSettings } from "./core/types";
@@ -57,29 +58,15 @@ export const fleetConfigSchema = z.object({
 export type FleetConfig = z.infer<typeof fleetConfigSchema>;
 export type FleetConfigEndpoint = z.infer<typeof endpointSchema>;
 
-/** Parses fleet.json text; the error names the first bad field, e.g. `endpoints[2].queueUrl: ...`. */
+/** Parses fleet.json text; the error names the file, the first bad field and its value. */
 export function parseFleetConfig(text: string, source = FLEET_CONFIG_FILE): FleetConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${source} is not valid JSON: ${(error as Error).message}`);
-  }
-  const result = fleetConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = (issue?.path ?? [])
-      .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-      .join("");
-    throw new Error(`${source}: ${path || "(root)"}: ${issue?.message ?? "invalid"}`);
-  }
-  const config = result.data;
+  const config = parseConfigJson(fleetConfigSchema, text, source);
   const seen = new Set<string>();
   config.endpoints.forEach((e, i) => {
-    if (seen.has(e.name)) throw new Error(`${source}: endpoints[${i}].name (${e.name}) is a duplicate`);
+    if (seen.has(e.name)) throw new FunctionSetupError(`${source}: endpoints[${i}].name (${e.name}) is a duplicate`);
     seen.add(e.name);
     if (e.profile.maxReplicas < e.profile.minReplicas) {
-      throw new Error(
+      throw new FunctionSetupError(
         `${source}: endpoints[${i}].profile.maxReplicas (${e.profile.maxReplicas}) must be at least minReplicas (${e.profile.minReplicas})`,
       );
     }

@@ -1,4 +1,5 @@
 import { type AutoScalingClient, DescribeAutoScalingInstancesCommand } from "@aws-sdk/client-auto-scaling";
+import { chunks } from "../kit/concurrency";
 
 /** The Auto Scaling group an instance belongs to. */
 export interface InstanceGroup {
@@ -23,9 +24,7 @@ export function autoScalingInstanceDirectory(client: AutoScalingClient): Instanc
   return {
     async groupsOf(instanceIds) {
       const found = new Map<string, InstanceGroup>();
-      const unique = [...new Set(instanceIds)];
-      for (let i = 0; i < unique.length; i += IDS_PER_CALL) {
-        const chunk = unique.slice(i, i + IDS_PER_CALL);
+      for (const chunk of chunks([...new Set(instanceIds)], IDS_PER_CALL)) {
         let nextToken: string | undefined;
         do {
           const page = await client.send(

@@ -1,14 +1,12 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { PoolDescriptor } from "../contract";
-import type { SchemaError } from "../validation";
+import { loadConfigFile, parseConfigJson, parseEnvironment } from "../kit/setup";
 import * as z from "../validation";
 import { type RebalancerConfig, rebalancerConfig } from "./core";
 
 /**
- * The pool configuration ships as a JSON file inside the Lambda archive, not in environment
- * variables: ten pools with their instance types and ASG names would crowd Lambda's 4 KB
- * limit for all variables together.
+ * The pool configuration ships as a JSON file inside the Lambda archive, next to the
+ * bundled handler, not in environment variables: ten pools with their instance types and
+ * ASG names would crowd Lambda's 4 KB limit for all variables together.
  */
 export const RUNTIME_CONFIG_FILE = "rebalancer-config.json";
 
@@ -29,6 +27,9 @@ const poolSchema = z.object({
 
 export const runtimeConfigSchema = z.object({
   clusterName: z.string().check(z.minLength(1)),
+  /** The stack's account and region: events of any other account or region are acknowledged and not acted on. */
+  accountId: z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region name such as us-east-1")),
   pools: z.array(poolSchema).check(z.minLength(1)),
   tunables: z.optional(z.record(z.string(), z.number())),
 });
@@ -36,29 +37,21 @@ export const runtimeConfigSchema = z.object({
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 export type RuntimePool = z.infer<typeof poolSchema>;
 
-export const envSchema = z.object({
+const envSchema = z.object({
   TABLE_NAME: z.string().check(z.minLength(1)),
-  /** Where the pool configuration lives; by default next to the bundled handler. */
-  REBALANCER_CONFIG_FILE: z.optional(z.string().check(z.minLength(1))),
+  /** The pool configuration file; by default rebalancer-config.json next to the bundled handler (see kit/setup.ts). */
+  CONFIG_FILE: z.optional(z.string().check(z.minLength(1))),
+  LAMBDA_TASK_ROOT: z.optional(z.string()),
 });
 
 export type RebalancerEnv = z.infer<typeof envSchema>;
 
-export class RebalancerSettingsError extends Error {
-  override name = "RebalancerSettingsError";
-}
-
-function issues(error: SchemaError, prefix: string): string {
-  return error.issues.map((i) => `${prefix}${i.path.join(".")}: ${i.message}`).join("; ");
-}
-
+/** Parses the environment; the error names the variable, its value and the rule. */
 export function parseEnv(env: NodeJS.ProcessEnv): RebalancerEnv {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new RebalancerSettingsError(`environment: ${issues(parsed.error, "")}`);
-  return parsed.data;
+  return parseEnvironment(envSchema, env);
 }
 
-/** The pools, the core's configuration and the ASG -> pool map, from the configuration file's text. */
+/** The pools, the core's configuration, the ASG -> pool map and the stack's home, from the configuration file's text. */
 export interface LoadedConfig {
   runtime: RuntimeConfig;
   core: RebalancerConfig;
@@ -66,15 +59,7 @@ export interface LoadedConfig {
 }
 
 export function parseRuntimeConfig(text: string, source: string): LoadedConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new RebalancerSettingsError(`${source}: not JSON (${(error as Error).message})`);
-  }
-  const parsed = runtimeConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new RebalancerSettingsError(`${source}: ${issues(parsed.error, "")}`);
-  const runtime = parsed.data;
+  const runtime = parseConfigJson(runtimeConfigSchema, text, source);
   const descriptors: PoolDescriptor[] = runtime.pools.map(({ asgNames: _a, nodeGroupName: _n, ...pool }) => pool);
   const core = rebalancerConfig(descriptors, runtime.tunables);
   const poolOfAsg = new Map<string, string>();
@@ -82,13 +67,7 @@ export function parseRuntimeConfig(text: string, source: string): LoadedConfig {
   return { runtime, core, poolOfAsg };
 }
 
-export function loadRuntimeConfig(env: RebalancerEnv, baseDir: string): LoadedConfig {
-  const path = env.REBALANCER_CONFIG_FILE ?? join(baseDir, RUNTIME_CONFIG_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new RebalancerSettingsError(`${path}: cannot read the pool configuration (${(error as Error).message})`);
-  }
-  return parseRuntimeConfig(text, path);
+/** Reads and checks the bundled pool configuration, so a bad file fails the cold start. */
+export function loadRuntimeConfig(env: RebalancerEnv): LoadedConfig {
+  return loadConfigFile(env, RUNTIME_CONFIG_FILE, parseRuntimeConfig);
 }
