@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FleetConfig } from "../functions/autoscaler/config";
+import { FLEET_CONFIG_FILE, type FleetConfig } from "../functions/autoscaler/config";
 import { RUNTIME_CONFIG_FILE, type RuntimeConfig } from "../functions/rebalancer/settings";
 import { buildFunctions } from "../scripts/build-functions";
 
@@ -18,16 +18,36 @@ const RUNS = 9;
 const MAX_BYTES = 500 * 1000;
 const MAX_COLD_LOAD_MS = 150;
 
-/** What each handler reads beside itself at load or first call, so the require is the real one. */
+const pool = (name: string, capacityType: "spot" | "on-demand") => ({
+  name,
+  capacityType,
+  fallback: capacityType === "on-demand",
+  instanceTypes: ["g5.xlarge"],
+  gpusPerNode: 1,
+  slicesPerGpu: 4,
+  minNodes: 0,
+  maxNodes: 4,
+  asgNames: [`eks-${name}`],
+});
+
+/**
+ * The configuration file each handler reads at its cold start, beside the bundle, and its
+ * environment: the handlers parse both at module load, so the require is the real cold start.
+ */
 const SIDE_FILES: Record<string, { file: string; content: string; env: Record<string, string> }> = {
   autoscaler: {
-    file: "fleet.json",
+    file: FLEET_CONFIG_FILE,
     content: JSON.stringify({ version: 1, endpoints: [] } satisfies FleetConfig),
-    env: { FLEET_CONFIG_PATH: "fleet.json" },
+    env: {},
   },
   rebalancer: {
     file: RUNTIME_CONFIG_FILE,
-    content: JSON.stringify({ clusterName: "bench", pools: [], tunables: {} } satisfies RuntimeConfig),
+    content: JSON.stringify({
+      clusterName: "bench",
+      accountId: "123456789012",
+      region: "us-east-1",
+      pools: [pool("spot", "spot"), pool("od", "on-demand")],
+    } satisfies RuntimeConfig),
     env: { TABLE_NAME: "bench" },
   },
 };
