@@ -3,7 +3,10 @@ import { defineConfig } from "vitest/config";
 
 // Examples import the package by name; in the repository that name means the source, not a build.
 const sourceAlias = {
-  alias: [{ find: /^gpufleet$/, replacement: fileURLToPath(new URL("./components/index.ts", import.meta.url)) }],
+  alias: [
+    { find: /^gpufleet$/, replacement: fileURLToPath(new URL("./components/index.ts", import.meta.url)) },
+    { find: /^gpufleet\/client$/, replacement: fileURLToPath(new URL("./client/index.ts", import.meta.url)) },
+  ],
 };
 
 export default defineConfig({

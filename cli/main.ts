@@ -1,11 +1,13 @@
 import { packageVersion } from "../components/package-root";
 import { bench } from "./bench";
 import { type Command, UsageError } from "./command";
+import { invokeCommand } from "./invoke";
 import { planCommand } from "./plan";
 import { simulateCommand } from "./simulate";
+import { workerCommand } from "./worker";
 
 /** Every subcommand, listed here rather than registered by import side effects. */
-const commands: Command[] = [planCommand, bench, simulateCommand];
+const commands: Command[] = [planCommand, bench, simulateCommand, workerCommand, invokeCommand];
 
 function usage(): string {
   const width = Math.max(8, ...commands.map((c) => c.name.length));

@@ -1,17 +1,19 @@
 /**
  * Bundles every Lambda function (functions/<name>/handler.ts) into
- * dist/lambda/<name>/index.js, the file FleetControl deploys and `npm pack` ships, and
- * prints a size report. The AWS SDK is bundled rather than taken from the Lambda runtime,
+ * dist/lambda/<name>/index.js, the file FleetControl deploys and `npm pack` ships, and the
+ * worker sidecar into build/worker/index.js (what the Dockerfile copies), and prints a size
+ * report. The AWS SDK is bundled rather than taken from the Lambda runtime,
  * so the code that was tested is the code that runs.
  *
  * Run: npx tsx scripts/build-functions.ts   (part of `npm run build`)
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { bundlePath, FUNCTION_NAMES, type FunctionName } from "../components/fleet-control/bundle";
 import { findPackageRoot } from "../components/package-root";
+import { bundleWorker } from "../worker/bundle";
 
 export interface BuiltBundle {
   name: FunctionName;
@@ -64,8 +66,16 @@ export async function buildFunctions(root: string = findPackageRoot()): Promise<
 async function main(): Promise<void> {
   const root = findPackageRoot();
   const built = await buildFunctions(root);
-  console.log(`${"function".padEnd(12)} ${"size".padStart(12)} ${"gzip".padStart(12)}  file`);
-  for (const b of built) {
+  const worker = await bundleWorker();
+  const workerPath = join(root, "build", "worker", "index.js");
+  mkdirSync(dirname(workerPath), { recursive: true });
+  writeFileSync(workerPath, worker.code);
+  const rows = [
+    ...built.map((b) => ({ name: b.name, bytes: b.bytes, gzipBytes: b.gzipBytes, path: b.path })),
+    { name: "worker", bytes: worker.bytes, gzipBytes: gzipSync(worker.code).byteLength, path: workerPath },
+  ];
+  console.log(`${"bundle".padEnd(12)} ${"size".padStart(12)} ${"gzip".padStart(12)}  file`);
+  for (const b of rows) {
     const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`.padStart(12);
     console.log(`${b.name.padEnd(12)} ${kib(b.bytes)} ${kib(b.gzipBytes)}  ${relative(root, b.path)}`);
   }

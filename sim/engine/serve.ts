@@ -7,6 +7,7 @@
  * the same rate, and a per-GPU virtual clock turns finish times into one number per slot.
  */
 import { TIME_SLICE_OVERHEAD } from "../../functions/contract";
+import { receiveBatchSize, visibleAgainAt } from "../../functions/queue-worker";
 import { type EndpointState, Ev, type Gpu, gpuRate, PodState, type Replica, type World } from "./world";
 
 const EPS = 1e-9;
@@ -122,7 +123,8 @@ export function offer(world: World, req: number): void {
 export function pull(world: World, rep: Replica): void {
   const ep = world.eps[rep.ep] as EndpointState;
   if (rep.state !== PodState.Ready || ep.qLen === 0 || rep.busy === rep.slots.length) return;
-  while (ep.qLen > 0 && rep.busy < rep.slots.length) startOn(world, rep, popQueue(ep));
+  // The worker sidecar's rule: receive while a slot is free (its batches of at most 10 are instantaneous here).
+  while (ep.qLen > 0 && receiveBatchSize(rep.slots.length, rep.busy) > 0) startOn(world, rep, popQueue(ep));
   relist(world, rep);
   reschedule(world, rep.gpu as Gpu);
 }
@@ -151,7 +153,7 @@ export function gpuDone(world: World, gpu: Gpu): void {
   for (const rep of gpu.replicas) {
     if (rep.state === PodState.Ready) {
       const ep = world.eps[rep.ep] as EndpointState;
-      while (ep.qLen > 0 && rep.busy < rep.slots.length) startOn(world, rep, popQueue(ep));
+      while (ep.qLen > 0 && receiveBatchSize(rep.slots.length, rep.busy) > 0) startOn(world, rep, popQueue(ep));
     } else if (rep.state === PodState.Stopping && rep.busy === 0) stopped.push(rep);
     relist(world, rep);
   }
@@ -161,7 +163,8 @@ export function gpuDone(world: World, gpu: Gpu): void {
 
 /**
  * Takes a replica's in-flight messages away: visible at once when the worker releases them
- * on SIGTERM, else after the visibility timeout counted from their receipt.
+ * on SIGTERM, else after the visibility timeout counted from their receipt (the sidecar's
+ * rules, functions/queue-worker.ts).
  */
 export function releaseAll(world: World, rep: Replica, immediate: boolean): void {
   if (rep.busy === 0) return;
@@ -178,7 +181,12 @@ export function releaseAll(world: World, rep: Replica, immediate: boolean): void
       back.push(req);
     } else {
       // Still in flight for SQS until the timeout runs out; the Redeliver event makes it visible.
-      const visibleAt = Math.max(world.now, (world.recv[req] as number) + world.lifecycle.visibilityTimeoutSeconds);
+      const visibleAt = visibleAgainAt(
+        world.recv[req] as number,
+        world.now,
+        world.lifecycle.visibilityTimeoutSeconds,
+        false,
+      );
       world.heap.push(visibleAt, Ev.Redeliver, req, 0);
     }
   }
