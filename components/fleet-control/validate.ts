@@ -1,5 +1,10 @@
-import { AutoscalerConfigError, resolveSettings } from "../../functions/autoscaler/core/settings";
+import {
+  AutoscalerConfigError,
+  DEFAULT_AUTOSCALER_SETTINGS,
+  resolveSettings,
+} from "../../functions/autoscaler/core/settings";
 import { RebalancerConfigError } from "../../functions/rebalancer/core/config";
+import { planningInputs, tickSecondsOf } from "../../functions/scaling/planning";
 import type { FleetControlArgs, RebalancerOptions } from "./args";
 import { FLEET_CONTROL_DEFAULTS, LOG_RETENTION_DAYS } from "./defaults";
 import { RebalancerArgsError, validateRebalancerArgs } from "./rebalancer-validate";
@@ -14,6 +19,8 @@ export interface ResolvedFleetControl {
   /** Per endpoint, in order: the pool lead time and slices per GPU it plans with. */
   endpoints: { leadTimeSeconds: number; slicesPerGpu: number }[];
   schedule: string;
+  /** Seconds between autoscaler ticks: the schedule's period (or autoscalerSettings.tickSeconds for cron and at schedules). */
+  tickSeconds: number;
   historyDays: number;
   logRetentionDays: number;
   memorySizeMb: number;
@@ -80,11 +87,9 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
     if (!(p.modelLoadSeconds >= 0)) fail(`${at}.profile.modelLoadSeconds (${p.modelLoadSeconds}) must be at least 0`);
     integerIn(`${at}.profile.minReplicas`, p.minReplicas, 0, 10_000);
     integerIn(`${at}.profile.maxReplicas`, p.maxReplicas, p.minReplicas, 10_000);
-    return {
-      // The slowest pool's lead time and the most-sliced pool's (smallest) share: the safe side.
-      leadTimeSeconds: Math.max(...e.poolNames.map(leadFor)),
-      slicesPerGpu: Math.max(...e.poolNames.map((pool) => pools.get(pool)?.slicesPerGpu ?? 1)),
-    };
+    return planningInputs(
+      e.poolNames.map((pool) => ({ slicesPerGpu: pools.get(pool)?.slicesPerGpu ?? 1, leadTimeSeconds: leadFor(pool) })),
+    );
   });
 
   try {
@@ -98,6 +103,14 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
   if (!/^(rate\(.+\)|cron\(.+\)|at\(.+\))$/.test(schedule)) {
     fail(`schedule (${schedule}) must be an EventBridge Scheduler expression: rate(...), cron(...) or at(...)`);
   }
+  // The schedule and the autoscaler's tickSeconds are one fact: the period is read from the schedule.
+  const fromSchedule = tickSecondsOf(schedule);
+  const tickSeconds = args.autoscalerSettings?.tickSeconds;
+  if (fromSchedule !== undefined && tickSeconds !== undefined && tickSeconds !== fromSchedule) {
+    fail(
+      `autoscalerSettings.tickSeconds (${tickSeconds}) must match the schedule (${schedule} ticks every ${fromSchedule} s); leave it out`,
+    );
+  }
   const historyDays = args.historyDays ?? FLEET_CONTROL_DEFAULTS.historyDays;
   integerIn("historyDays", historyDays, 0, 14);
   const logRetentionDays = args.logRetentionDays ?? FLEET_CONTROL_DEFAULTS.logRetentionDays;
@@ -110,6 +123,7 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
   integerIn("timeoutSeconds", timeoutSeconds, 1, 900);
   return {
     endpoints,
+    tickSeconds: fromSchedule ?? tickSeconds ?? DEFAULT_AUTOSCALER_SETTINGS.tickSeconds,
     rebalancer: resolveRebalancer(args, logRetentionDays),
     schedule,
     historyDays,
