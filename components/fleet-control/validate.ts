@@ -56,15 +56,13 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
   });
 
   const lead = args.leadTimeSeconds ?? FLEET_CONTROL_DEFAULTS.leadTimeSeconds;
-  const leadFor = (pool: string): number =>
-    typeof lead === "number" ? lead : (lead[pool] ?? FLEET_CONTROL_DEFAULTS.leadTimeSeconds);
-  if (typeof lead === "number") integerIn("leadTimeSeconds", lead, 0, 3600);
-  else {
-    for (const [pool, seconds] of Object.entries(lead)) {
-      if (!pools.has(pool)) fail(`leadTimeSeconds.${pool} names no pool (pools: ${[...pools.keys()].join(", ")})`);
-      integerIn(`leadTimeSeconds.${pool}`, seconds, 0, 3600);
-    }
+  integerIn("leadTimeSeconds", lead, 0, 3600);
+  const byPool = args.leadTimeSecondsByPool ?? {};
+  for (const [pool, seconds] of Object.entries(byPool)) {
+    if (!pools.has(pool)) fail(`leadTimeSecondsByPool.${pool} names no pool (pools: ${[...pools.keys()].join(", ")})`);
+    integerIn(`leadTimeSecondsByPool.${pool}`, seconds, 0, 3600);
   }
+  const leadFor = (pool: string): number => byPool[pool] ?? lead;
 
   const seen = new Set<string>();
   const endpoints = args.endpoints.map((e, i) => {
@@ -138,8 +136,8 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
 
 /** The rebalancer's options with FleetControl's log retention as its default; its errors in FleetControl's words. */
 function resolveRebalancer(args: FleetControlArgs, logRetentionDays: number): RebalancerOptions | undefined {
-  const wanted = args.rebalancer ?? (args.pools.some((p) => p.capacityType === "spot") ? {} : false);
-  if (wanted === false) return undefined;
+  const { enabled, ...wanted } = args.rebalancer ?? {};
+  if (!(enabled ?? args.pools.some((p) => p.capacityType === "spot"))) return undefined;
   const options: RebalancerOptions = { logRetentionDays, ...wanted };
   try {
     validateRebalancerArgs({ ...options, clusterName: args.clusterName, pools: args.pools });

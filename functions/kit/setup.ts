@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { z } from "zod";
+import type * as z from "../validation";
 
 /**
  * How both functions read what they are given at a cold start: environment variables
- * through a zod schema, and a configuration file bundled next to the handler. Either
+ * through a schema (functions/validation.ts), and a configuration file bundled next to the handler. Either
  * failing stops the cold start with a message naming the variable or file, the field and
  * the value, rather than failing later inside an invocation.
  */
@@ -31,7 +31,7 @@ function shown(value: unknown): string {
 }
 
 /** The first problems of a failed parse, each as `field (value): rule`. */
-export function describeIssues(error: z.ZodError, input: unknown, limit = 3): string {
+export function describeIssues(error: z.SchemaError, input: unknown, limit = 3): string {
   return error.issues
     .slice(0, limit)
     .map((issue) => {
@@ -43,7 +43,7 @@ export function describeIssues(error: z.ZodError, input: unknown, limit = 3): st
 }
 
 /** Typed environment: the schema's output, or an error naming the variable and its value. */
-export function parseEnvironment<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+export function parseEnvironment<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   const result = schema.safeParse(env);
   if (!result.success) throw new FunctionSetupError(`environment variable ${describeIssues(result.error, env)}`);
   return result.data;
@@ -91,7 +91,7 @@ function parseJsonFile(text: string, source: string): unknown {
 }
 
 /** A configuration file's JSON through its schema; the error names the file, the field and the value. */
-export function parseConfigJson<S extends z.ZodType>(schema: S, text: string, source: string): z.output<S> {
+export function parseConfigJson<S extends z.ZodMiniType>(schema: S, text: string, source: string): z.output<S> {
   const raw = parseJsonFile(text, source);
   const result = schema.safeParse(raw);
   if (!result.success) throw new FunctionSetupError(`${source}: ${describeIssues(result.error, raw)}`);
