@@ -1,6 +1,6 @@
 import { LABELS } from "../functions/contract";
 import { poolsOrUnknown } from "./gpu";
-import { GPU_INSTANCES } from "./gpu-catalog";
+import { gpuInstance } from "../functions/gpu-catalog";
 import {
   configOf,
   type GpufleetResourceRule,
@@ -21,11 +21,11 @@ import {
 
 /** A node group that runs GPU workloads: it carries the GPU taint, a pool label or a GPU instance type. */
 export function isGpuNodeGroup(group: NodeGroupView): boolean {
-  return group.tainted || group.pool !== undefined || group.instanceTypes.some((t) => GPU_INSTANCES.has(t));
+  return group.tainted || group.pool !== undefined || group.instanceTypes.some((t) => gpuInstance(t) !== undefined);
 }
 
 function gpuModels(instanceTypes: string[]): Set<string> {
-  return new Set(instanceTypes.map((t) => GPU_INSTANCES.get(t)?.gpuModel ?? `unknown (${t})`));
+  return new Set(instanceTypes.map((t) => gpuInstance(t)?.gpuModel ?? `unknown (${t})`));
 }
 
 export const spotPoolDiversified: GpufleetResourceRule = {
@@ -57,7 +57,7 @@ export const spotPoolDiversified: GpufleetResourceRule = {
     }
     const models = gpuModels(types);
     if (models.size > 1) {
-      const detail = types.map((t) => `${t}: ${GPU_INSTANCES.get(t)?.gpuModel ?? "unknown"}`).join(", ");
+      const detail = types.map((t) => `${t}: ${gpuInstance(t)?.gpuModel ?? "unknown"}`).join(", ");
       report(`spot node group "${group.name}" mixes GPU models (${detail}); list instance types of one GPU model.`);
     }
   }),

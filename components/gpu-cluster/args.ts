@@ -50,12 +50,12 @@ export interface GpuPoolArgs {
   slicesPerGpu?: number;
   /**
    * Memory of one GPU, GiB. Needed only for instance families gpufleet does not know.
-   * @default the instance family's figure (see gpu-memory.ts)
+   * @default the instance family's figure (see functions/gpu-catalog.ts)
    */
   gpuMemoryGiB?: number;
   /**
    * GPUs per node. Needed only for instance types gpufleet does not know.
-   * @default the instance type's figure (see gpu-memory.ts)
+   * @default the instance type's figure (see functions/gpu-catalog.ts)
    */
   gpusPerNode?: number;
   /**

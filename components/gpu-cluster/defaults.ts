@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AddonsArgs, ControlPlaneLogType, GpuAmiFamily, GpuPoolArgs, NewClusterArgs } from "./args";
-import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
+import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 
 /** Every default of GpuClusterArgs, in one place. */
 export const DEFAULTS = {

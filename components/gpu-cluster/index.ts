@@ -202,6 +202,6 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
 
 export { PRIORITY_VALUES } from "./addons";
 export type * from "./args";
-export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
+export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 export { GpuClusterConfigError, validateGpuClusterArgs } from "./validate";
 export { CHARTS, type ChartPin } from "./versions";

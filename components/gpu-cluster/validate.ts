@@ -1,6 +1,6 @@
 import type { ExistingClusterArgs, GpuClusterArgs, GpuPoolArgs, NewClusterArgs } from "./args";
 import { DEFAULTS, LIMITS } from "./defaults";
-import { instanceGpuInfo } from "./gpu-memory";
+import { instanceGpuInfo } from "../../functions/gpu-catalog";
 import { isIpv4Cidr } from "./network";
 
 /** Invalid GpuCluster arguments. `problems` holds one message per bad field. */

@@ -25,7 +25,7 @@ describe("spot-pool-diversified", () => {
 
   it("reports mixed GPU models", () => {
     expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["g5.xlarge", "g6.xlarge"])])).toEqual([
-      'spot node group "a10g-spot" mixes GPU models (g5.xlarge: A10G, g6.xlarge: L4); list instance types of one GPU model.',
+      'spot node group "a10g-spot" mixes GPU models (g5.xlarge: NVIDIA A10G, g6.xlarge: NVIDIA L4); list instance types of one GPU model.',
     ]);
   });
 
@@ -69,14 +69,14 @@ describe("spot-has-on-demand-fallback", () => {
   it("reports a spot group whose fallback has another GPU model", () => {
     const l4 = withField(onDemandGroup(), "props.instanceTypes", ["g6.xlarge"]);
     expect(direct(rule, [spotGroup(), l4, deployment()])).toEqual([
-      'spot node group "a10g-spot" (A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
+      'spot node group "a10g-spot" (NVIDIA A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
     ]);
   });
 
   it("does not count an on-demand group that cannot grow", () => {
     const empty = withField(onDemandGroup(), "props.scalingConfig.maxSize", 0);
     expect(direct(rule, [spotGroup(), empty, deployment()])).toEqual([
-      'spot node group "a10g-spot" (A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
+      'spot node group "a10g-spot" (NVIDIA A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
     ]);
   });
 
@@ -101,7 +101,7 @@ describe("spot-has-on-demand-fallback", () => {
       [
         "mandatory",
         urnOf(spotGroup()),
-        'spot node group "a10g-spot" (A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
+        'spot node group "a10g-spot" (NVIDIA A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
       ],
       [
         "advisory",

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { asgNameRegex, expanderPriorities } from "../../components/gpu-cluster/addons";
 import { resolvePool } from "../../components/gpu-cluster/defaults";
-import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../components/gpu-cluster/gpu-memory";
-import { isIpv4Cidr, planSubnets } from "../../components/gpu-cluster/network";
+import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
+import { planSubnets } from "../../components/gpu-cluster/network";
+import { isIpv4Cidr } from "../../functions/cidr";
 import { asgNamesOf, autoscalerTemplateTags } from "../../components/gpu-cluster/node-pool";
 import { happyPools } from "../fixtures/gpu-cluster-args";
 

@@ -1,0 +1,131 @@
+/**
+ * How an endpoint serves, defined once: the schema every reader of a profile checks it
+ * with (stack config, ModelEndpoint, FleetControl, the autoscaler's fleet.json, the
+ * autoscaler core, simulator scenarios), and the type inferred from it.
+ *
+ * Every number has a realistic bound: a value past it is a typo or a unit mistake, and
+ * unbounded inputs are what let one config hang the autoscaler's forecast loop.
+ */
+import { z } from "zod";
+import { fieldPath, type Problem, problemsFromZod } from "./problems";
+
+/** Bounds of the profile's numbers, shared with the messages and the docs. */
+export const PROFILE_LIMITS = {
+  /** One request may take up to an hour on its GPU. */
+  secondsPerRequest: { max: 3600 },
+  /** Seconds per token (context or generated): ten is slower than any GPU model serves. */
+  secondsPerToken: { max: 10 },
+  /** Loading a model: an hour covers the largest weights over a slow link. */
+  modelLoadSeconds: { max: 3600 },
+  /** Queue wait SLO: one day; longer is batch work that needs no autoscaling. */
+  sloSeconds: { max: 86_400 },
+  concurrencyPerReplica: { min: 1, max: 1024 },
+  replicas: { max: 10_000 },
+} as const;
+
+const seconds = (max: number) =>
+  z.number().min(0, "must be at least 0").max(max, `must be at most ${max}`);
+const positiveSeconds = (max: number) =>
+  z.number().positive("must be greater than 0").max(max, `must be at most ${max}`);
+const replicas = (min: number) =>
+  z
+    .number()
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(PROFILE_LIMITS.replicas.max, `must be at most ${PROFILE_LIMITS.replicas.max}`);
+
+export const tokenCostSchema = z
+  .object({
+    baseSeconds: seconds(PROFILE_LIMITS.secondsPerRequest.max),
+    secondsPerContextToken: seconds(PROFILE_LIMITS.secondsPerToken.max),
+    secondsPerGeneratedToken: seconds(PROFILE_LIMITS.secondsPerToken.max),
+  })
+  .strict();
+
+/** The profile's fields, each with its bound; the cross-field rules are in {@link profileRelationProblems}. */
+export const profileFields = {
+  /** Mean seconds one request takes when its replica has the GPU to itself. */
+  secondsPerRequest: positiveSeconds(PROFILE_LIMITS.secondsPerRequest.max),
+  /**
+   * Optional token-based cost model: seconds = base + context * perContextToken +
+   * generated * perGeneratedToken. When set, secondsPerRequest is its value for a typical request.
+   */
+  tokenCost: tokenCostSchema.optional(),
+  /** Requests one replica works on at once (batching); each still takes the request's seconds. */
+  concurrencyPerReplica: z
+    .number()
+    .int("must be a whole number")
+    .min(PROFILE_LIMITS.concurrencyPerReplica.min, `must be at least ${PROFILE_LIMITS.concurrencyPerReplica.min}`)
+    .max(PROFILE_LIMITS.concurrencyPerReplica.max, `must be at most ${PROFILE_LIMITS.concurrencyPerReplica.max}`),
+  /** Seconds from container start until the model is loaded and the replica can serve. */
+  modelLoadSeconds: seconds(PROFILE_LIMITS.modelLoadSeconds.max),
+  /** The longest a request may wait in the queue before it is picked up. */
+  sloSeconds: positiveSeconds(PROFILE_LIMITS.sloSeconds.max),
+  minReplicas: replicas(0),
+  /** At least 1: an endpoint that may never run a replica serves nothing. */
+  maxReplicas: replicas(1),
+};
+
+export interface ProfileRelations {
+  secondsPerRequest?: number | undefined;
+  sloSeconds?: number | undefined;
+  minReplicas?: number | undefined;
+  maxReplicas?: number | undefined;
+}
+
+/**
+ * The rules between fields: minReplicas <= maxReplicas, and an SLO no shorter than one
+ * request (a queued request waits for a busy slot to free, up to one service time).
+ */
+export function profileRelationProblems(p: ProfileRelations, at: readonly PropertyKey[] = []): Problem[] {
+  const problems: Problem[] = [];
+  if (p.minReplicas !== undefined && p.maxReplicas !== undefined && p.minReplicas > p.maxReplicas) {
+    problems.push({
+      field: fieldPath([...at, "minReplicas"]),
+      value: p.minReplicas,
+      rule: `must not exceed maxReplicas (${p.maxReplicas})`,
+    });
+  }
+  if (p.sloSeconds !== undefined && p.secondsPerRequest !== undefined && p.sloSeconds < p.secondsPerRequest) {
+    problems.push({
+      field: fieldPath([...at, "sloSeconds"]),
+      value: p.sloSeconds,
+      rule: `must not be shorter than secondsPerRequest (${p.secondsPerRequest}): a queued request waits up to one service time for a slot`,
+    });
+  }
+  return problems;
+}
+
+function withRelations<T extends z.ZodType<ProfileRelations>>(schema: T): T {
+  return schema.superRefine((profile, ctx) => {
+    for (const problem of profileRelationProblems(profile)) {
+      const key = problem.field.split(".").pop() as string;
+      ctx.addIssue({ code: "custom", path: [key], message: problem.rule, input: problem.value });
+    }
+  }) as unknown as T;
+}
+
+/** A complete profile, as the autoscaler and the simulator run on it. */
+export const endpointProfileSchema = withRelations(z.object(profileFields).strict());
+
+/** A profile as ModelEndpoint and the stack config take it: concurrency and replica bounds have defaults. */
+export const endpointProfileArgsSchema = withRelations(
+  z
+    .object({
+      ...profileFields,
+      concurrencyPerReplica: profileFields.concurrencyPerReplica.optional(),
+      minReplicas: profileFields.minReplicas.optional(),
+      maxReplicas: profileFields.maxReplicas.optional(),
+    })
+    .strict(),
+);
+
+export type EndpointProfile = z.infer<typeof endpointProfileSchema>;
+export type EndpointProfileArgs = z.infer<typeof endpointProfileArgsSchema>;
+export type TokenCostModel = z.infer<typeof tokenCostSchema>;
+
+/** Every problem of a complete profile, fields under `prefix`; empty when it is valid. */
+export function profileProblems(profile: unknown, prefix = ""): Problem[] {
+  const result = endpointProfileSchema.safeParse(profile);
+  return result.success ? [] : problemsFromZod(endpointProfileSchema, result.error.issues, profile, { prefix });
+}
