@@ -28,6 +28,18 @@ export const LIMITS = {
   /** Node group names are `${component}-${pool}` and EKS caps them at 63 characters. */
   poolNameMaxLength: 40,
   availabilityZoneCount: { min: 2, max: 4 },
+  /** The largest GPU memory today is under 300 GiB; a bigger figure is a unit mistake (MiB for GiB). */
+  gpuMemoryGiB: 512,
+  /** No EC2 instance carries more than 16 GPUs. */
+  gpusPerNode: 16,
+  /** EKS managed node groups scale to at most 1,000 nodes (Amazon EKS service quotas). */
+  nodesPerPool: 1000,
+  /** The system node group runs a few controllers. */
+  systemNodes: 100,
+  /** EBS gp3 volumes stop at 16 TiB. */
+  diskSizeGiB: 16_384,
+  /** USD per node hour: the largest GPU instances list below 100. */
+  pricePerNodeHour: 1000,
 } as const;
 
 /** A pool with every default applied and its GPU figures resolved. */
@@ -63,9 +75,9 @@ export function resolvePool(pool: GpuPoolArgs): ResolvedPool {
     capacityType: pool.capacityType,
     fallback: pool.fallback ?? false,
     instanceTypes: [...pool.instanceTypes],
-    minNodes: pool.minSize,
-    maxNodes: pool.maxSize,
-    desiredNodes: pool.desiredSize ?? pool.minSize,
+    minNodes: pool.minNodes,
+    maxNodes: pool.maxNodes,
+    desiredNodes: pool.desiredNodes ?? pool.minNodes,
     amiType: pool.amiType ?? DEFAULTS.amiType,
     slicesPerGpu,
     gpusPerNode,
@@ -109,8 +121,8 @@ export function resolveNewCluster(name: string, args: NewClusterArgs): ResolvedN
     logRetentionDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays,
     identity: args.identity ?? DEFAULTS.identity,
     systemInstanceTypes: args.systemNodeGroup?.instanceTypes ?? [...DEFAULTS.systemInstanceTypes],
-    systemMinSize: args.systemNodeGroup?.minSize ?? DEFAULTS.systemMinSize,
-    systemMaxSize: args.systemNodeGroup?.maxSize ?? DEFAULTS.systemMaxSize,
+    systemMinSize: args.systemNodeGroup?.minNodes ?? DEFAULTS.systemMinSize,
+    systemMaxSize: args.systemNodeGroup?.maxNodes ?? DEFAULTS.systemMaxSize,
   };
   if (zones !== undefined) resolved.availabilityZones = zones;
   if (args.subnetIds !== undefined) resolved.subnetIds = args.subnetIds;

@@ -203,5 +203,5 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
 export { PRIORITY_VALUES } from "./addons";
 export type * from "./args";
 export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
-export { GpuClusterConfigError, validateGpuClusterArgs } from "./validate";
+export { gpuClusterProblems, validateGpuClusterArgs } from "./validate";
 export { CHARTS, type ChartPin } from "./versions";

@@ -25,7 +25,7 @@ export { isReservedEnvName, WORKER_ENV } from "./env";
 export { scalerPolicyDocument, workerPolicyDocument } from "./identity";
 export { denyInsecureTransportPolicy } from "./queue";
 export { scaledObjectSpec } from "./scaling";
-export { ModelEndpointConfigError, validateModelEndpointArgs } from "./validate";
+export { modelEndpointProblems, validateModelEndpointArgs } from "./validate";
 export { poolAffinity } from "./workload";
 
 /**

@@ -23,6 +23,10 @@ describe("spot-pool-diversified", () => {
     ]);
   });
 
+  it("passes H200 nodes of both families (p5e and p5en), as GpuCluster does", () => {
+    expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["p5e.48xlarge", "p5en.48xlarge"])])).toEqual([]);
+  });
+
   it("reports mixed GPU models", () => {
     expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["g5.xlarge", "g6.xlarge"])])).toEqual([
       'spot node group "a10g-spot" mixes GPU models (g5.xlarge: NVIDIA A10G, g6.xlarge: NVIDIA L4); list instance types of one GPU model.',
