@@ -1,10 +1,10 @@
 /** The public API of the gpufleet package. */
 export * from "../functions/contract";
+export { ConfigError, formatProblem, type Problem } from "../functions/problems";
 export {
   autoscalerPolicyDocument,
   FleetControl,
   type FleetControlArgs,
-  FleetControlError,
   validateFleetControlArgs,
 } from "./fleet-control";
 export * from "./gpu-cluster";

@@ -4,7 +4,8 @@ import { GpuCluster } from "../components/gpu-cluster";
 import { DEFAULTS as CLUSTER_DEFAULTS } from "../components/gpu-cluster/defaults";
 import { ModelEndpoint } from "../components/model-endpoint";
 import type { CapacityType } from "../functions/contract";
-import type { ControlConfig, EndpointConfig, StackConfig } from "./config";
+import { type EndpointConfig, endpointSettings, type StackConfig } from "./config";
+import { fleetControlArgs } from "./control-args";
 
 /** One pool as the stack exports it. */
 export interface PoolOutput {
@@ -55,39 +56,9 @@ function createEndpoint(
   tags?: Record<string, string>,
 ) {
   return new ModelEndpoint(endpoint.name, {
+    ...endpointSettings(endpoint, queuePrefix),
     cluster,
-    image: endpoint.image,
-    pools: endpoint.pools,
-    gpuMemoryGiB: endpoint.gpuMemoryGiB,
-    tier: endpoint.tier,
-    profile: endpoint.profile,
-    env: endpoint.env,
-    ...(endpoint.args !== undefined ? { args: endpoint.args } : {}),
-    queue: { name: `${queuePrefix}${endpoint.name}` },
     ...(tags !== undefined ? { tags } : {}),
-  });
-}
-
-function createControl(
-  name: string,
-  cluster: GpuCluster,
-  endpoints: ModelEndpoint[],
-  control: ControlConfig,
-  tags?: Record<string, string>,
-) {
-  const { rebalancer, autoscaler } = control;
-  return new FleetControl(`${name}-control`, {
-    clusterName: cluster.clusterName,
-    ...(tags !== undefined ? { tags } : {}),
-    endpoints,
-    pools: cluster.pools,
-    autoscalerSettings: { headroom: autoscaler.headroom },
-    ...(autoscaler.leadTimeSeconds !== undefined ? { leadTimeSeconds: autoscaler.leadTimeSeconds } : {}),
-    rebalancer: rebalancer.enabled
-      ? rebalancer.stableMinutes !== undefined
-        ? { tunables: { stableSeconds: rebalancer.stableMinutes * 60 } }
-        : {}
-      : false,
   });
 }
 
@@ -102,7 +73,12 @@ export function createStack(config: StackConfig, name = "gpufleet"): StackOutput
   const queuePrefix = config.cluster.addons?.sqsQueueNamePrefix ?? CLUSTER_DEFAULTS.sqsQueueNamePrefix;
   const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, queuePrefix, config.cluster.tags));
   const control =
-    endpoints.length > 0 ? createControl(name, cluster, endpoints, config.control, config.cluster.tags) : undefined;
+    endpoints.length > 0
+      ? new FleetControl(
+          `${name}-control`,
+          fleetControlArgs(cluster.clusterName, endpoints, cluster.pools, config.control, config.cluster.tags),
+        )
+      : undefined;
   const identity = cluster.identity;
   return {
     cluster,

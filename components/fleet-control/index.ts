@@ -10,7 +10,7 @@ import { validateFleetControlArgs } from "./validate";
 export type { FleetControlArgs, RebalancerOptions } from "./args";
 export { autoscalerPolicyDocument } from "./autoscaler-policy";
 export { rebalancerPolicyDocument } from "./rebalancer-policy";
-export { FleetControlError, validateFleetControlArgs } from "./validate";
+export { validateFleetControlArgs } from "./validate";
 
 /**
  * The fleet's control plane: the predictive autoscaler Lambda, the spot rebalancer Lambda

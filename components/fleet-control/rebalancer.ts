@@ -1,12 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../../functions/aws-names";
+import { type Problem, throwIfProblems } from "../../functions/problems";
 import { rebalancerConfig } from "../../functions/rebalancer/core/config";
 import type { RebalancerTunables } from "../../functions/rebalancer/core/types";
 import { DETAIL_TYPES } from "../../functions/rebalancer/parse";
 import { RUNTIME_CONFIG_FILE, type RuntimeConfig } from "../../functions/rebalancer/settings";
 import type { GpuPoolInfo } from "../types";
 import { bundleFunction } from "./bundle";
-import { FLEET_CONTROL_DEFAULTS, LOG_RETENTION_DAYS } from "./defaults";
+import { FLEET_CONTROL_DEFAULTS } from "./defaults";
 import { functionLogGroupName } from "./log-group";
 import { rebalancerPolicyDocument } from "./rebalancer-policy";
 
@@ -49,13 +51,9 @@ export const REBALANCER_DEFAULTS = {
   batchSize: 100,
 } as const;
 
-export class RebalancerArgsError extends Error {
-  override name = "RebalancerArgsError";
-}
-
-function checkInt(field: string, value: number, min: number, max: number): void {
+function checkInt(problems: Problem[], field: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RebalancerArgsError(`${field} (${value}) must be an integer between ${min} and ${max}`);
+    problems.push({ field, value, rule: `must be a whole number between ${min} and ${max}` });
   }
 }
 
@@ -68,14 +66,18 @@ export function validateRebalancerArgs(args: RebalancerResourcesArgs) {
     timeoutSeconds: args.timeoutSeconds ?? REBALANCER_DEFAULTS.timeoutSeconds,
     batchSize: args.batchSize ?? REBALANCER_DEFAULTS.batchSize,
   };
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(resolved.logRetentionDays)) {
-    throw new RebalancerArgsError(
-      `logRetentionDays (${resolved.logRetentionDays}) must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
-    );
+  const problems: Problem[] = [];
+  if (!isLogRetentionDays(resolved.logRetentionDays)) {
+    problems.push({
+      field: "logRetentionDays",
+      value: resolved.logRetentionDays,
+      rule: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    });
   }
-  checkInt("maxReceiveCount", resolved.maxReceiveCount, 1, 1000);
-  checkInt("timeoutSeconds", resolved.timeoutSeconds, 10, 900);
-  checkInt("batchSize", resolved.batchSize, 1, 10_000);
+  checkInt(problems, "maxReceiveCount", resolved.maxReceiveCount, 1, 1000);
+  checkInt(problems, "timeoutSeconds", resolved.timeoutSeconds, 10, 900);
+  checkInt(problems, "batchSize", resolved.batchSize, 1, 10_000);
+  throwIfProblems("rebalancer arguments", problems);
   return resolved;
 }
 

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { GpuPoolInfo } from "../types";
 import type { AddonsArgs, ControlPlaneLogType, GpuAmiFamily, GpuPoolArgs, NewClusterArgs } from "./args";
 import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 
@@ -88,6 +89,24 @@ export function resolvePool(pool: GpuPoolArgs): ResolvedPool {
   if (pool.pricePerNodeHour !== undefined) resolved.pricePerNodeHour = pool.pricePerNodeHour;
   if (pool.subnetIds !== undefined) resolved.subnetIds = pool.subnetIds;
   return resolved;
+}
+
+/** A resolved pool's plain values as the other components see them (GpuPoolInfo without its outputs). */
+export function plainPoolInfo(pool: ResolvedPool): Omit<GpuPoolInfo, "nodeGroupName" | "asgNames"> {
+  const info: Omit<GpuPoolInfo, "nodeGroupName" | "asgNames"> = {
+    name: pool.name,
+    capacityType: pool.capacityType,
+    fallback: pool.fallback,
+    instanceTypes: [...pool.instanceTypes],
+    gpusPerNode: pool.gpusPerNode,
+    slicesPerGpu: pool.slicesPerGpu,
+    minNodes: pool.minNodes,
+    maxNodes: pool.maxNodes,
+    gpuMemoryGiBPerGpu: pool.gpuMemoryGiBPerGpu,
+    gpuMemoryMiBPerSlice: pool.gpuMemoryMiBPerSlice,
+  };
+  if (pool.pricePerNodeHour !== undefined) info.pricePerNodeHour = pool.pricePerNodeHour;
+  return info;
 }
 
 export interface ResolvedNewCluster {

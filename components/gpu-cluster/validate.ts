@@ -89,6 +89,9 @@ function validatePool(pool: GpuPoolArgs, at: string, problems: Problem[]): void 
  * larger count would size the fleet on GPUs that are not there.
  */
 function validateOverrides(pool: GpuPoolArgs, at: string, problems: Problem[]): void {
+  // An override out of bounds is reported as such; comparing it with the catalog would say it twice.
+  if (pool.gpuMemoryGiB !== undefined && !isNumberIn(pool.gpuMemoryGiB, 0, LIMITS.gpuMemoryGiB)) return;
+  if (pool.gpusPerNode !== undefined && !isInt(pool.gpusPerNode, 1, LIMITS.gpusPerNode)) return;
   for (const type of pool.instanceTypes) {
     const info = instanceGpuInfo(type);
     if (pool.gpuMemoryGiB !== undefined && info.gpuMemoryGiB !== undefined && pool.gpuMemoryGiB !== info.gpuMemoryGiB) {

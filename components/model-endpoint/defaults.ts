@@ -123,7 +123,7 @@ export function backlogPerReplica(profile: EndpointProfile): number {
 /** Applies every default to args whose individual values were already checked. */
 export function resolveModelEndpoint(
   name: string,
-  args: ModelEndpointArgs,
+  args: Omit<ModelEndpointArgs, "cluster">,
   clusterPools: readonly GpuPoolInfo[],
 ): ResolvedModelEndpoint {
   const d = MODEL_ENDPOINT_DEFAULTS;

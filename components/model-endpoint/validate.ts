@@ -52,7 +52,7 @@ class Checker {
   }
 }
 
-function checkNames(c: Checker, args: ModelEndpointArgs, endpointName: string): void {
+function checkNames(c: Checker, args: EndpointSettings, endpointName: string): void {
   c.dnsLabel("endpointName", endpointName);
   if (args.namespace !== undefined) c.dnsLabel("namespace", args.namespace);
   const queueName = args.queue?.name;
@@ -71,7 +71,7 @@ function checkNames(c: Checker, args: ModelEndpointArgs, endpointName: string): 
   if (image) c.add("image", args.image, image);
 }
 
-function checkPools(c: Checker, args: ModelEndpointArgs, clusterPools: readonly GpuPoolInfo[]): void {
+function checkPools(c: Checker, args: EndpointSettings, clusterPools: readonly GpuPoolInfo[]): void {
   if (args.pools === undefined) {
     if (clusterPools.length === 0)
       c.problems.push({ field: "pools", rule: "has nothing to run on: the cluster has no GPU pools" });
@@ -86,7 +86,7 @@ function checkPools(c: Checker, args: ModelEndpointArgs, clusterPools: readonly 
   });
 }
 
-function checkRaw(c: Checker, args: ModelEndpointArgs, clusterPools: readonly GpuPoolInfo[]): void {
+function checkRaw(c: Checker, args: EndpointSettings, clusterPools: readonly GpuPoolInfo[]): void {
   c.positive("gpuMemoryGiB", args.gpuMemoryGiB, MAX_GPU_MEMORY_GIB);
   if (args.tier !== undefined && !PRIORITY_TIERS.includes(args.tier)) {
     c.add("tier", args.tier, `must be one of ${PRIORITY_TIERS.join(", ")}`);
@@ -164,11 +164,14 @@ function checkResolved(c: Checker, r: ResolvedModelEndpoint): void {
   c.integerIn("scaling.scaleDownPercentPerMinute", scaling.scaleDownPercentPerMinute, 1, 100);
 }
 
+/** A ModelEndpoint's arguments without the cluster: what validation reads besides the cluster's pools. */
+export type EndpointSettings = Omit<ModelEndpointArgs, "cluster">;
+
 /** Every problem of a ModelEndpoint's arguments, and the resolved settings when there is none. */
 export function modelEndpointProblems(
   name: string,
-  args: ModelEndpointArgs,
-  clusterPools: readonly GpuPoolInfo[] = args.cluster.pools,
+  args: EndpointSettings,
+  clusterPools: readonly GpuPoolInfo[],
 ): { problems: Problem[]; resolved?: ResolvedModelEndpoint } {
   const c = new Checker();
   checkNames(c, args, args.endpointName ?? name);

@@ -5,36 +5,22 @@
  * Shared by the handler (parse) and the component (build), so both agree on the shape.
  */
 import { z } from "zod";
-import { DEFAULT_AUTOSCALER_SETTINGS } from "./core/settings";
+import { ConfigError, parseWith } from "../problems";
+import { endpointProfileSchema } from "../profile";
+import { DEFAULT_AUTOSCALER_SETTINGS, MAX_LEAD_TIME_SECONDS } from "./core";
 import type { AutoscalerSettings } from "./core/types";
 
 export const FLEET_CONFIG_FILE = "fleet.json";
 export const FLEET_CONFIG_VERSION = 1;
-
-const profileSchema = z.object({
-  secondsPerRequest: z.number().positive(),
-  tokenCost: z
-    .object({
-      baseSeconds: z.number().nonnegative(),
-      secondsPerContextToken: z.number().nonnegative(),
-      secondsPerGeneratedToken: z.number().nonnegative(),
-    })
-    .optional(),
-  concurrencyPerReplica: z.number().int().positive(),
-  modelLoadSeconds: z.number().nonnegative(),
-  sloSeconds: z.number().positive(),
-  minReplicas: z.number().int().nonnegative(),
-  maxReplicas: z.number().int().nonnegative(),
-});
 
 const endpointSchema = z.object({
   /** The metric dimension value (Endpoint) the KEDA trigger reads. */
   name: z.string().min(1),
   queueName: z.string().min(1),
   queueUrl: z.string().min(1),
-  profile: profileSchema,
+  profile: endpointProfileSchema,
   slicesPerGpu: z.number().int().min(1).max(48),
-  leadTimeSeconds: z.number().nonnegative(),
+  leadTimeSeconds: z.number().min(0).max(MAX_LEAD_TIME_SECONDS),
 });
 
 const settingsSchema = z
@@ -55,32 +41,23 @@ export const fleetConfigSchema = z.object({
 export type FleetConfig = z.infer<typeof fleetConfigSchema>;
 export type FleetConfigEndpoint = z.infer<typeof endpointSchema>;
 
-/** Parses fleet.json text; the error names the first bad field, e.g. `endpoints[2].queueUrl: ...`. */
+/** Parses fleet.json text; throws a ConfigError naming every bad field, e.g. `endpoints[2].queueUrl`. */
 export function parseFleetConfig(text: string, source = FLEET_CONFIG_FILE): FleetConfig {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${source} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(source, [{ field: "(document)", rule: `is not valid JSON: ${(error as Error).message}` }]);
   }
-  const result = fleetConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = (issue?.path ?? [])
-      .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-      .join("");
-    throw new Error(`${source}: ${path || "(root)"}: ${issue?.message ?? "invalid"}`);
-  }
-  const config = result.data;
-  const seen = new Set<string>();
-  config.endpoints.forEach((e, i) => {
-    if (seen.has(e.name)) throw new Error(`${source}: endpoints[${i}].name (${e.name}) is a duplicate`);
-    seen.add(e.name);
-    if (e.profile.maxReplicas < e.profile.minReplicas) {
-      throw new Error(
-        `${source}: endpoints[${i}].profile.maxReplicas (${e.profile.maxReplicas}) must be at least minReplicas (${e.profile.minReplicas})`,
-      );
-    }
+  const config = parseWith(source, fleetConfigSchema, raw);
+  const seen = new Map<string, number>();
+  const duplicates = config.endpoints.flatMap((e, i) => {
+    const first = seen.get(e.name);
+    if (first === undefined) seen.set(e.name, i);
+    return first === undefined
+      ? []
+      : [{ field: `endpoints[${i}].name`, value: e.name, rule: `is already used by endpoints[${first}]` }];
   });
+  if (duplicates.length > 0) throw new ConfigError(source, duplicates);
   return config;
 }

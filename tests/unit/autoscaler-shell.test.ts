@@ -27,27 +27,27 @@ describe("parseFleetConfig", () => {
   });
 
   it.each([
-    ["not JSON", "{", /^fleet\.json is not valid JSON: /],
-    ["wrong version", JSON.stringify({ version: 2, endpoints: [] }), /^fleet\.json: version: /],
+    ["not JSON", "{", /^invalid fleet\.json:\n\(document\) is not valid JSON: /],
+    ["wrong version", JSON.stringify({ version: 2, endpoints: [] }), /^invalid fleet\.json:\nversion \(2\) must be one of 1$/],
     [
       "a bad field",
       JSON.stringify({ version: 1, endpoints: [endpoint, { ...endpoint, name: "b", slicesPerGpu: 64 }] }),
-      /^fleet\.json: endpoints\[1\]\.slicesPerGpu: /,
+      /^invalid fleet\.json:\nendpoints\[1\]\.slicesPerGpu \(64\) must be at most 48$/,
     ],
     [
       "a duplicate",
       JSON.stringify({ version: 1, endpoints: [endpoint, endpoint] }),
-      /^fleet\.json: endpoints\[1\]\.name \(chat\) is a duplicate$/,
+      /^invalid fleet\.json:\nendpoints\[1\]\.name \("chat"\) is already used by endpoints\[0\]$/,
     ],
     [
       "max below min",
       JSON.stringify({ version: 1, endpoints: [{ ...endpoint, profile: { ...endpoint.profile, minReplicas: 6 } }] }),
-      /^fleet\.json: endpoints\[0\]\.profile\.maxReplicas \(5\) must be at least minReplicas \(6\)$/,
+      /^invalid fleet\.json:\nendpoints\[0\]\.profile\.minReplicas \(6\) must not exceed maxReplicas \(5\)$/,
     ],
     [
       "an unknown setting",
       JSON.stringify({ version: 1, endpoints: [], settings: { headroon: 2 } }),
-      /^fleet\.json: settings: /,
+      /^invalid fleet\.json:\nsettings\.headroon is not a known setting: did you mean headroom\?$/,
     ],
   ])("rejects %s, naming the field", (_, text, message) => {
     expect(() => parseFleetConfig(text)).toThrow(message);

@@ -31,8 +31,8 @@ describe("GPU instance table", () => {
       name: "custom",
       instanceTypes: ["x9.large"],
       capacityType: "on-demand",
-      minSize: 0,
-      maxSize: 1,
+      minNodes: 0,
+      maxNodes: 1,
       gpuMemoryGiB: 32,
       gpusPerNode: 2,
       slicesPerGpu: 8,
@@ -87,8 +87,8 @@ describe("autoscaler names", () => {
         name: "od-extra",
         instanceTypes: ["g5.xlarge"],
         capacityType: "on-demand",
-        minSize: 0,
-        maxSize: 1,
+        minNodes: 0,
+        maxNodes: 1,
       }),
     );
 
