@@ -79,18 +79,27 @@ export interface ProfileRelations {
  */
 export function profileRelationProblems(p: ProfileRelations, at: readonly PropertyKey[] = []): Problem[] {
   const problems: Problem[] = [];
-  if (p.minReplicas !== undefined && p.maxReplicas !== undefined && p.minReplicas > p.maxReplicas) {
+  // Only values that pass their own bounds are compared: a bad value is reported once, as such.
+  const valid = (key: keyof ProfileRelations): number | undefined => {
+    const value = p[key];
+    return profileFields[key].safeParse(value).success ? value : undefined;
+  };
+  const minReplicas = valid("minReplicas");
+  const maxReplicas = valid("maxReplicas");
+  const sloSeconds = valid("sloSeconds");
+  const secondsPerRequest = valid("secondsPerRequest");
+  if (minReplicas !== undefined && maxReplicas !== undefined && minReplicas > maxReplicas) {
     problems.push({
       field: fieldPath([...at, "minReplicas"]),
-      value: p.minReplicas,
-      rule: `must not exceed maxReplicas (${p.maxReplicas})`,
+      value: minReplicas,
+      rule: `must not exceed maxReplicas (${maxReplicas})`,
     });
   }
-  if (p.sloSeconds !== undefined && p.secondsPerRequest !== undefined && p.sloSeconds < p.secondsPerRequest) {
+  if (sloSeconds !== undefined && secondsPerRequest !== undefined && sloSeconds < secondsPerRequest) {
     problems.push({
       field: fieldPath([...at, "sloSeconds"]),
-      value: p.sloSeconds,
-      rule: `must not be shorter than secondsPerRequest (${p.secondsPerRequest}): a queued request waits up to one service time for a slot`,
+      value: sloSeconds,
+      rule: `must not be shorter than secondsPerRequest (${secondsPerRequest}): a queued request waits up to one service time for a slot`,
     });
   }
   return problems;

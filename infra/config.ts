@@ -14,13 +14,7 @@ import { endpointSettingsShape } from "../components/model-endpoint/schema";
 import { type EndpointSettings, modelEndpointProblems } from "../components/model-endpoint/validate";
 import type { FleetEndpoint, GpuPoolInfo } from "../components/types";
 import { AWS_REGION, DNS_LABEL } from "../functions/aws-names";
-import {
-  ConfigError,
-  isConfigError,
-  nearestKey,
-  type Problem,
-  problemsFromZod,
-} from "../functions/problems";
+import { ConfigError, isConfigError, nearestKey, type Problem, problemsFromZod } from "../functions/problems";
 import { fleetControlArgs } from "./control-args";
 
 /**
@@ -201,7 +195,9 @@ function controlProblems(parsed: ParsedStack, pools: GpuPoolInfo[], tags?: Recor
     poolNames: e.pools ?? pools.map((p) => p.name),
   }));
   try {
-    validateFleetControlArgs(fleetControlArgs(parsed.cluster.clusterName ?? "", endpoints, pools, parsed.control, tags));
+    validateFleetControlArgs(
+      fleetControlArgs(parsed.cluster.clusterName ?? "", endpoints, pools, parsed.control, tags),
+    );
     return [];
   } catch (error) {
     if (!isConfigError(error)) throw error;
@@ -217,35 +213,39 @@ function controlProblems(parsed: ParsedStack, pools: GpuPoolInfo[], tags?: Recor
 export function parseStackConfig(raw: unknown, context: StackConfigContext = {}): StackConfig {
   const problems = documentProblems(raw, context);
   if (context.region !== undefined && !AWS_REGION.test(context.region)) {
-    problems.push({
-      field: "aws:region",
-      value: context.region,
-      rule: 'must be an AWS region such as "us-east-1"',
-    });
+    problems.push({ field: "aws:region", value: context.region, rule: 'must be an AWS region such as "us-east-1"' });
   }
-  if (problems.length > 0) throw new ConfigError(SUBJECT, problems);
-  const parsed = stackSchema.safeParse(raw);
+  if (raw === null || typeof raw !== "object" || Object.keys(raw).length === 0)
+    throw new ConfigError(SUBJECT, problems);
+  // Unknown top-level keys are reported above; the known ones are still checked, so one run names every problem.
+  const known = Object.fromEntries(
+    Object.entries(raw).filter(([key]) => (STACK_CONFIG_KEYS as readonly string[]).includes(key)),
+  );
+  const parsed = stackSchema.safeParse(known);
   if (!parsed.success) {
-    throw new ConfigError(
-      SUBJECT,
-      problemsFromZod(stackSchema, parsed.error.issues, raw, {
+    problems.push(
+      ...problemsFromZod(stackSchema, parsed.error.issues, known, {
         renamed: RENAMED,
         isSecret: (path) => typeof path[0] === "string" && (context.isSecret?.(path[0]) ?? false),
       }),
     );
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(SUBJECT, problems);
+  // Each layer needs the one before it to be valid: endpoints are checked against resolved pools.
   const cluster = toClusterArgs(parsed.data);
-  const clusterProblems = gpuClusterProblems(cluster);
-  if (clusterProblems.length > 0) throw new ConfigError(SUBJECT, clusterProblems);
   const pools: GpuPoolInfo[] = parsed.data.pools.map((p) => ({
     ...plainPoolInfo(resolvePool(p)),
     nodeGroupName: p.name,
     asgNames: [],
   }));
   const queuePrefix = cluster.addons?.sqsQueueNamePrefix ?? CLUSTER_DEFAULTS.sqsQueueNamePrefix;
-  const endpoints = endpointProblems(parsed.data, pools, queuePrefix);
-  if (endpoints.length > 0) throw new ConfigError(SUBJECT, endpoints);
-  const control = controlProblems(parsed.data, pools, cluster.tags);
-  if (control.length > 0) throw new ConfigError(SUBJECT, control);
+  for (const layer of [
+    () => gpuClusterProblems(cluster),
+    () => endpointProblems(parsed.data, pools, queuePrefix),
+    () => controlProblems(parsed.data, pools, cluster.tags),
+  ]) {
+    const found = layer();
+    if (found.length > 0) throw new ConfigError(SUBJECT, found);
+  }
   return { cluster, endpoints: parsed.data.endpoints, control: parsed.data.control };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_REBALANCER_TUNABLES, RebalancerConfigError, rebalancerConfig } from "../../functions/rebalancer/core";
+import { DEFAULT_REBALANCER_TUNABLES, rebalancerConfig } from "../../functions/rebalancer/core";
+import { ConfigError } from "../../functions/problems";
 import { pools } from "./support/rebalancer-fixtures";
 
 describe("rebalancerConfig", () => {
@@ -17,11 +18,11 @@ describe("rebalancerConfig", () => {
   });
 
   const cases: [string, () => Parameters<typeof rebalancerConfig>, string][] = [
-    ["no pools", () => [[]], "pools (empty) must list at least the fallback pool"],
+    ["no pools", () => [[]], "pools ([]) must list at least the fallback pool"],
     [
       "no fallback",
       () => [pools().map((p) => ({ ...p, fallback: false }))],
-      "pools (0 with fallback: true) must have exactly one on-demand fallback pool",
+      "pools have 0 with fallback: true; exactly one on-demand fallback pool is required",
     ],
     [
       "two fallbacks",
@@ -33,7 +34,7 @@ describe("rebalancerConfig", () => {
             .map((p) => ({ ...p, name: "od2" })),
         ],
       ],
-      "pools (2 with fallback: true) must have exactly one on-demand fallback pool",
+      "pools have 2 with fallback: true; exactly one on-demand fallback pool is required",
     ],
     [
       "a spot fallback",
@@ -69,7 +70,7 @@ describe("rebalancerConfig", () => {
 
   it.each(cases)("rejects %s", (_name, args, message) => {
     const call = () => rebalancerConfig(...args());
-    expect(call).toThrow(RebalancerConfigError);
+    expect(call).toThrow(ConfigError);
     expect(call).toThrow(message);
   });
 });
