@@ -6,8 +6,11 @@
  */
 import type { z } from "zod";
 
-/** Stands for a value that must never be printed (a `secure:` stack setting). */
-export const SECRET_VALUE: unique symbol = Symbol("secret");
+/**
+ * Stands for a value that must never be printed (a `secure:` stack setting). A registered
+ * symbol: a program loaded afresh (gpufleet plan) has its own copy of this module.
+ */
+export const SECRET_VALUE: unique symbol = Symbol.for("gpufleet.secret-value");
 
 export interface Problem {
   /** Where: a dotted path with indices, `endpoints[0].profile.sloSeconds`. */
@@ -37,7 +40,9 @@ function render(value: unknown, depth: number): string {
   if (value === undefined) return "undefined";
   if (value === null || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (typeof value !== "object") return typeof value;
-  if (depth > 2) return Array.isArray(value) ? "[…]" : "{…}";
+  // Nested objects collapse: the message names the field; its whole subtree would bury the rule.
+  if (depth > 0 && !Array.isArray(value)) return "{…}";
+  if (depth > 1) return "[…]";
   if (Array.isArray(value)) return `[${value.map((v) => render(v, depth + 1)).join(", ")}]`;
   const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}: ${render(v, depth + 1)}`);
   return `{${entries.join(", ")}}`;
@@ -183,8 +188,8 @@ function unwrap(schema: AnySchema): AnySchema {
   }
 }
 
-/** The object schema that reads the object at `path` of `raw`, following unions by the value's discriminator. */
-function objectSchemaAt(schema: AnySchema, raw: unknown, path: readonly PropertyKey[]): AnySchema | undefined {
+/** The schema that reads the value at `path` of `raw`, following unions by the value's discriminator. */
+function schemaAt(schema: AnySchema, raw: unknown, path: readonly PropertyKey[]): AnySchema | undefined {
   let current = unwrap(schema);
   let node = raw;
   const pick = (): void => {
@@ -215,7 +220,23 @@ function objectSchemaAt(schema: AnySchema, raw: unknown, path: readonly Property
     node = valueAt(node, [key]);
     pick();
   }
-  return defOf(current).type === "object" ? current : undefined;
+  return current;
+}
+
+function objectSchemaAt(schema: AnySchema, raw: unknown, path: readonly PropertyKey[]): AnySchema | undefined {
+  const found = schemaAt(schema, raw, path);
+  return found && defOf(found).type === "object" ? found : undefined;
+}
+
+/** The values a discriminated union's key may take, read from its options' literals. */
+function discriminatorValues(union: AnySchema): unknown[] {
+  const def = defOf(union);
+  const key = def.discriminator;
+  if (def.type !== "union" || key === undefined) return [];
+  return (def.options ?? []).flatMap((option) => {
+    const literal = defOf(unwrap(option)).shape?.[key];
+    return literal ? ((defOf(literal) as { values?: unknown[] }).values ?? []) : [];
+  });
 }
 
 function sizeRule(issue: ZodIssue & { code: "too_small" | "too_big" }): string {
@@ -308,9 +329,17 @@ export function problemsFromZod(
         problems.push({ field, value, rule: `must be one of ${issue.values.map((v) => formatValue(v)).join(", ")}` });
         break;
       case "invalid_union": {
-        const def = defOf(unwrap(schema));
-        const hint = issue.path.length === 0 && def.discriminator ? ` (check ${def.discriminator})` : "";
-        problems.push({ field, value, rule: `matches none of the allowed forms${hint}` });
+        // A discriminated union names its key in the path: list the values it takes.
+        const union = schemaAt(schema, raw, issue.path.slice(0, -1));
+        const values = union ? discriminatorValues(union) : [];
+        problems.push({
+          field,
+          value,
+          rule:
+            values.length > 0
+              ? `must be one of ${values.map((v) => formatValue(v)).join(", ")}`
+              : "matches none of the allowed forms",
+        });
         break;
       }
       case "too_small":
@@ -318,7 +347,11 @@ export function problemsFromZod(
         problems.push({ field, value, rule: sizeRule(issue) });
         break;
       case "invalid_format":
-        problems.push({ field, value, rule: issue.message.startsWith("Invalid") ? `must be a ${issue.format}` : issue.message });
+        problems.push({
+          field,
+          value,
+          rule: issue.message.startsWith("Invalid") ? `must be a ${issue.format}` : issue.message,
+        });
         break;
       default:
         problems.push({ field, value, rule: issue.message });

@@ -23,8 +23,7 @@ export const PROFILE_LIMITS = {
   replicas: { max: 10_000 },
 } as const;
 
-const seconds = (max: number) =>
-  z.number().min(0, "must be at least 0").max(max, `must be at most ${max}`);
+const seconds = (max: number) => z.number().min(0, "must be at least 0").max(max, `must be at most ${max}`);
 const positiveSeconds = (max: number) =>
   z.number().positive("must be greater than 0").max(max, `must be at most ${max}`);
 const replicas = (min: number) =>

@@ -1,6 +1,6 @@
 import { LABELS } from "../functions/contract";
-import { poolsOrUnknown } from "./gpu";
 import { gpuInstance } from "../functions/gpu-catalog";
+import { poolsOrUnknown } from "./gpu";
 import {
   configOf,
   type GpufleetResourceRule,

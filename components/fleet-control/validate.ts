@@ -1,3 +1,4 @@
+import { MAX_LEAD_TIME_SECONDS, settingsProblems } from "../../functions/autoscaler/core";
 import {
   DNS_LABEL,
   DNS_LABEL_MAX,
@@ -5,7 +6,6 @@ import {
   LOG_RETENTION_DAYS,
   tagProblems,
 } from "../../functions/aws-names";
-import { MAX_LEAD_TIME_SECONDS, settingsProblems } from "../../functions/autoscaler/core";
 import { isConfigError, type Problem, throwIfProblems } from "../../functions/problems";
 import { profileProblems } from "../../functions/profile";
 import type { FleetControlArgs, RebalancerOptions } from "./args";

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 import type { GpuPoolInfo } from "../types";
 import type { AddonsArgs, ControlPlaneLogType, GpuAmiFamily, GpuPoolArgs, NewClusterArgs } from "./args";
-import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 
 /** Every default of GpuClusterArgs, in one place. */
 export const DEFAULTS = {

@@ -200,8 +200,8 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
   }
 }
 
+export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 export { PRIORITY_VALUES } from "./addons";
 export type * from "./args";
-export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 export { gpuClusterProblems, validateGpuClusterArgs } from "./validate";
 export { CHARTS, type ChartPin } from "./versions";

@@ -95,7 +95,10 @@ export const existingClusterSchema = z
   .strict();
 
 /** The cluster-wide settings beside `cluster` and `pools`. */
-export const clusterExtrasSchema = { addons: addonsSchema.optional(), tags: z.record(z.string(), z.string()).optional() };
+export const clusterExtrasSchema = {
+  addons: addonsSchema.optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+};
 
 // Each schema reads exactly the plain-data args of its interface (a Kubernetes provider cannot come from a file).
 export type PoolKeysAgree = Agree<SameKeys<z.infer<typeof gpuPoolSchema>, GpuPoolArgs>>;
@@ -107,6 +110,4 @@ export type NewClusterKeysAgree = Agree<SameKeys<z.infer<typeof newClusterSchema
 export type ExistingClusterKeysAgree = Agree<
   SameKeys<z.infer<typeof existingClusterSchema>, Omit<ExistingClusterArgs, "provider">>
 >;
-export type ClusterKeysAgree = Agree<
-  SameKeys<typeof clusterExtrasSchema, Omit<GpuClusterArgs, "cluster" | "pools">>
->;
+export type ClusterKeysAgree = Agree<SameKeys<typeof clusterExtrasSchema, Omit<GpuClusterArgs, "cluster" | "pools">>>;

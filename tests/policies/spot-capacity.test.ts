@@ -24,7 +24,9 @@ describe("spot-pool-diversified", () => {
   });
 
   it("passes H200 nodes of both families (p5e and p5en), as GpuCluster does", () => {
-    expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["p5e.48xlarge", "p5en.48xlarge"])])).toEqual([]);
+    expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["p5e.48xlarge", "p5en.48xlarge"])])).toEqual(
+      [],
+    );
   });
 
   it("reports mixed GPU models", () => {

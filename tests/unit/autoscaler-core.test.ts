@@ -1,9 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  DEFAULT_AUTOSCALER_SETTINGS,
-  decideReplicas,
-  normalQuantile,
-} from "../../functions/autoscaler/core";
+import { DEFAULT_AUTOSCALER_SETTINGS, decideReplicas, normalQuantile } from "../../functions/autoscaler/core";
 import { replicaThroughput } from "../../functions/autoscaler/core/capacity";
 import type { EndpointInput } from "../../functions/autoscaler/core/types";
 import { TIME_SLICE_OVERHEAD } from "../../functions/contract";

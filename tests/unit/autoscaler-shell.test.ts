@@ -28,7 +28,11 @@ describe("parseFleetConfig", () => {
 
   it.each([
     ["not JSON", "{", /^invalid fleet\.json:\n\(document\) is not valid JSON: /],
-    ["wrong version", JSON.stringify({ version: 2, endpoints: [] }), /^invalid fleet\.json:\nversion \(2\) must be one of 1$/],
+    [
+      "wrong version",
+      JSON.stringify({ version: 2, endpoints: [] }),
+      /^invalid fleet\.json:\nversion \(2\) must be one of 1$/,
+    ],
     [
       "a bad field",
       JSON.stringify({ version: 1, endpoints: [endpoint, { ...endpoint, name: "b", slicesPerGpu: 64 }] }),

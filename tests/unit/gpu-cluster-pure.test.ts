@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { asgNameRegex, expanderPriorities } from "../../components/gpu-cluster/addons";
 import { resolvePool } from "../../components/gpu-cluster/defaults";
-import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 import { planSubnets } from "../../components/gpu-cluster/network";
-import { isIpv4Cidr } from "../../functions/cidr";
 import { asgNamesOf, autoscalerTemplateTags } from "../../components/gpu-cluster/node-pool";
+import { isIpv4Cidr } from "../../functions/cidr";
+import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 import { happyPools } from "../fixtures/gpu-cluster-args";
 
 describe("GPU instance table", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_REBALANCER_TUNABLES, rebalancerConfig } from "../../functions/rebalancer/core";
 import { ConfigError } from "../../functions/problems";
+import { DEFAULT_REBALANCER_TUNABLES, rebalancerConfig } from "../../functions/rebalancer/core";
 import { pools } from "./support/rebalancer-fixtures";
 
 describe("rebalancerConfig", () => {

@@ -2,11 +2,12 @@
  * The predictive autoscaler's decision: pure, deterministic, no clock and no AWS import.
  * The Lambda handler and the simulator both call decideReplicas.
  */
+
+import { formatProblem } from "../../problems";
+import { PROFILE_LIMITS, profileProblems } from "../../profile";
 import { backlogReplicas, drainSeconds, forecastReplicas, replicaThroughput } from "./capacity";
 import { forecastArrivals } from "./forecast";
 import { dampScaleDown, readPublished } from "./hysteresis";
-import { formatProblem } from "../../problems";
-import { PROFILE_LIMITS, profileProblems } from "../../profile";
 import { resolveSettings } from "./settings";
 import type {
   AutoscalerInput,
@@ -33,20 +34,26 @@ export const MAX_LEAD_TIME_SECONDS = 3600;
  * longest tick. The forecast's cost per endpoint grows with the horizon, so it stays
  * bounded whatever the input.
  */
-export const MAX_HORIZON_MINUTES = Math.ceil(
-  (MAX_LEAD_TIME_SECONDS + PROFILE_LIMITS.modelLoadSeconds.max + 3600) / 60,
-);
+export const MAX_HORIZON_MINUTES = Math.ceil((MAX_LEAD_TIME_SECONDS + PROFILE_LIMITS.modelLoadSeconds.max + 3600) / 60);
 
 /** A profile the arithmetic can use; otherwise the reason why not. */
 function profileProblem(e: EndpointInput): string | undefined {
   const problem = profileProblems(e.profile)[0];
   if (problem) return formatProblem(problem);
   if (!Number.isInteger(e.slicesPerGpu) || e.slicesPerGpu < 1 || e.slicesPerGpu > 48) {
-    return formatProblem({ field: "slicesPerGpu", value: e.slicesPerGpu, rule: "must be a whole number between 1 and 48" });
+    return formatProblem({
+      field: "slicesPerGpu",
+      value: e.slicesPerGpu,
+      rule: "must be a whole number between 1 and 48",
+    });
   }
   const lead = e.leadTimeSeconds;
   if (typeof lead !== "number" || !Number.isFinite(lead) || lead < 0 || lead > MAX_LEAD_TIME_SECONDS) {
-    return formatProblem({ field: "leadTimeSeconds", value: lead, rule: `must be between 0 and ${MAX_LEAD_TIME_SECONDS}` });
+    return formatProblem({
+      field: "leadTimeSeconds",
+      value: lead,
+      rule: `must be between 0 and ${MAX_LEAD_TIME_SECONDS}`,
+    });
   }
   return undefined;
 }

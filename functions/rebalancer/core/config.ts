@@ -29,14 +29,16 @@ function fail(field: string, value: unknown, rule: string): never {
 
 function checkPool(pool: PoolDescriptor, i: number): void {
   const at = `pools[${i}]`;
-  if (typeof pool.name !== "string" || pool.name.length === 0) fail(`${at}.name`, pool.name, "must be a non-empty string");
+  if (typeof pool.name !== "string" || pool.name.length === 0)
+    fail(`${at}.name`, pool.name, "must be a non-empty string");
   if (pool.capacityType !== "spot" && pool.capacityType !== "on-demand") {
     fail(`${at}.capacityType`, pool.capacityType, 'must be "spot" or "on-demand"');
   }
   if (!Number.isInteger(pool.gpusPerNode) || pool.gpusPerNode < 1) {
     fail(`${at}.gpusPerNode`, pool.gpusPerNode, "must be an integer of at least 1");
   }
-  if (!Number.isInteger(pool.minNodes) || pool.minNodes < 0) fail(`${at}.minNodes`, pool.minNodes, "must be an integer of at least 0");
+  if (!Number.isInteger(pool.minNodes) || pool.minNodes < 0)
+    fail(`${at}.minNodes`, pool.minNodes, "must be an integer of at least 0");
   if (!Number.isInteger(pool.maxNodes) || pool.maxNodes < pool.minNodes) {
     fail(`${at}.maxNodes`, pool.maxNodes, `must be an integer of at least minNodes (${pool.minNodes})`);
   }
@@ -79,7 +81,10 @@ export function rebalancerConfig(
   const fallbacks = pools.filter((p) => p.fallback);
   if (fallbacks.length !== 1) {
     throw new ConfigError("rebalancer configuration", [
-      { field: "pools", rule: `have ${fallbacks.length} with fallback: true; exactly one on-demand fallback pool is required` },
+      {
+        field: "pools",
+        rule: `have ${fallbacks.length} with fallback: true; exactly one on-demand fallback pool is required`,
+      },
     ]);
   }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
