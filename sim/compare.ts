@@ -2,6 +2,7 @@
  * A comparison: every policy on the same arrivals, each at its default knob (the figures of
  * the summary) and along a search for the cheapest knob that reaches the SLO target.
  */
+import { isConfigError } from "../functions/problems";
 import { rebalancerConfig } from "../functions/rebalancer/core/index";
 import { DEFAULT_LIFECYCLE, DEFAULT_SLO_TARGET, DEFAULT_SPOT } from "./constants";
 import { type RunOptions, type RunResult, runPolicy } from "./engine/run";
@@ -137,7 +138,7 @@ export async function compare(
       rebalancerConfig(options.scenario.pools.map(({ spot: _spot, ...pool }) => pool));
     } catch (error) {
       throw new ScenarioError(
-        `${options.scenario.name}: the ${withRebalancer[0]} policy cannot run: ${(error as Error).message}`,
+        `${options.scenario.name}: the ${withRebalancer[0]} policy cannot run: ${isConfigError(error) ? error.lines.join("; ") : (error as Error).message}`,
       );
     }
   }
