@@ -321,6 +321,9 @@ export function problemsFromZod(
           problems.push({ field, value, rule: "must be a finite number" });
         } else if (issue.expected === "int" && typeof found === "number") {
           problems.push({ field, value, rule: "must be a whole number" });
+        } else if (issue.expected === "number" && typeof found === "string" && !Number.isFinite(Number(found))) {
+          // A text that is no number at all (an environment variable is always text).
+          problems.push({ field, value, rule: "must be a number" });
         } else {
           problems.push({ field, value, rule: `must be ${expectedName(issue.expected)}, not ${typeName(found)}` });
         }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseWith } from "../problems";
 
 const envSchema = z.object({
   /** Path of the fleet configuration; relative paths are taken from the function's code directory. */
@@ -15,16 +16,7 @@ const envSchema = z.object({
 
 export type AutoscalerEnv = z.infer<typeof envSchema>;
 
-/** Parses the environment; the error names the variable and what is wrong with it. */
+/** Parses the environment; throws a ConfigError naming each variable, its value and the rule. */
 export function parseEnv(env: NodeJS.ProcessEnv): AutoscalerEnv {
-  const result = envSchema.safeParse(env);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const name = String(issue?.path[0] ?? "environment");
-    const value = env[name];
-    throw new Error(
-      `environment variable ${name}${value === undefined ? " is missing" : ` (${value}) is invalid`}: ${issue?.message ?? ""}`,
-    );
-  }
-  return result.data;
+  return parseWith("autoscaler environment", envSchema, env);
 }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { PoolDescriptor } from "../contract";
+import { ConfigError, parseWith } from "../problems";
 import { type RebalancerConfig, rebalancerConfig } from "./core";
 
 /**
@@ -43,18 +44,9 @@ export const envSchema = z.object({
 
 export type RebalancerEnv = z.infer<typeof envSchema>;
 
-export class RebalancerSettingsError extends Error {
-  override name = "RebalancerSettingsError";
-}
-
-function issues(error: z.ZodError, prefix: string): string {
-  return error.issues.map((i) => `${prefix}${i.path.join(".")}: ${i.message}`).join("; ");
-}
-
+/** Parses the environment; throws a ConfigError naming each variable, its value and the rule. */
 export function parseEnv(env: NodeJS.ProcessEnv): RebalancerEnv {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new RebalancerSettingsError(`environment: ${issues(parsed.error, "")}`);
-  return parsed.data;
+  return parseWith("rebalancer environment", envSchema, env);
 }
 
 /** The pools, the core's configuration and the ASG -> pool map, from the configuration file's text. */
@@ -69,11 +61,9 @@ export function parseRuntimeConfig(text: string, source: string): LoadedConfig {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new RebalancerSettingsError(`${source}: not JSON (${(error as Error).message})`);
+    throw new ConfigError(source, [{ field: "(document)", rule: `is not valid JSON: ${(error as Error).message}` }]);
   }
-  const parsed = runtimeConfigSchema.safeParse(raw);
-  if (!parsed.success) throw new RebalancerSettingsError(`${source}: ${issues(parsed.error, "")}`);
-  const runtime = parsed.data;
+  const runtime = parseWith(source, runtimeConfigSchema, raw);
   const descriptors: PoolDescriptor[] = runtime.pools.map(({ asgNames: _a, nodeGroupName: _n, ...pool }) => pool);
   const core = rebalancerConfig(descriptors, runtime.tunables);
   const poolOfAsg = new Map<string, string>();
@@ -87,7 +77,7 @@ export function loadRuntimeConfig(env: RebalancerEnv, baseDir: string): LoadedCo
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new RebalancerSettingsError(`${path}: cannot read the pool configuration (${(error as Error).message})`);
+    throw new Error(`${path}: cannot read the pool configuration (${(error as Error).message})`);
   }
   return parseRuntimeConfig(text, path);
 }
