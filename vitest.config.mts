@@ -5,7 +5,14 @@ export default defineConfig({
     projects: [
       // Property tests run thousands of cases: a generous limit keeps them independent of machine load.
       { test: { name: "unit", include: ["tests/unit/**/*.test.ts"], testTimeout: 30_000 } },
-      { test: { name: "components", include: ["tests/components/**/*.test.ts"], testTimeout: 30_000 } },
+      {
+        test: {
+          name: "components",
+          include: ["tests/components/**/*.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
       { test: { name: "policies", include: ["tests/policies/**/*.test.ts"], testTimeout: 30_000 } },
       {
         test: {
