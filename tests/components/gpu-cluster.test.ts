@@ -313,7 +313,9 @@ describe("GpuCluster, new cluster", () => {
     (args.pools[1] as { slicesPerGpu: number }).slicesPerGpu = 64;
 
     expect(() => new GpuCluster("broken", args)).toThrow(ConfigError);
-    expect(() => new GpuCluster("broken", args)).toThrow("pools[1].slicesPerGpu (64) must be a whole number between 1 and 48");
+    expect(() => new GpuCluster("broken", args)).toThrow(
+      "pools[1].slicesPerGpu (64) must be a whole number between 1 and 48",
+    );
     expect(mocks.resources.length).toBe(before);
   });
 });
