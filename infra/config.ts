@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { validateFleetControlArgs } from "../components/fleet-control";
 import type { GpuClusterArgs } from "../components/gpu-cluster";
-import { DEFAULTS as CLUSTER_DEFAULTS, plainPoolInfo, resolvePool } from "../components/gpu-cluster/defaults";
+import { plainPoolInfo, resolveAddons, resolvePool } from "../components/gpu-cluster/defaults";
 import {
   clusterExtrasSchema,
   existingClusterSchema,
@@ -9,9 +9,10 @@ import {
   newClusterSchema,
 } from "../components/gpu-cluster/schema";
 import { gpuClusterProblems } from "../components/gpu-cluster/validate";
+import type { EndpointSettings } from "../components/model-endpoint/defaults";
 import { resolveProfile } from "../components/model-endpoint/defaults";
 import { endpointSettingsShape } from "../components/model-endpoint/schema";
-import { type EndpointSettings, modelEndpointProblems } from "../components/model-endpoint/validate";
+import { modelEndpointProblems } from "../components/model-endpoint/validate";
 import type { FleetEndpoint, GpuPoolInfo } from "../components/types";
 import { AWS_REGION, DNS_LABEL } from "../functions/aws-names";
 import { ConfigError, isConfigError, nearestKey, type Problem, problemsFromZod } from "../functions/problems";
@@ -25,6 +26,8 @@ import { fleetControlArgs } from "./control-args";
  */
 
 export const CONFIG_NAMESPACE = "gpufleet";
+/** The stack's component name, and so the cluster's name when the config gives none. */
+export const STACK_NAME = "gpufleet";
 export const STACK_CONFIG_KEYS = ["cluster", "pools", "endpoints", "control"] as const;
 /** Settings that were renamed: their old name gets a message saying the new one. */
 const RENAMED = { minSize: "minNodes", maxSize: "maxNodes", desiredSize: "desiredNodes" } as const;
@@ -142,10 +145,13 @@ function prefixed(problems: readonly Problem[], prefix: string): Problem[] {
   return problems.map((p) => ({ ...p, field: `${prefix}${p.field}` }));
 }
 
-/** The ModelEndpoint arguments the stack creates for one entry (see stack.ts). */
-export function endpointSettings(endpoint: EndpointConfig, queuePrefix: string): EndpointSettings {
-  const { name: _name, queue, ...settings } = endpoint;
-  return { ...settings, queue: { ...queue, name: `${queuePrefix}${endpoint.name}` } };
+/**
+ * The ModelEndpoint arguments the stack gives one entry (see stack.ts, which adds the
+ * cluster): the queue is named with the cluster's prefix, as KEDA's role reads those only.
+ */
+export function endpointSettings(endpoint: EndpointConfig, queueNamePrefix: string): EndpointSettings {
+  const { name: _name, ...settings } = endpoint;
+  return { ...settings, cluster: { queueNamePrefix } };
 }
 
 function endpointProblems(parsed: ParsedStack, pools: GpuPoolInfo[], queuePrefix: string): Problem[] {
@@ -238,7 +244,8 @@ export function parseStackConfig(raw: unknown, context: StackConfigContext = {})
     nodeGroupName: p.name,
     asgNames: [],
   }));
-  const queuePrefix = cluster.addons?.sqsQueueNamePrefix ?? CLUSTER_DEFAULTS.sqsQueueNamePrefix;
+  const clusterName = parsed.data.cluster.clusterName ?? STACK_NAME;
+  const queuePrefix = resolveAddons(cluster.addons, clusterName).sqsQueueNamePrefix;
   for (const layer of [
     () => gpuClusterProblems(cluster),
     () => endpointProblems(parsed.data, pools, queuePrefix),

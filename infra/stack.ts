@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetControl } from "../components/fleet-control";
 import { GpuCluster } from "../components/gpu-cluster";
-import { DEFAULTS as CLUSTER_DEFAULTS } from "../components/gpu-cluster/defaults";
 import { ModelEndpoint } from "../components/model-endpoint";
 import type { CapacityType } from "../functions/contract";
-import { type EndpointConfig, endpointSettings, type StackConfig } from "./config";
+import { type EndpointConfig, endpointSettings, STACK_NAME, type StackConfig } from "./config";
 import { fleetControlArgs } from "./control-args";
 
 /** One pool as the stack exports it. */
@@ -45,33 +44,24 @@ export interface StackOutputs {
   endpointOutputs: pulumi.Output<Record<string, EndpointOutput>>;
 }
 
-/**
- * The queue takes the cluster's queue-name prefix: KEDA's role may read the attributes of
- * prefixed queues only, so an unprefixed queue would never scale.
- */
-function createEndpoint(
-  cluster: GpuCluster,
-  endpoint: EndpointConfig,
-  queuePrefix: string,
-  tags?: Record<string, string>,
-) {
+/** The queue name takes the cluster's prefix (ClusterRef.queueNamePrefix): KEDA's role reads those queues only. */
+function createEndpoint(cluster: GpuCluster, endpoint: EndpointConfig, tags?: Record<string, string>) {
   return new ModelEndpoint(endpoint.name, {
-    ...endpointSettings(endpoint, queuePrefix),
+    ...endpointSettings(endpoint, cluster.queueNamePrefix ?? ""),
     cluster,
     ...(tags !== undefined ? { tags } : {}),
   });
 }
 
 /** Builds the stack's resources from a validated config. */
-export function createStack(config: StackConfig, name = "gpufleet"): StackOutputs {
+export function createStack(config: StackConfig, name = STACK_NAME): StackOutputs {
   const clusterArgs = { ...config.cluster };
   // A kubeconfig from stack config grants cluster access: keep it out of plain-text state.
   if (clusterArgs.cluster.mode === "byo" && clusterArgs.cluster.kubeconfig !== undefined) {
     clusterArgs.cluster = { ...clusterArgs.cluster, kubeconfig: pulumi.secret(clusterArgs.cluster.kubeconfig) };
   }
   const cluster = new GpuCluster(name, clusterArgs);
-  const queuePrefix = config.cluster.addons?.sqsQueueNamePrefix ?? CLUSTER_DEFAULTS.sqsQueueNamePrefix;
-  const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, queuePrefix, config.cluster.tags));
+  const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, config.cluster.tags));
   const control =
     endpoints.length > 0
       ? new FleetControl(

@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 import type { GpuPoolInfo } from "../types";
 import type { AddonsArgs, ControlPlaneLogType, GpuAmiFamily, GpuPoolArgs, NewClusterArgs } from "./args";
+import type { AddonChartsArgs } from "./cluster-addons";
 
 /** Every default of GpuClusterArgs, in one place. */
 export const DEFAULTS = {
@@ -125,6 +126,7 @@ export interface ResolvedNewCluster {
   systemInstanceTypes: string[];
   systemMinSize: number;
   systemMaxSize: number;
+  adminArns?: string[];
 }
 
 export function resolveNewCluster(name: string, args: NewClusterArgs): ResolvedNewCluster {
@@ -146,6 +148,7 @@ export function resolveNewCluster(name: string, args: NewClusterArgs): ResolvedN
   if (zones !== undefined) resolved.availabilityZones = zones;
   if (args.subnetIds !== undefined) resolved.subnetIds = args.subnetIds;
   if (args.kmsKeyArn !== undefined) resolved.kmsKeyArn = args.kmsKeyArn;
+  if (args.adminArns !== undefined) resolved.adminArns = args.adminArns;
   return resolved;
 }
 
@@ -155,14 +158,21 @@ export interface ResolvedAddons {
   clusterAutoscaler: boolean;
   sqsQueueNamePrefix: string;
   priorityClasses: boolean;
+  charts: AddonChartsArgs;
 }
 
-export function resolveAddons(args: AddonsArgs | undefined): ResolvedAddons {
+/** The queue name prefix the KEDA role is scoped to by default: it carries the cluster's name. */
+export function defaultQueueNamePrefix(clusterName: string): string {
+  return `${DEFAULTS.sqsQueueNamePrefix}${clusterName}-`;
+}
+
+export function resolveAddons(args: AddonsArgs | undefined, clusterName: string): ResolvedAddons {
   return {
     devicePlugin: args?.devicePlugin ?? true,
     keda: args?.keda ?? true,
     clusterAutoscaler: args?.clusterAutoscaler ?? true,
-    sqsQueueNamePrefix: args?.sqsQueueNamePrefix ?? DEFAULTS.sqsQueueNamePrefix,
+    sqsQueueNamePrefix: args?.sqsQueueNamePrefix ?? defaultQueueNamePrefix(clusterName),
     priorityClasses: args?.priorityClasses ?? true,
+    charts: args?.charts ?? {},
   };
 }

@@ -16,6 +16,8 @@ import type {
   SystemNodeGroupArgs,
   VpcArgs,
 } from "./args";
+import type { AddonChartsArgs } from "./cluster-addons";
+import type { ChartSource } from "./versions";
 
 const strings = z.array(z.string());
 
@@ -38,12 +40,30 @@ export const gpuPoolSchema = z
   })
   .strict();
 
+const chartSourceSchema = z
+  .object({
+    repository: z.string().optional(),
+    chart: z.string().optional(),
+    version: z.string().optional(),
+    path: z.string().optional(),
+  })
+  .strict();
+
+const chartsSchema = z
+  .object({
+    devicePlugin: chartSourceSchema.optional(),
+    keda: chartSourceSchema.optional(),
+    clusterAutoscaler: chartSourceSchema.optional(),
+  })
+  .strict();
+
 export const addonsSchema = z
   .object({
     devicePlugin: z.boolean().optional(),
     keda: z.boolean().optional(),
     clusterAutoscaler: z.boolean().optional(),
     sqsQueueNamePrefix: z.string().optional(),
+    charts: chartsSchema.optional(),
     priorityClasses: z.boolean().optional(),
   })
   .strict();
@@ -76,6 +96,7 @@ export const newClusterSchema = z
     logRetentionDays: z.number().optional(),
     kmsKeyArn: z.string().optional(),
     identity: z.enum(["pod-identity", "irsa"]).optional(),
+    adminArns: strings.optional(),
     systemNodeGroup: systemNodeGroupSchema.optional(),
   })
   .strict();
@@ -102,6 +123,8 @@ export const clusterExtrasSchema = {
 
 // Each schema reads exactly the plain-data args of its interface (a Kubernetes provider cannot come from a file).
 export type PoolKeysAgree = Agree<SameKeys<z.infer<typeof gpuPoolSchema>, GpuPoolArgs>>;
+export type ChartSourceKeysAgree = Agree<SameKeys<z.infer<typeof chartSourceSchema>, ChartSource>>;
+export type ChartsKeysAgree = Agree<SameKeys<z.infer<typeof chartsSchema>, AddonChartsArgs>>;
 export type AddonsKeysAgree = Agree<SameKeys<z.infer<typeof addonsSchema>, AddonsArgs>>;
 export type VpcKeysAgree = Agree<SameKeys<z.infer<typeof vpcSchema>, VpcArgs>>;
 export type AccessKeysAgree = Agree<SameKeys<z.infer<typeof endpointAccessSchema>, EndpointAccessArgs>>;

@@ -1,9 +1,11 @@
 import { ARN, DNS_LABEL, isLogRetentionDays, KMS_KEY_ARN, tagProblems } from "../../functions/aws-names";
 import { isIpv4Cidr, publicAccessTooWide } from "../../functions/cidr";
-import { instanceGpuInfo } from "../../functions/gpu-catalog";
-import { type Problem, throwIfProblems } from "../../functions/problems";
+import { GPU_FAMILIES, instanceGpuInfo } from "../../functions/gpu-catalog";
+import { formatValue, type Problem, throwIfProblems } from "../../functions/problems";
+import { INSTANCE_SHAPES } from "./allocatable";
 import type { ExistingClusterArgs, GpuClusterArgs, GpuPoolArgs, NewClusterArgs } from "./args";
-import { DEFAULTS, LIMITS } from "./defaults";
+import type { AddonChartsArgs, AddonPoolArgs } from "./cluster-addons";
+import { DEFAULTS, defaultQueueNamePrefix, LIMITS } from "./defaults";
 
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 const QUEUE_PREFIX = /^[A-Za-z0-9_-]{1,40}$/;
@@ -149,13 +151,15 @@ function validateInstanceTypes(pool: GpuPoolArgs, at: string, problems: Problem[
     }
   });
   // Every node of a pool must offer the same slices: the autoscaler's node template is per pool.
-  const models = [...new Set(infos.flatMap((info) => (info.gpuModel ? [info.gpuModel] : [])))];
-  if (models.length > 1) {
-    problems.push({
-      field: `${at}.instanceTypes`,
-      value: types,
-      rule: `must share one GPU model, found ${models.join(", ")}`,
-    });
+  if (pool.gpuMemoryGiB === undefined) {
+    const memories = [...new Set(infos.flatMap((info) => (info.gpuMemoryGiB ? [info.gpuMemoryGiB] : [])))];
+    if (memories.length > 1) {
+      problems.push({
+        field: `${at}.instanceTypes`,
+        value: types,
+        rule: `must share one GPU memory size, found ${memories.map((m) => `${m} GiB`).join(", ")}`,
+      });
+    }
   }
   if (pool.gpusPerNode === undefined) {
     const counts = [...new Set(infos.flatMap((info) => (info.gpusPerNode !== undefined ? [info.gpusPerNode] : [])))];
@@ -165,9 +169,50 @@ function validateInstanceTypes(pool: GpuPoolArgs, at: string, problems: Problem[
         value: types,
         rule: `must have the same GPUs per node, found ${counts.join(", ")}`,
       });
+      return;
     }
   }
+  validateOneSize(types, at, problems);
   validateOverrides(pool, at, problems);
+}
+
+/** Same-size instance types of other GPU families with the same GPU memory: what a pool can diversify over. */
+function sameSizeAlternatives(instanceType: string): string[] {
+  const info = instanceGpuInfo(instanceType);
+  const wanted = INSTANCE_SHAPES[instanceType];
+  if (!wanted || info.gpuMemoryGiB === undefined) return [];
+  return Object.entries(GPU_FAMILIES).flatMap(([family, f]) => {
+    const candidate = `${family}.${info.size}`;
+    const s = INSTANCE_SHAPES[candidate];
+    const same = s && s.vcpus === wanted.vcpus && s.memoryGiB === wanted.memoryGiB;
+    return same && f.gpuMemoryGiB === info.gpuMemoryGiB && f.gpusBySize[info.size] === info.gpusPerNode
+      ? [candidate]
+      : [];
+  });
+}
+
+/**
+ * The Cluster Autoscaler builds one node template per group and assumes every instance type of
+ * the group has that capacity: mixing sizes makes it over- or under-estimate what a new node holds.
+ */
+function validateOneSize(types: string[], at: string, problems: Problem[]): void {
+  const known = types.flatMap((t) => {
+    const s = INSTANCE_SHAPES[t];
+    return s ? [{ type: t, vcpus: s.vcpus, memoryGiB: s.memoryGiB }] : [];
+  });
+  const sizes = new Set(known.map((k) => `${k.vcpus}/${k.memoryGiB}`));
+  if (sizes.size <= 1) return;
+  const first = types[0] ?? "";
+  const alternatives = sameSizeAlternatives(first);
+  const hint =
+    alternatives.length > 1
+      ? `diversify across families of one size instead, e.g. ${formatValue(alternatives)}`
+      : `use one size, or split the sizes into separate pools`;
+  problems.push({
+    field: `${at}.instanceTypes`,
+    value: types,
+    rule: `mix instance sizes (${known.map((k) => `${k.type}: ${k.vcpus} vCPU, ${k.memoryGiB} GiB`).join("; ")}): the Cluster Autoscaler assumes every node of a node group has the same capacity; ${hint}`,
+  });
 }
 
 function validateSizes(pool: GpuPoolArgs, at: string, problems: Problem[]): void {
@@ -325,6 +370,11 @@ function validateNewCluster(c: NewClusterArgs, problems: Problem[]): void {
       rule: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
     });
   }
+  (c.adminArns ?? []).forEach((arn, i) => {
+    if (typeof arn !== "string" || !PRINCIPAL_ARN.test(arn)) {
+      problems.push({ field: `cluster.adminArns[${i}]`, value: arn, rule: "must be an IAM role or user ARN" });
+    }
+  });
   if (c.identity !== undefined && c.identity !== "pod-identity" && c.identity !== "irsa") {
     problems.push({ field: "cluster.identity", value: c.identity, rule: 'must be "pod-identity" or "irsa"' });
   }
@@ -425,9 +475,104 @@ export function gpuClusterProblems(args: GpuClusterArgs): Problem[] {
       rule: 'must be 1-40 letters, digits, "-" or "_"',
     });
   }
+  const clusterName = cluster?.mode === "new" ? (cluster.clusterName ?? undefined) : cluster?.clusterName;
+  if (prefix === undefined && typeof clusterName === "string") {
+    const derived = defaultQueueNamePrefix(clusterName);
+    if (derived.length > QUEUE_PREFIX_MAX) {
+      problems.push({
+        field: "addons.sqsQueueNamePrefix",
+        rule: `defaults to "${derived}", ${derived.length} characters (at most ${QUEUE_PREFIX_MAX} leave room for endpoint names in SQS's 80): set a shorter prefix`,
+      });
+    }
+  }
+  validateChartSources(args.addons?.charts, "addons.charts", problems);
   problems.push(...tagProblems(args.tags));
   return problems;
 }
+
+/** The pools ClusterAddons is given: named, with a slice count the device plugin accepts. */
+export function validateAddonPools(pools: AddonPoolArgs[], problems: Problem[]): void {
+  if (!Array.isArray(pools) || pools.length === 0) {
+    problems.push({ field: "pools", value: pools, rule: "must list at least one GPU pool" });
+    return;
+  }
+  pools.forEach((pool, i) => {
+    if (typeof pool.name !== "string" || !DNS_LABEL.test(pool.name)) {
+      problems.push({ field: `pools[${i}].name`, value: pool.name, rule: "must be a lowercase DNS label" });
+    }
+    const { min, max } = LIMITS.slicesPerGpu;
+    if (!isInt(pool.slicesPerGpu, min, max)) {
+      problems.push({
+        field: `pools[${i}].slicesPerGpu`,
+        value: pool.slicesPerGpu,
+        rule: `must be a whole number between ${min} and ${max}`,
+      });
+    }
+  });
+}
+
+const CHART_KEYS = ["devicePlugin", "keda", "clusterAutoscaler"] as const;
+
+/** Each chart source names one place: a local directory, an OCI reference, or a repository. */
+export function validateChartSources(charts: AddonChartsArgs | undefined, at: string, problems: Problem[]): void {
+  if (charts === undefined) return;
+  for (const key of Object.keys(charts)) {
+    if (!(CHART_KEYS as readonly string[]).includes(key)) {
+      problems.push({ field: `${at}.${key}`, rule: `is not an add-on: use ${CHART_KEYS.join(", ")}` });
+    }
+  }
+  for (const key of CHART_KEYS) {
+    const source = charts[key];
+    if (source === undefined) continue;
+    const field = `${at}.${key}`;
+    const given = (["repository", "chart", "version"] as const).filter((k) => source[k] !== undefined);
+    if (source.path !== undefined) {
+      if (typeof source.path !== "string" || source.path.trim() === "") {
+        problems.push({ field: `${field}.path`, value: source.path, rule: "must name a local chart directory" });
+      }
+      if (given.length > 0) {
+        problems.push({
+          field: `${field}.path`,
+          value: source.path,
+          rule: `is exclusive with ${given.join(", ")}: a local chart's Chart.yaml says its version`,
+        });
+      }
+      continue;
+    }
+    if (source.chart?.startsWith("oci://")) {
+      if (source.repository !== undefined) {
+        problems.push({
+          field: `${field}.repository`,
+          value: source.repository,
+          rule: `must be unset for an OCI chart (${source.chart})`,
+        });
+      }
+      if (source.version === undefined) {
+        problems.push({
+          field: `${field}.version`,
+          rule: `is required for an OCI chart (${source.chart}): pin an exact version`,
+        });
+      }
+    } else if (source.repository !== undefined && !/^(https?|oci):\/\/\S+$/.test(source.repository)) {
+      problems.push({
+        field: `${field}.repository`,
+        value: source.repository,
+        rule: "must be an http(s):// Helm repository URL",
+      });
+    }
+    if (source.version !== undefined && !/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(source.version)) {
+      problems.push({
+        field: `${field}.version`,
+        value: source.version,
+        rule: "must be an exact chart version such as 1.2.3",
+      });
+    }
+  }
+}
+
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+/** The default KEDA queue prefix is "gpufleet-<cluster>-": SQS names stop at 80 characters. */
+export const QUEUE_PREFIX_MAX = 50;
 
 /**
  * Checks GpuCluster arguments before any resource exists. Pure and synchronous: the

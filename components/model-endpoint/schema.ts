@@ -75,6 +75,7 @@ export const endpointSettingsShape = {
   scaling: scalingSchema.optional(),
   terminationGracePeriodSeconds: number,
   alarms: alarmsSchema.optional(),
+  awaitReady: z.boolean().optional(),
 };
 
 type FromCode = "cluster" | "endpointName" | "readinessProbe" | "tags" | "transform";

@@ -3,10 +3,12 @@ import { PRIORITY_TIERS, SPOT_NOTICE_SECONDS } from "../../functions/contract";
 import { imageReferenceProblem } from "../../functions/image-ref";
 import { type Problem, problemsFromZod, throwIfProblems } from "../../functions/problems";
 import { endpointProfileArgsSchema } from "../../functions/profile";
+import type { SliceShare } from "../gpu-cluster/allocatable";
 import type { GpuPoolInfo } from "../types";
 import type { ModelEndpointArgs } from "./args";
-import { type ResolvedModelEndpoint, resolveModelEndpoint } from "./defaults";
+import { type EndpointSettings, type ResolvedModelEndpoint, resolveModelEndpoint } from "./defaults";
 import { isReservedEnvName } from "./env";
+import { cpuMillis, memoryMiB } from "./quantity";
 
 /** SQS allows 80 characters; the DLQ appends "-dlq". */
 const SQS_NAME = /^[A-Za-z0-9_-]+$/;
@@ -127,8 +129,82 @@ function checkRaw(c: Checker, args: EndpointSettings, clusterPools: readonly Gpu
   c.problems.push(...tagProblems(args.tags));
 }
 
+/** A pool as the request check sees it. */
+export interface RequestPool {
+  name: string;
+  share: SliceShare | undefined;
+}
+
+/**
+ * Requests must let every slice of a node hold a replica: slices per node × request within the
+ * smallest instance type's allocatable. Otherwise the GPU's other slices stay idle while the
+ * Cluster Autoscaler and the capacity model count them as free. Returns one message per problem.
+ */
+export function requestProblems(pools: RequestPool[], cpu: string | undefined, memory: string | undefined): Problem[] {
+  if (cpu === undefined || memory === undefined) {
+    const unknown = pools.filter((p) => p.share === undefined).map((p) => p.name);
+    const missing = [cpu === undefined ? "cpu" : "", memory === undefined ? "memory" : ""]
+      .filter(Boolean)
+      .join(" and ");
+    return [
+      {
+        field: missing,
+        rule: `cannot be derived: the instance types of pool(s) ${unknown.join(", ")} are not in gpufleet's instance table; set ${missing}`,
+      },
+    ];
+  }
+  const cpuM = cpuMillis(cpu);
+  const memMiB = memoryMiB(memory);
+  const problems: Problem[] = [];
+  if (cpuM === undefined || cpuM <= 0) {
+    problems.push({ field: "cpu", value: cpu, rule: 'must be a Kubernetes CPU quantity such as "900m" or "2"' });
+  }
+  if (memMiB === undefined || memMiB <= 0) {
+    problems.push({
+      field: "memory",
+      value: memory,
+      rule: 'must be a Kubernetes memory quantity such as "3Gi" or "3500Mi"',
+    });
+  }
+  if (cpuM === undefined || memMiB === undefined) return problems;
+  for (const pool of pools) {
+    const share = pool.share;
+    if (!share) continue;
+    const n = share.replicasPerNode;
+    const checks = [
+      { field: "cpu", value: cpu, need: n * cpuM, have: share.node.cpuMillis, unit: "m", per: share.cpuMillis },
+      {
+        field: "memory",
+        value: memory,
+        need: n * memMiB,
+        have: share.node.memoryMiB,
+        unit: "Mi",
+        per: share.memoryMiB,
+      },
+    ];
+    for (const k of checks) {
+      if (k.need > k.have) {
+        problems.push({
+          field: k.field,
+          value: k.value,
+          rule: `× ${n} slices per node is ${Math.ceil(k.need)}${k.unit}, more than the ${k.have}${k.unit} a ${share.instanceType} node of pool "${pool.name}" leaves for pods (EKS reservations and node agents taken off): set ${k.field} to at most ${k.per}${k.unit}, or lower the pool's slicesPerGpu`,
+        });
+      }
+    }
+  }
+  return problems;
+}
+
 function checkResolved(c: Checker, r: ResolvedModelEndpoint): void {
   const { queue, scaling } = r;
+  if (queue.name.length > SQS_NAME_MAX || !SQS_NAME.test(queue.name)) {
+    c.add(
+      "queue name",
+      queue.name,
+      `(the cluster's prefix plus the endpoint name) must be at most ${SQS_NAME_MAX} letters, digits, '-' and '_': set queue.name`,
+    );
+  }
+  c.problems.push(...requestProblems(r.pools, r.cpu, r.memory));
   c.integerIn("queue.visibilityTimeoutSeconds", queue.visibilityTimeoutSeconds, 0, MAX_VISIBILITY_TIMEOUT);
   if (queue.visibilityTimeoutSeconds < queue.maxProcessingSeconds) {
     c.add(
@@ -163,9 +239,6 @@ function checkResolved(c: Checker, r: ResolvedModelEndpoint): void {
   c.integerIn("scaling.scaleUpPercentPerMinute", scaling.scaleUpPercentPerMinute, 1, 1000);
   c.integerIn("scaling.scaleDownPercentPerMinute", scaling.scaleDownPercentPerMinute, 1, 100);
 }
-
-/** A ModelEndpoint's arguments without the cluster: what validation reads besides the cluster's pools. */
-export type EndpointSettings = Omit<ModelEndpointArgs, "cluster">;
 
 /** Every problem of a ModelEndpoint's arguments, and the resolved settings when there is none. */
 export function modelEndpointProblems(

@@ -16,7 +16,7 @@ describe("the stack program on the example stack settings", () => {
     pulumi.runtime.setAllConfig(exampleRuntimeConfig());
     stack = runProgram();
     await settle();
-  });
+  }, 120_000);
 
   it("creates the cluster and one node group per pool", async () => {
     const nodeGroups = mocks
