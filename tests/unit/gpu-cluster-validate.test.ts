@@ -322,35 +322,35 @@ const cases: [string, Mutation, string][] = [
     (a) => {
       (a.cluster as NewClusterArgs).clusterName = "c".repeat(45);
     },
-    `addons.sqsQueueNamePrefix (undefined) defaults to "gpufleet-${"c".repeat(45)}-", 55 characters (at most 50 leave room for endpoint names in SQS's 80): set a shorter prefix`,
+    `addons.sqsQueueNamePrefix defaults to "gpufleet-${"c".repeat(45)}-", 55 characters (at most 50 leave room for endpoint names in SQS's 80): set a shorter prefix`,
   ],
   [
     "an admin that is not an IAM principal ARN",
     (a) => {
       (a.cluster as NewClusterArgs).adminArns = ["arn:aws:sts::123456789012:assumed-role/admin/me"];
     },
-    "cluster.adminArns[0] (arn:aws:sts::123456789012:assumed-role/admin/me) must be an IAM role or user ARN",
+    'cluster.adminArns[0] ("arn:aws:sts::123456789012:assumed-role/admin/me") must be an IAM role or user ARN',
   ],
   [
     "a local chart directory with a version",
     (a) => {
       a.addons = { charts: { keda: { path: "./charts/keda", version: "2.17.2" } } };
     },
-    "addons.charts.keda.path (./charts/keda) is exclusive with version: a local chart's Chart.yaml says its version",
+    'addons.charts.keda.path ("./charts/keda") is exclusive with version: a local chart\'s Chart.yaml says its version',
   ],
   [
     "an OCI chart without a version",
     (a) => {
       a.addons = { charts: { devicePlugin: { chart: "oci://registry.example.com/charts/nvidia-device-plugin" } } };
     },
-    "addons.charts.devicePlugin.version (undefined) is required for an OCI chart (oci://registry.example.com/charts/nvidia-device-plugin): pin an exact version",
+    "addons.charts.devicePlugin.version is required for an OCI chart (oci://registry.example.com/charts/nvidia-device-plugin): pin an exact version",
   ],
   [
     "a chart version range",
     (a) => {
       a.addons = { charts: { clusterAutoscaler: { repository: "https://charts.example.com", version: "^9.46" } } };
     },
-    "addons.charts.clusterAutoscaler.version (^9.46) must be an exact chart version such as 1.2.3",
+    'addons.charts.clusterAutoscaler.version ("^9.46") must be an exact chart version such as 1.2.3',
   ],
 ];
 
