@@ -85,7 +85,7 @@ async function bundleFigures(): Promise<{ bytes: number; gzip: number; coldLoadM
   for (let r = 0; r < RUNS; r++) {
     const out = execFileSync(process.execPath, ["-e", script], {
       stdio: ["ignore", "pipe", "ignore"],
-      env: { PATH: process.env.PATH, AWS_REGION: "us-east-1", LAMBDA_TASK_ROOT: dir, FLEET_CONFIG_PATH: "fleet.json" },
+      env: { PATH: process.env.PATH, AWS_REGION: "us-east-1", LAMBDA_TASK_ROOT: dir },
     });
     loads.push(Number(out.toString()));
   }

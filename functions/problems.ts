@@ -291,11 +291,11 @@ export interface ZodProblemOptions {
 }
 
 /**
- * Zod's issues in the house style: one Problem each, with the value found in `raw` and the
- * nearest known key for a misspelt one.
+ * Zod's issues in the house style: one Problem each, with the value found in `raw` and (given
+ * the schema) the nearest known key for a misspelt one.
  */
 export function problemsFromZod(
-  schema: AnySchema,
+  schema: AnySchema | undefined,
   issues: readonly ZodIssue[],
   raw: unknown,
   options: ZodProblemOptions = {},
@@ -308,7 +308,7 @@ export function problemsFromZod(
     const value = options.isSecret?.(issue.path) ? SECRET_VALUE : found;
     switch (issue.code) {
       case "unrecognized_keys": {
-        const object = objectSchemaAt(schema, raw, issue.path);
+        const object = schema && objectSchemaAt(schema, raw, issue.path);
         const known = object ? Object.keys(defOf(object).shape ?? {}) : [];
         for (const key of issue.keys) {
           problems.push(unknownKeyProblem(fieldPath([...issue.path, key], prefix), key, known, options.renamed));
@@ -333,7 +333,7 @@ export function problemsFromZod(
         break;
       case "invalid_union": {
         // A discriminated union names its key in the path: list the values it takes.
-        const union = schemaAt(schema, raw, issue.path.slice(0, -1));
+        const union = schema && schemaAt(schema, raw, issue.path.slice(0, -1));
         const values = union ? discriminatorValues(union) : [];
         problems.push({
           field,

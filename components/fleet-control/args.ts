@@ -1,14 +1,17 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
+import type { RebalancerTunables } from "../../functions/rebalancer/core/types";
 import type { FleetEndpoint, GpuPoolInfo } from "../types";
-import type { RebalancerResourcesArgs } from "./rebalancer";
 
 /** The spot rebalancer's options; the cluster and pools come from FleetControl's own args. */
-export type RebalancerOptions = Omit<RebalancerResourcesArgs, "clusterName" | "pools">;
+export type RebalancerOptions = Omit<RebalancerResourcesArgs, "clusterName" | "pools" | "tags">;
 
 export interface FleetControlArgs {
-  /** The EKS cluster the endpoints run on (dashboard titles and resource tags). */
+  /**
+   * The EKS cluster the endpoints run on: the dashboard's widgets, and the `eks:cluster-name`
+   * tag the rebalancer may resize node groups under.
+   */
   clusterName: pulumi.Input<string>;
   /** The endpoints to scale ahead of demand. ModelEndpoint satisfies FleetEndpoint. */
   endpoints: FleetEndpoint[];
@@ -27,7 +30,7 @@ export interface FleetControlArgs {
   schedule?: string;
   /** Days of arrival history the autoscaler reads (1-minute data is kept 15 days). @default 14 */
   historyDays?: number;
-  /** Retention of the autoscaler's log group, days. @default 30 */
+  /** Retention of the functions' log groups, days (the rebalancer's unless it sets its own). @default 30 */
   logRetentionDays?: number;
   /** Memory of the autoscaler function, MB (14 days of history for 500 endpoints fits in 1 GB). @default 1024 */
   memorySizeMb?: number;
@@ -36,7 +39,8 @@ export interface FleetControlArgs {
   /** SNS topic ARNs (or other alarm actions) notified when the autoscaler fails. @default [] */
   alarmActions?: pulumi.Input<string>[];
   /**
-   * The spot rebalancer (EventBridge rules, queue, state table, Lambda); `false` leaves it out.
+   * The spot rebalancer (EventBridge rules, event queue, state table, Lambda, one-minute
+   * schedule); `false` leaves it out.
    * It needs exactly one on-demand pool with `fallback: true`.
    * @default enabled, with the rebalancer's defaults, when any pool is spot; off otherwise
    */
@@ -49,4 +53,23 @@ export interface FleetControlArgs {
   transform?: {
     autoscalerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
   };
+}
+
+/** The rebalancer's arguments: its options plus FleetControl's cluster and pools. */
+export interface RebalancerResourcesArgs {
+  clusterName: pulumi.Input<string>;
+  /** The cluster's GPU pools: spot pools are watched; the one fallback pool takes over. */
+  pools: GpuPoolInfo[];
+  /** Health model and decision knobs. @default DEFAULT_REBALANCER_TUNABLES (stable 600 s, half-life 300 s) */
+  tunables?: Partial<RebalancerTunables>;
+  /** Days the function's logs are kept. @default FleetControl's `logRetentionDays` */
+  logRetentionDays?: number;
+  /** Deliveries of one event before it moves to the dead-letter queue. @default 5 */
+  maxReceiveCount?: number;
+  /** The function's timeout, seconds. @default 60 */
+  timeoutSeconds?: number;
+  /** Records per invocation: a storm is coalesced per pool, so larger batches mean fewer API calls. @default 100 */
+  batchSize?: number;
+  /** Tags for every taggable resource of the rebalancer. @default {} */
+  tags?: Record<string, string>;
 }

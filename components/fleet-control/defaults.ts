@@ -14,3 +14,12 @@ export const FLEET_CONTROL_DEFAULTS = {
   runtime: "nodejs22.x",
   architecture: "arm64",
 } as const;
+
+/** The rebalancer's defaults (documented with @default in args.ts); its log retention is FleetControl's. */
+export const REBALANCER_DEFAULTS = {
+  /** The recovery tick (migration back to spot), independent of the autoscaler's schedule. */
+  schedule: "rate(1 minute)",
+  maxReceiveCount: 5,
+  timeoutSeconds: 60,
+  batchSize: 100,
+} as const;

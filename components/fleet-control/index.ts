@@ -4,7 +4,8 @@ import type { FleetControlArgs } from "./args";
 import { createAutoscaler } from "./autoscaler";
 import { dashboardBody } from "./dashboard";
 import { createRebalancer } from "./rebalancer";
-import { tagChildren } from "./tags";
+import { awsScope } from "./scope";
+import { tagged } from "./tags";
 import { validateFleetControlArgs } from "./validate";
 
 export type { FleetControlArgs, RebalancerOptions } from "./args";
@@ -35,10 +36,10 @@ export class FleetControl extends pulumi.ComponentResource {
   constructor(name: string, args: FleetControlArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before anything is registered: a bad argument creates nothing, not even the component.
     const resolved = validateFleetControlArgs(args);
-    const transformations = [...(opts?.transformations ?? []), ...(args.tags ? [tagChildren(args.tags)] : [])];
-    super("gpufleet:index:FleetControl", name, {}, { ...opts, transformations });
+    super("gpufleet:index:FleetControl", name, {}, opts);
 
-    const autoscaler = createAutoscaler(name, args, resolved, this);
+    const scope = awsScope(this);
+    const autoscaler = createAutoscaler(name, args, resolved, scope, this);
     this.autoscalerFunctionName = autoscaler.function.name;
     this.autoscalerFunctionArn = autoscaler.function.arn;
     this.autoscalerPolicyDocument = autoscaler.policyDocument;
@@ -46,7 +47,12 @@ export class FleetControl extends pulumi.ComponentResource {
     this.autoscalerDeadLetterQueueUrl = autoscaler.deadLetterQueue.url;
 
     const rebalancer = resolved.rebalancer
-      ? createRebalancer(name, { ...resolved.rebalancer, clusterName: args.clusterName, pools: args.pools }, this)
+      ? createRebalancer(
+          name,
+          { ...resolved.rebalancer, clusterName: args.clusterName, pools: args.pools, ...tagged(args.tags) },
+          scope,
+          this,
+        )
       : undefined;
     this.rebalancerFunctionName = rebalancer ? rebalancer.function.name : pulumi.output(undefined);
     this.rebalancerQueueUrl = rebalancer ? rebalancer.queueUrl : pulumi.output(undefined);
@@ -57,7 +63,7 @@ export class FleetControl extends pulumi.ComponentResource {
     if (resolved.dashboard) {
       const endpoints = pulumi.all(args.endpoints.map((e) => pulumi.output(e.queueName)));
       const pools = pulumi.all(args.pools.map((p) => pulumi.output(p.asgNames)));
-      const region = aws.getRegionOutput({}, { parent: this }).region;
+      const region = scope.region;
       dashboard = new aws.cloudwatch.Dashboard(
         `${name}-dashboard`,
         {

@@ -10,7 +10,7 @@ import { isConfigError, type Problem, throwIfProblems } from "../../functions/pr
 import { profileProblems } from "../../functions/profile";
 import type { FleetControlArgs, RebalancerOptions } from "./args";
 import { FLEET_CONTROL_DEFAULTS } from "./defaults";
-import { validateRebalancerArgs } from "./rebalancer";
+import { validateRebalancerArgs } from "./rebalancer-validate";
 
 /** The values FleetControl works with once defaults are applied and everything is checked. */
 export interface ResolvedFleetControl {

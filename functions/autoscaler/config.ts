@@ -5,7 +5,8 @@
  * Shared by the handler (parse) and the component (build), so both agree on the shape.
  */
 import { z } from "zod";
-import { ConfigError, parseWith } from "../problems";
+import { parseConfigJson } from "../kit/setup";
+import { ConfigError } from "../problems";
 import { endpointProfileSchema } from "../profile";
 import { DEFAULT_AUTOSCALER_SETTINGS, MAX_LEAD_TIME_SECONDS } from "./core";
 import type { AutoscalerSettings } from "./core/types";
@@ -43,13 +44,7 @@ export type FleetConfigEndpoint = z.infer<typeof endpointSchema>;
 
 /** Parses fleet.json text; throws a ConfigError naming every bad field, e.g. `endpoints[2].queueUrl`. */
 export function parseFleetConfig(text: string, source = FLEET_CONFIG_FILE): FleetConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(source, [{ field: "(document)", rule: `is not valid JSON: ${(error as Error).message}` }]);
-  }
-  const config = parseWith(source, fleetConfigSchema, raw);
+  const config = parseConfigJson(fleetConfigSchema, text, source);
   const seen = new Map<string, number>();
   const duplicates = config.endpoints.flatMap((e, i) => {
     const first = seen.get(e.name);

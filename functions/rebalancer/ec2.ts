@@ -1,4 +1,5 @@
 import { DescribeInstancesCommand, type EC2Client } from "@aws-sdk/client-ec2";
+import { chunks } from "../kit/concurrency";
 
 /** The Auto Scaling group and node group an instance belongs to, from its tags. */
 export interface InstanceGroup {
@@ -22,9 +23,7 @@ export function ec2InstanceDirectory(client: EC2Client): InstanceDirectory {
   return {
     async groupsOf(instanceIds) {
       const found = new Map<string, InstanceGroup>();
-      const unique = [...new Set(instanceIds)];
-      for (let i = 0; i < unique.length; i += IDS_PER_CALL) {
-        const chunk = unique.slice(i, i + IDS_PER_CALL);
+      for (const chunk of chunks([...new Set(instanceIds)], IDS_PER_CALL)) {
         let nextToken: string | undefined;
         do {
           // A filter, unlike InstanceIds, does not fail the whole call when one id is unknown:

@@ -1,14 +1,12 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { z } from "zod";
 import type { PoolDescriptor } from "../contract";
-import { ConfigError, parseWith } from "../problems";
+import { loadConfigFile, parseConfigJson, parseEnvironment } from "../kit/setup";
 import { type RebalancerConfig, rebalancerConfig } from "./core";
 
 /**
- * The pool configuration ships as a JSON file inside the Lambda archive, not in environment
- * variables: ten pools with their instance types and ASG names would crowd Lambda's 4 KB
- * limit for all variables together.
+ * The pool configuration ships as a JSON file inside the Lambda archive, next to the
+ * bundled handler, not in environment variables: ten pools with their instance types and
+ * ASG names would crowd Lambda's 4 KB limit for all variables together.
  */
 export const RUNTIME_CONFIG_FILE = "rebalancer-config.json";
 
@@ -29,6 +27,9 @@ const poolSchema = z.object({
 
 export const runtimeConfigSchema = z.object({
   clusterName: z.string().min(1),
+  /** The stack's account and region: events of any other account or region are acknowledged and not acted on. */
+  accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region name such as us-east-1"),
   pools: z.array(poolSchema).min(1),
   tunables: z.record(z.string(), z.number()).optional(),
 });
@@ -36,20 +37,21 @@ export const runtimeConfigSchema = z.object({
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 export type RuntimePool = z.infer<typeof poolSchema>;
 
-export const envSchema = z.object({
+const envSchema = z.object({
   TABLE_NAME: z.string().min(1),
-  /** Where the pool configuration lives; by default next to the bundled handler. */
-  REBALANCER_CONFIG_FILE: z.string().min(1).optional(),
+  /** The pool configuration file; by default rebalancer-config.json next to the bundled handler (see kit/setup.ts). */
+  CONFIG_FILE: z.string().min(1).optional(),
+  LAMBDA_TASK_ROOT: z.string().optional(),
 });
 
 export type RebalancerEnv = z.infer<typeof envSchema>;
 
-/** Parses the environment; throws a ConfigError naming each variable, its value and the rule. */
+/** Parses the environment; the error names the variable, its value and the rule. */
 export function parseEnv(env: NodeJS.ProcessEnv): RebalancerEnv {
-  return parseWith("rebalancer environment", envSchema, env);
+  return parseEnvironment(envSchema, env);
 }
 
-/** The pools, the core's configuration and the ASG -> pool map, from the configuration file's text. */
+/** The pools, the core's configuration, the ASG -> pool map and the stack's home, from the configuration file's text. */
 export interface LoadedConfig {
   runtime: RuntimeConfig;
   core: RebalancerConfig;
@@ -57,13 +59,7 @@ export interface LoadedConfig {
 }
 
 export function parseRuntimeConfig(text: string, source: string): LoadedConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(source, [{ field: "(document)", rule: `is not valid JSON: ${(error as Error).message}` }]);
-  }
-  const runtime = parseWith(source, runtimeConfigSchema, raw);
+  const runtime = parseConfigJson(runtimeConfigSchema, text, source);
   const descriptors: PoolDescriptor[] = runtime.pools.map(({ asgNames: _a, nodeGroupName: _n, ...pool }) => pool);
   const core = rebalancerConfig(descriptors, runtime.tunables);
   const poolOfAsg = new Map<string, string>();
@@ -71,13 +67,7 @@ export function parseRuntimeConfig(text: string, source: string): LoadedConfig {
   return { runtime, core, poolOfAsg };
 }
 
-export function loadRuntimeConfig(env: RebalancerEnv, baseDir: string): LoadedConfig {
-  const path = env.REBALANCER_CONFIG_FILE ?? join(baseDir, RUNTIME_CONFIG_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new Error(`${path}: cannot read the pool configuration (${(error as Error).message})`);
-  }
-  return parseRuntimeConfig(text, path);
+/** Reads and checks the bundled pool configuration, so a bad file fails the cold start. */
+export function loadRuntimeConfig(env: RebalancerEnv): LoadedConfig {
+  return loadConfigFile(env, RUNTIME_CONFIG_FILE, parseRuntimeConfig);
 }

@@ -54,10 +54,9 @@ export function policyView(world: World): PolicyView {
     nowSeconds: world.now,
     nowMs: world.w.startMs + Math.round(world.now * 1000),
     minute: Math.floor(world.now / 60 + 1e-9),
-    endpoints: world.eps.map((ep: EndpointState, i) => {
+    endpoints: world.eps.map((ep: EndpointState) => {
       const oldest = oldestVisible(world, ep);
       const pool = world.pools[ep.poolIdx[0] as number];
-      void i;
       return {
         visible: ep.qLen,
         inFlight: ep.inFlight,

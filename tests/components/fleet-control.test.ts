@@ -74,10 +74,10 @@ describe("FleetControl", () => {
       handler: "index.handler",
       memorySize: 1024,
       timeout: 50,
+      loggingConfig: { logFormat: "JSON" },
     });
     expect(fn.environment).toEqual({
       variables: {
-        FLEET_CONFIG_PATH: "fleet.json",
         HISTORY_DAYS: "14",
         POWERTOOLS_SERVICE_NAME: "gpufleet-autoscaler",
       },
@@ -95,6 +95,28 @@ describe("FleetControl", () => {
         .sort(),
     ).toEqual(["fleet-autoscaler-dead-letters", "fleet-autoscaler-errors", "fleet-autoscaler-not-running"]);
     expect(mocks.one("aws:sqs/queue:Queue", "fleet-autoscaler-dlq").inputs.sqsManagedSseEnabled).toBe(true);
+    expect(
+      JSON.parse(mocks.one("aws:sqs/queuePolicy:QueuePolicy", "fleet-autoscaler-dlq").inputs.policy as string)
+        .Statement,
+    ).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: "arn:aws:sqs:us-east-1:123456789012:fleet-autoscaler-dlq",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+    expect(
+      JSON.parse(mocks.one("aws:iam/role:Role", "fleet-autoscaler-scheduler-role").inputs.assumeRolePolicy as string)
+        .Statement[0].Condition,
+    ).toEqual({
+      StringEquals: {
+        "aws:SourceAccount": "123456789012",
+        "aws:SourceArn": "arn:aws:scheduler:us-east-1:123456789012:schedule-group/default",
+      },
+    });
     expect(
       mocks.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "fleet-autoscaler-invoke").inputs,
     ).toMatchObject({

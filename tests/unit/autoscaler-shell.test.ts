@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseFleetConfig } from "../../functions/autoscaler/config";
-import { emfLine } from "../../functions/autoscaler/emf";
 import { parseEnv } from "../../functions/autoscaler/env";
 import { ArrivalHistory } from "../../functions/autoscaler/history";
-import { chunks, mapLimit } from "../../functions/autoscaler/limit";
 
 const endpoint = {
   name: "chat",
@@ -60,21 +58,14 @@ describe("parseFleetConfig", () => {
 
 describe("parseEnv", () => {
   it("applies defaults", () => {
-    expect(parseEnv({})).toEqual({
-      FLEET_CONFIG_PATH: "fleet.json",
-      HISTORY_DAYS: 14,
-      QUEUE_READ_CONCURRENCY: 10,
-      HEALTH_NAMESPACE: "gpufleet/autoscaler",
-    });
+    expect(parseEnv({})).toEqual({ HISTORY_DAYS: 14, QUEUE_READ_CONCURRENCY: 10 });
   });
 
   it("names the variable and its value", () => {
     expect(() => parseEnv({ HISTORY_DAYS: "30" })).toThrow(
-      'invalid autoscaler environment:\nHISTORY_DAYS ("30") must be at most 14',
+      'invalid environment:\nHISTORY_DAYS ("30") must be at most 14',
     );
-    expect(() => parseEnv({ FLEET_CONFIG_PATH: "", QUEUE_READ_CONCURRENCY: "many" })).toThrow(
-      'invalid autoscaler environment:\nFLEET_CONFIG_PATH ("") must not be empty\nQUEUE_READ_CONCURRENCY ("many") must be a number',
-    );
+    expect(() => parseEnv({ CONFIG_FILE: "" })).toThrow('invalid environment:\nCONFIG_FILE ("") must not be empty');
   });
 });
 
@@ -93,41 +84,5 @@ describe("ArrivalHistory", () => {
     history.merge("q", { startMs: 60_000, values: [null, 7] });
 
     expect(history.get("q")).toEqual({ startMs: 0, values: [1, null, 7] });
-  });
-});
-
-describe("limits", () => {
-  it("keeps at most `limit` calls in flight and the input order", async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const out = await mapLimit([5, 1, 4, 2, 3], 2, async (x) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, x));
-      inFlight--;
-      return x * 10;
-    });
-
-    expect(out).toEqual([50, 10, 40, 20, 30]);
-    expect(peak).toBe(2);
-  });
-
-  it("chunks to the API limit", () => {
-    expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-  });
-});
-
-describe("emfLine", () => {
-  it("writes the embedded metric format CloudWatch Logs extracts", () => {
-    expect(JSON.parse(emfLine("ns", { Function: "autoscaler" }, { Held: { value: 2, unit: "Count" } }, 1000))).toEqual({
-      _aws: {
-        Timestamp: 1000,
-        CloudWatchMetrics: [
-          { Namespace: "ns", Dimensions: [["Function"]], Metrics: [{ Name: "Held", Unit: "Count" }] },
-        ],
-      },
-      Function: "autoscaler",
-      Held: 2,
-    });
   });
 });

@@ -1,5 +1,5 @@
 import type { PoolDescriptor } from "../../contract";
-import { ConfigError } from "../../problems";
+import { ConfigError, unknownKeyProblem } from "../../problems";
 import type { RebalancerConfig, RebalancerTunables } from "./types";
 
 /**
@@ -22,6 +22,13 @@ export const DEFAULT_REBALANCER_TUNABLES: RebalancerTunables = {
   eventIdRetentionSeconds: 3600,
   maxRememberedEventIds: 2000,
 };
+
+/**
+ * The most event ids (and as many instance covers) the state may remember. With event ids
+ * of at most 64 characters and instance ids of at most 19, the state item stays under
+ * about 240 KB, well inside DynamoDB's 400 KB item limit, whatever the queue receives.
+ */
+export const MAX_REMEMBERED_EVENT_IDS = 2000;
 
 function fail(field: string, value: unknown, rule: string): never {
   throw new ConfigError("rebalancer configuration", [{ field, value, rule }]);
@@ -56,8 +63,12 @@ function checkTunables(t: RebalancerTunables): void {
   if (t.unavailableScore <= t.degradedScore) {
     fail("tunables.unavailableScore", t.unavailableScore, `must be greater than degradedScore (${t.degradedScore})`);
   }
-  if (!Number.isInteger(t.maxRememberedEventIds)) {
-    fail("tunables.maxRememberedEventIds", t.maxRememberedEventIds, "must be an integer");
+  if (!Number.isInteger(t.maxRememberedEventIds) || t.maxRememberedEventIds > MAX_REMEMBERED_EVENT_IDS) {
+    fail(
+      "tunables.maxRememberedEventIds",
+      t.maxRememberedEventIds,
+      `must be an integer between 1 and ${MAX_REMEMBERED_EVENT_IDS}`,
+    );
   }
 }
 
@@ -87,7 +98,13 @@ export function rebalancerConfig(
       },
     ]);
   }
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const known = Object.keys(DEFAULT_REBALANCER_TUNABLES);
+  for (const key of Object.keys(overrides ?? {})) {
+    if (!known.includes(key)) {
+      throw new ConfigError("rebalancer configuration", [unknownKeyProblem(`tunables.${key}`, key, known)]);
+    }
+  }
+  const defined = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined));
   const tunables: RebalancerTunables = { ...DEFAULT_REBALANCER_TUNABLES, ...defined };
   checkTunables(tunables);
   return {
