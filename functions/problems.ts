@@ -349,13 +349,17 @@ export function problemsFromZod(
       case "too_big":
         problems.push({ field, value, rule: sizeRule(issue) });
         break;
-      case "invalid_format":
-        problems.push({
-          field,
-          value,
-          rule: issue.message.startsWith("Invalid") ? `must be a ${issue.format}` : issue.message,
-        });
+      case "invalid_format": {
+        // A custom message is the rule; zod's own ("Invalid string: ...") is reworded.
+        const pattern = (issue as { pattern?: string }).pattern;
+        const rule = !issue.message.startsWith("Invalid")
+          ? issue.message
+          : issue.format === "regex" && pattern
+            ? `must match ${pattern}`
+            : `must be a valid ${issue.format}`;
+        problems.push({ field, value, rule });
         break;
+      }
       default:
         problems.push({ field, value, rule: issue.message });
     }

@@ -76,9 +76,9 @@ describe("rebalancerConfig", () => {
 });
 
 describe("rebalancerConfig tunables", () => {
-  it("refuses a key that is not a tunable, listing the known ones", () => {
+  it("refuses a key that is not a tunable, naming the nearest one", () => {
     expect(() => rebalancerConfig(pools(), { stableSecnds: 900 } as never)).toThrow(
-      "tunables.stableSecnds is not a tunable (known: stableSeconds, healthHalfLifeSeconds, interruptionWeight, recommendationWeight, launchFailureWeight, degradedScore, unavailableScore, maxSignalAgeSeconds, stepTimeoutSeconds, eventIdRetentionSeconds, maxRememberedEventIds)",
+      "invalid rebalancer configuration:\ntunables.stableSecnds is not a known setting: did you mean stableSeconds?",
     );
   });
 });
