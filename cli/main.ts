@@ -2,11 +2,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { bench } from "./bench";
 import { type Command, UsageError } from "./command";
+import { invokeCommand } from "./invoke";
 import { planCommand } from "./plan";
 import { simulateCommand } from "./simulate";
+import { workerCommand } from "./worker";
 
 /** Every subcommand, listed here rather than registered by import side effects. */
-const commands: Command[] = [planCommand, bench, simulateCommand];
+const commands: Command[] = [planCommand, bench, simulateCommand, workerCommand, invokeCommand];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };

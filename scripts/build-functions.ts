@@ -1,12 +1,14 @@
 /**
- * Bundles every functions/<name>/handler.ts into build/functions/<name>/index.js and
- * prints a size report. FleetControl bundles the same way at deploy time; this command
+ * Bundles every functions/<name>/handler.ts into build/functions/<name>/index.js and the
+ * worker sidecar into build/worker/index.js (what the Dockerfile copies), and prints a size
+ * report. FleetControl bundles the same way at deploy time; this command
  * is for inspecting the artefacts and for the bundle-size figures in BENCHMARKS.md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { bundleFunction, functionNames, packageRoot } from "../components/fleet-control/bundle";
+import { bundleWorker } from "../worker/bundle";
 
 async function main(): Promise<void> {
   const names = functionNames();
@@ -26,6 +28,13 @@ async function main(): Promise<void> {
       `${name.padEnd(14)} ${(bundle.bytes / 1024).toFixed(1).padStart(9)} KiB ${(gzipped / 1024).toFixed(1).padStart(9)} KiB gzip  build/functions/${name}/index.js`,
     );
   }
+  const worker = await bundleWorker();
+  const workerDir = join(packageRoot, "build", "worker");
+  mkdirSync(workerDir, { recursive: true });
+  writeFileSync(join(workerDir, "index.js"), worker.code);
+  rows.push(
+    `${"worker".padEnd(14)} ${(worker.bytes / 1024).toFixed(1).padStart(9)} KiB ${(gzipSync(worker.code).byteLength / 1024).toFixed(1).padStart(9)} KiB gzip  build/worker/index.js`,
+  );
   console.log(`${"function".padEnd(14)} ${"size".padStart(13)} ${"compressed".padStart(18)}`);
   for (const row of rows) console.log(row);
 }

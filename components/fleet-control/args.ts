@@ -26,7 +26,11 @@ export interface FleetControlArgs {
   leadTimeSeconds?: number | Record<string, number>;
   /** Overrides of the decision's tunables (see docs/autoscaler.md). @default the core's defaults */
   autoscalerSettings?: Partial<AutoscalerSettings>;
-  /** How often the autoscaler runs, an EventBridge Scheduler expression. @default "rate(1 minute)" */
+  /**
+   * How often the autoscaler runs, an EventBridge Scheduler expression. A `rate(...)` sets the
+   * core's `tickSeconds` (part of its horizon); `autoscalerSettings.tickSeconds` must then be left
+   * out or equal. @default "rate(1 minute)"
+   */
   schedule?: string;
   /** Days of arrival history the autoscaler reads (1-minute data is kept 15 days). @default 14 */
   historyDays?: number;

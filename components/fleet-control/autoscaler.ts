@@ -43,7 +43,7 @@ export function fleetConfigJson(args: FleetControlArgs, resolved: ResolvedFleetC
         slicesPerGpu: resolved.endpoints[i]?.slicesPerGpu ?? 1,
         leadTimeSeconds: resolved.endpoints[i]?.leadTimeSeconds ?? FLEET_CONTROL_DEFAULTS.leadTimeSeconds,
       })),
-      ...(args.autoscalerSettings ? { settings: args.autoscalerSettings } : {}),
+      settings: { ...args.autoscalerSettings, tickSeconds: resolved.tickSeconds },
     };
     return JSON.stringify(config, null, 2);
   });

@@ -1,7 +1,9 @@
+import { DEFAULT_LEAD_TIME_SECONDS, DEFAULT_SCHEDULE } from "../../functions/scaling/planning";
+
 /** FleetControl's defaults, in one place (documented with @default in args.ts). */
 export const FLEET_CONTROL_DEFAULTS = {
-  leadTimeSeconds: 360,
-  schedule: "rate(1 minute)",
+  leadTimeSeconds: DEFAULT_LEAD_TIME_SECONDS,
+  schedule: DEFAULT_SCHEDULE,
   historyDays: 14,
   logRetentionDays: 30,
   memorySizeMb: 1024,

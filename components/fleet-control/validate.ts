@@ -1,4 +1,4 @@
-import { MAX_LEAD_TIME_SECONDS, settingsProblems } from "../../functions/autoscaler/core";
+import { DEFAULT_AUTOSCALER_SETTINGS, MAX_LEAD_TIME_SECONDS, settingsProblems } from "../../functions/autoscaler/core";
 import {
   DNS_LABEL,
   DNS_LABEL_MAX,
@@ -8,6 +8,7 @@ import {
 } from "../../functions/aws-names";
 import { isConfigError, type Problem, throwIfProblems } from "../../functions/problems";
 import { profileProblems } from "../../functions/profile";
+import { planningInputs, tickSecondsOf } from "../../functions/scaling/planning";
 import type { FleetControlArgs, RebalancerOptions } from "./args";
 import { FLEET_CONTROL_DEFAULTS } from "./defaults";
 import { validateRebalancerArgs } from "./rebalancer-validate";
@@ -17,6 +18,8 @@ export interface ResolvedFleetControl {
   /** Per endpoint, in order: the pool lead time and slices per GPU it plans with. */
   endpoints: { leadTimeSeconds: number; slicesPerGpu: number }[];
   schedule: string;
+  /** Seconds between autoscaler ticks: the schedule's period (or autoscalerSettings.tickSeconds for cron and at schedules). */
+  tickSeconds: number;
   historyDays: number;
   logRetentionDays: number;
   memorySizeMb: number;
@@ -69,11 +72,9 @@ function endpointProblems(args: FleetControlArgs, leadFor: (pool: string) => num
     });
     problems.push(...profileProblems(e.profile, `${at}.profile`));
     const known = e.poolNames.filter((pool) => pools.has(pool));
-    return {
-      // The slowest pool's lead time and the most-sliced pool's (smallest) share: the safe side.
-      leadTimeSeconds: Math.max(0, ...known.map(leadFor)),
-      slicesPerGpu: Math.max(1, ...known.map((pool) => pools.get(pool)?.slicesPerGpu ?? 1)),
-    };
+    return planningInputs(
+      known.map((pool) => ({ slicesPerGpu: pools.get(pool)?.slicesPerGpu ?? 1, leadTimeSeconds: leadFor(pool) })),
+    );
   });
 }
 
@@ -116,6 +117,16 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
       rule: "must be an EventBridge Scheduler expression: rate(...), cron(...) or at(...)",
     });
   }
+  // The schedule and the autoscaler's tickSeconds are one fact: the period is read from the schedule.
+  const fromSchedule = tickSecondsOf(schedule);
+  const tickSeconds = args.autoscalerSettings?.tickSeconds;
+  if (fromSchedule !== undefined && tickSeconds !== undefined && tickSeconds !== fromSchedule) {
+    problems.push({
+      field: "autoscalerSettings.tickSeconds",
+      value: tickSeconds,
+      rule: `must match the schedule (${schedule} ticks every ${fromSchedule} s); leave it out`,
+    });
+  }
   const historyDays = args.historyDays ?? FLEET_CONTROL_DEFAULTS.historyDays;
   integerIn(problems, "historyDays", historyDays, 0, 14);
   const logRetentionDays = args.logRetentionDays ?? FLEET_CONTROL_DEFAULTS.logRetentionDays;
@@ -135,6 +146,7 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
   throwIfProblems("FleetControl arguments", problems);
   return {
     endpoints,
+    tickSeconds: fromSchedule ?? tickSeconds ?? DEFAULT_AUTOSCALER_SETTINGS.tickSeconds,
     rebalancer,
     schedule,
     historyDays,

@@ -56,7 +56,7 @@ const alarmsSchema = z
 /**
  * The endpoint settings a stack file may give. Not here: the cluster (the stack's own),
  * the name (the stack entry's `name`), tags (the stack's), and what code must supply
- * (readiness probe objects, transforms).
+ * (readiness probe objects, transforms, the worker sidecar).
  */
 export const endpointSettingsShape = {
   namespace: z.string().optional(),
@@ -78,7 +78,8 @@ export const endpointSettingsShape = {
   awaitReady: z.boolean().optional(),
 };
 
-type FromCode = "cluster" | "endpointName" | "readinessProbe" | "tags" | "transform";
+// The worker sidecar is configured in code for now: its results bucket grants roles by ARN outputs.
+type FromCode = "cluster" | "endpointName" | "readinessProbe" | "tags" | "transform" | "sidecar";
 export type EndpointKeysAgree = Agree<SameKeys<typeof endpointSettingsShape, Omit<ModelEndpointArgs, FromCode>>>;
 export type ProfileKeysAgree = Agree<SameKeys<z.infer<typeof endpointProfileArgsSchema>, ModelEndpointProfileArgs>>;
 export type QueueKeysAgree = Agree<SameKeys<z.infer<typeof endpointQueueSchema>, Omit<ModelEndpointQueueArgs, "name">>>;

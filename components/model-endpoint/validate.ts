@@ -1,7 +1,7 @@
 import { DNS_LABEL, DNS_LABEL_MAX, tagProblems } from "../../functions/aws-names";
 import { PRIORITY_TIERS, SPOT_NOTICE_SECONDS } from "../../functions/contract";
 import { imageReferenceProblem } from "../../functions/image-ref";
-import { type Problem, problemsFromZod, throwIfProblems } from "../../functions/problems";
+import { ConfigError, isConfigError, type Problem, problemsFromZod, throwIfProblems } from "../../functions/problems";
 import { endpointProfileArgsSchema } from "../../functions/profile";
 import type { SliceShare } from "../gpu-cluster/allocatable";
 import type { GpuPoolInfo } from "../types";
@@ -9,6 +9,7 @@ import type { ModelEndpointArgs } from "./args";
 import { type EndpointSettings, type ResolvedModelEndpoint, resolveModelEndpoint } from "./defaults";
 import { isReservedEnvName } from "./env";
 import { cpuMillis, memoryMiB } from "./quantity";
+import { checkSidecarArgs } from "./sidecar";
 
 /** SQS allows 80 characters; the DLQ appends "-dlq". */
 const SQS_NAME = /^[A-Za-z0-9_-]+$/;
@@ -118,6 +119,17 @@ function checkRaw(c: Checker, args: EndpointSettings, clusterPools: readonly Gpu
       c.add("results.bucketName", args.results.bucketName, "is not a valid S3 bucket name");
     }
     if (args.results.prefix?.startsWith("/")) c.add("results.prefix", args.results.prefix, "must not start with '/'");
+  }
+  if (args.sidecar) {
+    // The sidecar's checks stop at their first problem; it joins the others.
+    try {
+      checkSidecarArgs(args.sidecar, args.results !== undefined, (problem) => {
+        throw new ConfigError("sidecar", [problem]);
+      });
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      c.problems.push(...error.problems);
+    }
   }
   const a = args.alarms ?? {};
   if (a.topicArn !== undefined && a.createTopic) {

@@ -177,7 +177,8 @@ describe("FleetControl", () => {
     const json = await resolveOutput(fleetConfigJson(input, validateFleetControlArgs(input)));
 
     const config = parseFleetConfig(json);
-    expect(config.settings).toEqual({ headroom: 1.2 });
+    // tickSeconds comes from the schedule (rate(1 minute)), never set apart from it.
+    expect(config.settings).toEqual({ headroom: 1.2, tickSeconds: 60 });
     expect(config.endpoints.map((e) => [e.name, e.queueName, e.slicesPerGpu, e.leadTimeSeconds])).toEqual([
       ["chat", "chat-requests", 2, 300],
       ["embed", "embed-requests", 4, 420],
@@ -280,6 +281,11 @@ describe("FleetControl", () => {
       "retention",
       { logRetentionDays: 10 },
       "logRetentionDays (10) must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+    ],
+    [
+      "tick apart from the schedule",
+      { schedule: "rate(5 minutes)", autoscalerSettings: { tickSeconds: 60 } },
+      "autoscalerSettings.tickSeconds (60) must match the schedule (rate(5 minutes) ticks every 300 s); leave it out",
     ],
     [
       "schedule",
