@@ -2,9 +2,17 @@
 export * from "../functions/contract";
 export { ConfigError, formatProblem, type Problem } from "../functions/problems";
 export {
+  type AutoscalerResources,
+  type AutoscalerSettings,
   autoscalerPolicyDocument,
   FleetControl,
   type FleetControlArgs,
+  type FleetControlOptions,
+  type FleetControlResources,
+  type FleetControlTransforms,
+  type RebalancerOptions,
+  type RebalancerResources,
+  type RebalancerTunables,
   validateFleetControlArgs,
 } from "./fleet-control";
 export * from "./gpu-cluster";

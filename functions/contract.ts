@@ -37,10 +37,16 @@ export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSche
 /** The extended resource a replica requests, one slice of a time-sliced GPU. */
 export const GPU_RESOURCE = "nvidia.com/gpu";
 
-export type CapacityType = "spot" | "on-demand";
+// String unions are declared as `as const` objects with a type of the same name: the type
+// is the same union of strings, and Pulumi's schema inference reads the object as an enum.
+
+/** How a pool's nodes are bought. */
+export const CapacityType = { Spot: "spot", OnDemand: "on-demand" } as const;
+export type CapacityType = (typeof CapacityType)[keyof typeof CapacityType];
 
 /** critical and standard are never preempted; batch is preemptible. */
-export type PriorityTier = "critical" | "standard" | "batch";
+export const PriorityTier = { Critical: "critical", Standard: "standard", Batch: "batch" } as const;
+export type PriorityTier = (typeof PriorityTier)[keyof typeof PriorityTier];
 export const PRIORITY_TIERS: readonly PriorityTier[] = ["critical", "standard", "batch"];
 
 /** Seconds between a spot interruption warning and the instance's termination (EC2 documentation). */

@@ -6,8 +6,8 @@
  * Every number has a realistic bound: a value past it is a typo or a unit mistake, and
  * unbounded inputs are what let one config hang the autoscaler's forecast loop.
  */
-import { z } from "zod";
 import { fieldPath, type Problem, problemsFromZod } from "./problems";
+import * as z from "./validation";
 
 /** Bounds of the profile's numbers, shared with the messages and the docs. */
 export const PROFILE_LIMITS = {
@@ -23,23 +23,19 @@ export const PROFILE_LIMITS = {
   replicas: { max: 10_000 },
 } as const;
 
-const seconds = (max: number) => z.number().min(0, "must be at least 0").max(max, `must be at most ${max}`);
+// The Lambda bundles carry this schema: zod's mini API keeps them small (functions/validation.ts).
+const seconds = (max: number) => z.number().check(z.gte(0, "must be at least 0"), z.lte(max, `must be at most ${max}`));
 const positiveSeconds = (max: number) =>
-  z.number().positive("must be greater than 0").max(max, `must be at most ${max}`);
-const replicas = (min: number) =>
-  z
-    .number()
-    .int("must be a whole number")
-    .min(min, `must be at least ${min}`)
-    .max(PROFILE_LIMITS.replicas.max, `must be at most ${PROFILE_LIMITS.replicas.max}`);
+  z.number().check(z.gt(0, "must be greater than 0"), z.lte(max, `must be at most ${max}`));
+const wholeNumber = (min: number, max: number) =>
+  z.int("must be a whole number").check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`));
+const replicas = (min: number) => wholeNumber(min, PROFILE_LIMITS.replicas.max);
 
-export const tokenCostSchema = z
-  .object({
-    baseSeconds: seconds(PROFILE_LIMITS.secondsPerRequest.max),
-    secondsPerContextToken: seconds(PROFILE_LIMITS.secondsPerToken.max),
-    secondsPerGeneratedToken: seconds(PROFILE_LIMITS.secondsPerToken.max),
-  })
-  .strict();
+export const tokenCostSchema = z.strictObject({
+  baseSeconds: seconds(PROFILE_LIMITS.secondsPerRequest.max),
+  secondsPerContextToken: seconds(PROFILE_LIMITS.secondsPerToken.max),
+  secondsPerGeneratedToken: seconds(PROFILE_LIMITS.secondsPerToken.max),
+});
 
 /** The profile's fields, each with its bound; the cross-field rules are in {@link profileRelationProblems}. */
 export const profileFields = {
@@ -49,13 +45,12 @@ export const profileFields = {
    * Optional token-based cost model: seconds = base + context * perContextToken +
    * generated * perGeneratedToken. When set, secondsPerRequest is its value for a typical request.
    */
-  tokenCost: tokenCostSchema.optional(),
+  tokenCost: z.optional(tokenCostSchema),
   /** Requests one replica works on at once (batching); each still takes the request's seconds. */
-  concurrencyPerReplica: z
-    .number()
-    .int("must be a whole number")
-    .min(PROFILE_LIMITS.concurrencyPerReplica.min, `must be at least ${PROFILE_LIMITS.concurrencyPerReplica.min}`)
-    .max(PROFILE_LIMITS.concurrencyPerReplica.max, `must be at most ${PROFILE_LIMITS.concurrencyPerReplica.max}`),
+  concurrencyPerReplica: wholeNumber(
+    PROFILE_LIMITS.concurrencyPerReplica.min,
+    PROFILE_LIMITS.concurrencyPerReplica.max,
+  ),
   /** Seconds from container start until the model is loaded and the replica can serve. */
   modelLoadSeconds: seconds(PROFILE_LIMITS.modelLoadSeconds.max),
   /** The longest a request may wait in the queue before it is picked up. */
@@ -104,28 +99,28 @@ export function profileRelationProblems(p: ProfileRelations, at: readonly Proper
   return problems;
 }
 
-function withRelations<T extends z.ZodType<ProfileRelations>>(schema: T): T {
-  return schema.superRefine((profile, ctx) => {
-    for (const problem of profileRelationProblems(profile)) {
-      const key = problem.field.split(".").pop() as string;
-      ctx.addIssue({ code: "custom", path: [key], message: problem.rule, input: problem.value });
-    }
-  }) as unknown as T;
+function withRelations<T extends z.ZodMiniType<ProfileRelations>>(schema: T): T {
+  return schema.check(
+    z.superRefine((profile: ProfileRelations, ctx) => {
+      for (const problem of profileRelationProblems(profile)) {
+        const key = problem.field.split(".").pop() as string;
+        ctx.addIssue({ code: "custom", path: [key], message: problem.rule, input: problem.value });
+      }
+    }),
+  );
 }
 
 /** A complete profile, as the autoscaler and the simulator run on it. */
-export const endpointProfileSchema = withRelations(z.object(profileFields).strict());
+export const endpointProfileSchema = withRelations(z.strictObject(profileFields));
 
 /** A profile as ModelEndpoint and the stack config take it: concurrency and replica bounds have defaults. */
 export const endpointProfileArgsSchema = withRelations(
-  z
-    .object({
-      ...profileFields,
-      concurrencyPerReplica: profileFields.concurrencyPerReplica.optional(),
-      minReplicas: profileFields.minReplicas.optional(),
-      maxReplicas: profileFields.maxReplicas.optional(),
-    })
-    .strict(),
+  z.strictObject({
+    ...profileFields,
+    concurrencyPerReplica: z.optional(profileFields.concurrencyPerReplica),
+    minReplicas: z.optional(profileFields.minReplicas),
+    maxReplicas: z.optional(profileFields.maxReplicas),
+  }),
 );
 
 export type EndpointProfile = z.infer<typeof endpointProfileSchema>;

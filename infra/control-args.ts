@@ -27,6 +27,6 @@ export function fleetControlArgs(
       ? rebalancer.stableMinutes !== undefined
         ? { tunables: { stableSeconds: rebalancer.stableMinutes * 60 } }
         : {}
-      : false,
+      : { enabled: false },
   };
 }

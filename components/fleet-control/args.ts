@@ -4,8 +4,15 @@ import type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
 import type { RebalancerTunables } from "../../functions/rebalancer/core/types";
 import type { FleetEndpoint, GpuPoolInfo } from "../types";
 
-/** The spot rebalancer's options; the cluster and pools come from FleetControl's own args. */
-export type RebalancerOptions = Omit<RebalancerResourcesArgs, "clusterName" | "pools" | "tags">;
+/** The spot rebalancer's settings; the cluster and pools come from FleetControl's own args. */
+export interface RebalancerOptions
+  extends Omit<RebalancerResourcesArgs, "clusterName" | "pools" | "tags" | "transformFunction"> {
+  /**
+   * Deploy the rebalancer. It needs exactly one on-demand pool with `fallback: true`.
+   * @default true when any pool is spot, false otherwise
+   */
+  enabled?: boolean;
+}
 
 export interface FleetControlArgs {
   /**
@@ -18,12 +25,14 @@ export interface FleetControlArgs {
   /** The GPU pools the endpoints may run on. */
   pools: GpuPoolInfo[];
   /**
-   * Seconds from a scale decision until a new node can run a pod, per pool: metric and KEDA
-   * lag, node provisioning and boot, device plugin registration, image pull. Model load time
-   * comes from each endpoint's profile on top. An endpoint on several pools plans for the slowest.
-   * @default 360 for every pool (60 s metric lag + 30 s KEDA poll + 180 s GPU node to Ready + 30 s device plugin + 60 s image pull)
+   * Seconds from a scale decision until a new node can run a pod: metric and KEDA lag, node
+   * provisioning and boot, device plugin registration, image pull. Model load time comes from
+   * each endpoint's profile on top. An endpoint on several pools plans for the slowest.
+   * @default 360 (60 s metric lag + 30 s KEDA poll + 180 s GPU node to Ready + 30 s device plugin + 60 s image pull)
    */
-  leadTimeSeconds?: number | Record<string, number>;
+  leadTimeSeconds?: number;
+  /** Lead time of particular pools, by pool name, where it differs from `leadTimeSeconds`. @default {} */
+  leadTimeSecondsByPool?: Record<string, number>;
   /** Overrides of the decision's tunables (see docs/autoscaler.md). @default the core's defaults */
   autoscalerSettings?: Partial<AutoscalerSettings>;
   /**
@@ -44,19 +53,30 @@ export interface FleetControlArgs {
   alarmActions?: pulumi.Input<string>[];
   /**
    * The spot rebalancer (EventBridge rules, event queue, state table, Lambda, one-minute
-   * schedule); `false` leaves it out.
-   * It needs exactly one on-demand pool with `fallback: true`.
+   * schedule); `{ enabled: false }` leaves it out.
    * @default enabled, with the rebalancer's defaults, when any pool is spot; off otherwise
    */
-  rebalancer?: false | RebalancerOptions;
+  rebalancer?: RebalancerOptions;
   /** Tags for every taggable resource FleetControl creates (cost allocation). @default {} */
   tags?: Record<string, string>;
   /** Create the fleet dashboard. @default true */
   dashboard?: boolean;
-  /** Hooks to adjust the children users most often tweak, before they are created. */
-  transform?: {
-    autoscalerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
-  };
+}
+
+/** Hooks to adjust the children users most often tweak, before they are created. */
+export interface FleetControlTransforms {
+  /** The autoscaler's function (memory, VPC config, layers, tracing). */
+  autoscalerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
+  /** The rebalancer's function. */
+  rebalancerFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
+}
+
+/**
+ * FleetControl's resource options. The transform hooks live here rather than in the args:
+ * the args are what other Pulumi languages see, and a schema cannot carry callbacks.
+ */
+export interface FleetControlOptions extends pulumi.ComponentResourceOptions {
+  transform?: FleetControlTransforms;
 }
 
 /** The rebalancer's arguments: its options plus FleetControl's cluster and pools. */
@@ -76,4 +96,6 @@ export interface RebalancerResourcesArgs {
   batchSize?: number;
   /** Tags for every taggable resource of the rebalancer. @default {} */
   tags?: Record<string, string>;
+  /** Adjusts the function's arguments before it is created (memory, VPC config, layers, tracing). */
+  transformFunction?: (args: aws.lambda.FunctionArgs) => aws.lambda.FunctionArgs;
 }

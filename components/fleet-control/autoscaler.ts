@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { FLEET_CONFIG_FILE, FLEET_CONFIG_VERSION, type FleetConfig } from "../../functions/autoscaler/config";
 import { PREDICTED_REPLICAS_METRIC } from "../../functions/contract";
 import { denyInsecureTransportPolicy } from "../model-endpoint/queue";
-import type { FleetControlArgs } from "./args";
+import type { FleetControlArgs, FleetControlTransforms } from "./args";
 import { autoscalerPolicyDocument } from "./autoscaler-policy";
-import { bundleFunction } from "./bundle";
+import { shippedBundle } from "./bundle";
 import { FLEET_CONTROL_DEFAULTS } from "./defaults";
 import { functionLogGroupName } from "./log-group";
 import type { AwsScope } from "./scope";
@@ -61,6 +61,7 @@ export function createAutoscaler(
   resolved: ResolvedFleetControl,
   scope: AwsScope,
   parent: pulumi.Resource,
+  transform: FleetControlTransforms = {},
 ): AutoscalerResources {
   const opts = { parent };
   const tags = tagged(args.tags);
@@ -91,10 +92,11 @@ export function createAutoscaler(
     opts,
   );
 
-  const archive = pulumi.all([pulumi.output(bundleFunction("autoscaler")), fleetConfigJson(args, resolved)]).apply(
-    ([bundle, fleetJson]) =>
+  const handlerFile = shippedBundle("autoscaler");
+  const archive = fleetConfigJson(args, resolved).apply(
+    (fleetJson) =>
       new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.StringAsset(bundle.code),
+        "index.js": new pulumi.asset.FileAsset(handlerFile),
         [FLEET_CONFIG_FILE]: new pulumi.asset.StringAsset(fleetJson),
       }),
   );
@@ -116,7 +118,7 @@ export function createAutoscaler(
     ...tags,
     description: pulumi.interpolate`gpufleet predictive autoscaler for ${args.clusterName}: publishes ${PREDICTED_REPLICAS_METRIC.namespace}/${PREDICTED_REPLICAS_METRIC.metricName}`,
   };
-  if (args.transform?.autoscalerFunction) functionArgs = args.transform.autoscalerFunction(functionArgs);
+  if (transform.autoscalerFunction) functionArgs = transform.autoscalerFunction(functionArgs);
   const fn = new aws.lambda.Function(`${name}-autoscaler`, functionArgs, { parent, dependsOn: [rolePolicy, logGroup] });
   // A late tick is worth nothing: no async retries, the next minute decides afresh.
   new aws.lambda.FunctionEventInvokeConfig(

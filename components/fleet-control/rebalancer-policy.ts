@@ -50,7 +50,7 @@ export function rebalancerPolicyDocument(inputs: RebalancerPolicyInputs): Policy
         // These Describe calls support no resource-level permissions: "*" is the only form, and they are read-only.
         Sid: "DescribeGroupsAndInstances",
         Effect: "Allow",
-        Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"],
+        Action: ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances"],
         Resource: ["*"],
       },
       {

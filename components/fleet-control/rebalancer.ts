@@ -4,7 +4,7 @@ import { DETAIL_TYPES } from "../../functions/rebalancer/parse";
 import { RUNTIME_CONFIG_FILE } from "../../functions/rebalancer/settings";
 import { denyInsecureTransportPolicy } from "../model-endpoint/queue";
 import type { RebalancerResourcesArgs } from "./args";
-import { bundleFunction } from "./bundle";
+import { shippedBundle } from "./bundle";
 import { FLEET_CONTROL_DEFAULTS, REBALANCER_DEFAULTS } from "./defaults";
 import { functionLogGroupName } from "./log-group";
 import { runtimeConfigJson } from "./rebalancer-config";
@@ -181,31 +181,28 @@ export function createRebalancer(
     );
   const rolePolicy = new aws.iam.RolePolicy(`${prefix}-policy`, { role: role.id, policy: policyDocument }, opts);
 
-  const code = pulumi
-    .all([pulumi.output(bundleFunction("rebalancer")), runtimeConfigJson(args, { accountId, region })])
-    .apply(
-      ([bundle, configJson]) =>
-        new pulumi.asset.AssetArchive({
-          "index.js": new pulumi.asset.StringAsset(bundle.code),
-          [RUNTIME_CONFIG_FILE]: new pulumi.asset.StringAsset(configJson),
-        }),
-    );
-  const fn = new aws.lambda.Function(
-    `${prefix}-fn`,
-    {
-      runtime: FLEET_CONTROL_DEFAULTS.runtime,
-      architectures: [FLEET_CONTROL_DEFAULTS.architecture],
-      handler: "index.handler",
-      code,
-      role: role.arn,
-      timeout: settings.timeoutSeconds,
-      memorySize: 256,
-      environment: { variables: { TABLE_NAME: table.name, POWERTOOLS_SERVICE_NAME: "gpufleet-rebalancer" } },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-      ...tags,
-    },
-    { ...opts, dependsOn: [rolePolicy] },
+  const handlerFile = shippedBundle("rebalancer");
+  const code = runtimeConfigJson(args, { accountId, region }).apply(
+    (configJson) =>
+      new pulumi.asset.AssetArchive({
+        "index.js": new pulumi.asset.FileAsset(handlerFile),
+        [RUNTIME_CONFIG_FILE]: new pulumi.asset.StringAsset(configJson),
+      }),
   );
+  let functionArgs: aws.lambda.FunctionArgs = {
+    runtime: FLEET_CONTROL_DEFAULTS.runtime,
+    architectures: [FLEET_CONTROL_DEFAULTS.architecture],
+    handler: "index.handler",
+    code,
+    role: role.arn,
+    timeout: settings.timeoutSeconds,
+    memorySize: 256,
+    environment: { variables: { TABLE_NAME: table.name, POWERTOOLS_SERVICE_NAME: "gpufleet-rebalancer" } },
+    loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+    ...tags,
+  };
+  if (args.transformFunction) functionArgs = args.transformFunction(functionArgs);
+  const fn = new aws.lambda.Function(`${prefix}-fn`, functionArgs, { ...opts, dependsOn: [rolePolicy] });
 
   const eventSourceMapping = new aws.lambda.EventSourceMapping(
     `${prefix}-events`,

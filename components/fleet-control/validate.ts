@@ -95,17 +95,18 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
   });
 
   const lead = args.leadTimeSeconds ?? FLEET_CONTROL_DEFAULTS.leadTimeSeconds;
-  const leadFor = (pool: string): number =>
-    typeof lead === "number" ? lead : (lead[pool] ?? FLEET_CONTROL_DEFAULTS.leadTimeSeconds);
-  if (typeof lead === "number") integerIn(problems, "leadTimeSeconds", lead, 0, MAX_LEAD_TIME_SECONDS);
-  else {
-    for (const [pool, seconds] of Object.entries(lead)) {
-      if (!pools.has(pool)) {
-        problems.push({ field: `leadTimeSeconds.${pool}`, rule: `names no pool (pools: ${[...pools].join(", ")})` });
-      }
-      integerIn(problems, `leadTimeSeconds.${pool}`, seconds, 0, MAX_LEAD_TIME_SECONDS);
+  integerIn(problems, "leadTimeSeconds", lead, 0, MAX_LEAD_TIME_SECONDS);
+  const byPool = args.leadTimeSecondsByPool ?? {};
+  for (const [pool, seconds] of Object.entries(byPool)) {
+    if (!pools.has(pool)) {
+      problems.push({
+        field: `leadTimeSecondsByPool.${pool}`,
+        rule: `names no pool (pools: ${[...pools].join(", ")})`,
+      });
     }
+    integerIn(problems, `leadTimeSecondsByPool.${pool}`, seconds, 0, MAX_LEAD_TIME_SECONDS);
   }
+  const leadFor = (pool: string): number => byPool[pool] ?? lead;
   const endpoints = endpointProblems(args, leadFor, problems);
   problems.push(...settingsProblems(args.autoscalerSettings ?? {}, "autoscalerSettings"));
 
@@ -163,8 +164,8 @@ function resolveRebalancer(
   logRetentionDays: number,
   problems: Problem[],
 ): RebalancerOptions | undefined {
-  const wanted = args.rebalancer ?? (args.pools.some((p) => p.capacityType === "spot") ? {} : false);
-  if (wanted === false) return undefined;
+  const { enabled, ...wanted } = args.rebalancer ?? {};
+  if (!(enabled ?? args.pools.some((p) => p.capacityType === "spot"))) return undefined;
   const options: RebalancerOptions = { logRetentionDays, ...wanted };
   try {
     validateRebalancerArgs({ ...options, clusterName: args.clusterName, pools: args.pools });

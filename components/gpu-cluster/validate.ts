@@ -409,7 +409,9 @@ function validateSystemNodeGroup(c: NewClusterArgs, problems: Problem[]): void {
 }
 
 function validateExistingCluster(c: ExistingClusterArgs, problems: Problem[]): void {
-  if (typeof c.clusterName !== "string" || !CLUSTER_NAME.test(c.clusterName)) {
+  // A name from another stack is an output: AWS checks it; a plain name is checked here.
+  const plainName = typeof c.clusterName === "string";
+  if (plainName ? !CLUSTER_NAME.test(c.clusterName as string) : c.clusterName === undefined || c.clusterName === null) {
     problems.push({ field: "cluster.clusterName", value: c.clusterName, rule: "must name the existing EKS cluster" });
   }
   const identity = c.identity as ExistingClusterArgs["identity"] | undefined;

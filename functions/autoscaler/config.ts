@@ -4,11 +4,12 @@
  * environment variables are limited to 4 KB in total and 500 endpoints do not fit there.
  * Shared by the handler (parse) and the component (build), so both agree on the shape.
  */
-import { z } from "zod";
 import { parseConfigJson } from "../kit/setup";
 import { ConfigError } from "../problems";
 import { endpointProfileSchema } from "../profile";
-import { DEFAULT_AUTOSCALER_SETTINGS, MAX_LEAD_TIME_SECONDS } from "./core";
+import * as z from "../validation";
+import { MAX_LEAD_TIME_SECONDS } from "./core";
+import { DEFAULT_AUTOSCALER_SETTINGS } from "./core/settings";
 import type { AutoscalerSettings } from "./core/types";
 
 export const FLEET_CONFIG_FILE = "fleet.json";
@@ -16,27 +17,25 @@ export const FLEET_CONFIG_VERSION = 1;
 
 const endpointSchema = z.object({
   /** The metric dimension value (Endpoint) the KEDA trigger reads. */
-  name: z.string().min(1),
-  queueName: z.string().min(1),
-  queueUrl: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
+  queueName: z.string().check(z.minLength(1)),
+  queueUrl: z.string().check(z.minLength(1)),
   profile: endpointProfileSchema,
-  slicesPerGpu: z.number().int().min(1).max(48),
-  leadTimeSeconds: z.number().min(0).max(MAX_LEAD_TIME_SECONDS),
+  slicesPerGpu: z.int().check(z.gte(1), z.lte(48)),
+  leadTimeSeconds: z.number().check(z.gte(0), z.lte(MAX_LEAD_TIME_SECONDS)),
 });
 
-const settingsSchema = z
-  .object(
-    Object.fromEntries(Object.keys(DEFAULT_AUTOSCALER_SETTINGS).map((k) => [k, z.number().optional()])) as Record<
-      keyof AutoscalerSettings,
-      z.ZodOptional<z.ZodNumber>
-    >,
-  )
-  .strict();
+const settingsSchema = z.strictObject(
+  Object.fromEntries(Object.keys(DEFAULT_AUTOSCALER_SETTINGS).map((k) => [k, z.optional(z.number())])) as Record<
+    keyof AutoscalerSettings,
+    z.ZodMiniOptional<z.ZodMiniNumber>
+  >,
+);
 
 export const fleetConfigSchema = z.object({
   version: z.literal(FLEET_CONFIG_VERSION),
   endpoints: z.array(endpointSchema),
-  settings: settingsSchema.optional(),
+  settings: z.optional(settingsSchema),
 });
 
 export type FleetConfig = z.infer<typeof fleetConfigSchema>;

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import type { z } from "zod";
 import { ConfigError, formatProblem, parseWith, problemsFromZod } from "../problems";
+import type * as z from "../validation";
 
 /**
  * How both functions read what they are given at a cold start: environment variables
- * through a zod schema, and a configuration file bundled next to the handler. Either
+ * through a schema (functions/validation.ts), and a configuration file bundled next to the handler. Either
  * failing stops the cold start with a message naming the variable or file, the field and
  * the value, rather than failing later inside an invocation.
  */
@@ -14,12 +14,12 @@ export class FunctionSetupError extends Error {
 }
 
 /** The first problems of a failed parse, in the shared style (`field (value) rule`), joined on one line. */
-export function describeIssues(error: z.ZodError, input: unknown, limit = 3): string {
+export function describeIssues(error: z.SchemaError, input: unknown, limit = 3): string {
   return problemsFromZod(undefined, error.issues.slice(0, limit), input).map(formatProblem).join("; ");
 }
 
 /** Typed environment: the schema's output, or a ConfigError naming each variable, its value and the rule. */
-export function parseEnvironment<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+export function parseEnvironment<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   return parseWith("environment", schema, env);
 }
 
@@ -56,7 +56,7 @@ export function loadConfigFile<T>(
 }
 
 /** A configuration file's JSON through its schema; a ConfigError names the file, each field and its value. */
-export function parseConfigJson<S extends z.ZodType>(schema: S, text: string, source: string): z.output<S> {
+export function parseConfigJson<S extends z.ZodMiniType>(schema: S, text: string, source: string): z.output<S> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -2,7 +2,7 @@ import type { Context, SQSBatchResponse } from "aws-lambda";
 import type { LogSink } from "../kit/log";
 import type { HealthMetrics } from "../kit/metrics";
 import type { GroupControl } from "./autoscaling";
-import type { InstanceDirectory } from "./ec2";
+import type { InstanceDirectory } from "./instances";
 import { handleRecords, handleTick, type ServiceDeps } from "./service";
 import type { LoadedConfig } from "./settings";
 import type { StateStore } from "./state-store";

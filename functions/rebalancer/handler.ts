@@ -7,22 +7,24 @@
 
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EC2Client } from "@aws-sdk/client-ec2";
 import { functionLogger } from "../kit/log";
 import { healthMetrics } from "../kit/metrics";
 import { createHandler, SDK_RETRY } from "./app";
 import { autoScalingGroupControl } from "./autoscaling";
-import { ec2InstanceDirectory } from "./ec2";
+import { autoScalingInstanceDirectory } from "./instances";
 import { loadRuntimeConfig, parseEnv } from "./settings";
 import { dynamoStateStore } from "./state-store";
 
 const SERVICE = "gpufleet-rebalancer";
 const env = parseEnv(process.env);
 
+// One Auto Scaling client answers both questions: which group an instance is in, and the groups' sizes.
+const autoScaling = new AutoScalingClient(SDK_RETRY);
+
 export const handler = createHandler({
   loaded: loadRuntimeConfig(env),
-  directory: ec2InstanceDirectory(new EC2Client(SDK_RETRY)),
-  groups: autoScalingGroupControl(new AutoScalingClient(SDK_RETRY)),
+  directory: autoScalingInstanceDirectory(autoScaling),
+  groups: autoScalingGroupControl(autoScaling),
   store: dynamoStateStore(new DynamoDBClient(SDK_RETRY), env.TABLE_NAME),
   log: functionLogger(SERVICE),
   metrics: healthMetrics(SERVICE),

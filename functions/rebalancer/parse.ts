@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { describeIssues } from "../kit/setup";
+import * as z from "../validation";
 
 /**
  * Pure parser for the EventBridge events the rebalancer's queue receives. It never throws:
@@ -85,7 +85,7 @@ export function parseIsoTimestamp(text: string): number | undefined {
 
 const envelope = z.object({
   version: z.string(),
-  id: z.string().regex(EVENT_ID, "must be 1 to 64 letters, digits or ._:-"),
+  id: z.string().check(z.regex(EVENT_ID, "must be 1 to 64 letters, digits or ._:-")),
   "detail-type": z.string(),
   source: z.string(),
   account: z.string(),
@@ -95,13 +95,16 @@ const envelope = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 
-const ec2Detail = z.object({ "instance-id": z.string().regex(INSTANCE_ID), "instance-action": z.string().optional() });
+const ec2Detail = z.object({
+  "instance-id": z.string().check(z.regex(INSTANCE_ID)),
+  "instance-action": z.optional(z.string()),
+});
 
 const launchDetail = z.object({
-  AutoScalingGroupName: z.string().min(1).max(255),
-  StatusCode: z.string().optional(),
-  StatusMessage: z.string().optional(),
-  EC2InstanceId: z.string().optional(),
+  AutoScalingGroupName: z.string().check(z.minLength(1), z.maxLength(255)),
+  StatusCode: z.optional(z.string()),
+  StatusMessage: z.optional(z.string()),
+  EC2InstanceId: z.optional(z.string()),
 });
 
 function malformed(message: string, id?: string): ParseResult {

@@ -1,6 +1,6 @@
 import { describeError } from "../kit/aws-error";
 import type { SpotSignal } from "./core";
-import type { InstanceDirectory } from "./ec2";
+import type { InstanceDirectory } from "./instances";
 import { type ParsedEvent, parseMessageBody } from "./parse";
 
 /** A queue record reduced to what the handler needs; the body is whatever the record held. */
@@ -39,8 +39,8 @@ function isHome(event: ParsedEvent, home: Home): boolean {
  * Parses the records, sets aside events of another account or region (an instance id says
  * nothing about where it lives: looked up here, it could match a local instance), and maps
  * each remaining event to the pool it concerns: launch failures by the group name they
- * carry, instance events through the instance's Auto Scaling group tag (one
- * DescribeInstances for the whole batch).
+ * carry, instance events through the instance's Auto Scaling group
+ * (DescribeAutoScalingInstances, 50 instances per call).
  */
 export async function resolveRecords(
   records: QueueRecord[],
@@ -58,7 +58,7 @@ export async function resolveRecords(
     try {
       groups = await directory.groupsOf(instanceIds);
     } catch (error) {
-      lookupError = `DescribeInstances failed: ${describeError(error)}`;
+      lookupError = `DescribeAutoScalingInstances failed: ${describeError(error)}`;
     }
   }
 
@@ -101,7 +101,7 @@ export async function resolveRecords(
         messageId,
         disposition: "ack",
         eventId: event.id,
-        note: `instance ${event.instanceId} is unknown to EC2 here (gone, or another account or region)`,
+        note: `instance ${event.instanceId} is unknown to Auto Scaling here (gone, not in a group, or another account or region)`,
       };
     }
     const pool = group.asgName ? poolOfAsg.get(group.asgName) : undefined;

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import type { PoolDescriptor } from "../contract";
 import { loadConfigFile, parseConfigJson, parseEnvironment } from "../kit/setup";
+import * as z from "../validation";
 import { type RebalancerConfig, rebalancerConfig } from "./core";
 
 /**
@@ -11,37 +11,37 @@ import { type RebalancerConfig, rebalancerConfig } from "./core";
 export const RUNTIME_CONFIG_FILE = "rebalancer-config.json";
 
 const poolSchema = z.object({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   capacityType: z.enum(["spot", "on-demand"]),
   fallback: z.boolean(),
   instanceTypes: z.array(z.string()),
-  gpusPerNode: z.number().int().min(1),
-  slicesPerGpu: z.number().int().min(1),
-  minNodes: z.number().int().min(0),
-  maxNodes: z.number().int().min(0),
-  pricePerNodeHour: z.number().optional(),
-  nodeGroupName: z.string().optional(),
+  gpusPerNode: z.int().check(z.gte(1)),
+  slicesPerGpu: z.int().check(z.gte(1)),
+  minNodes: z.int().check(z.gte(0)),
+  maxNodes: z.int().check(z.gte(0)),
+  pricePerNodeHour: z.optional(z.number()),
+  nodeGroupName: z.optional(z.string()),
   /** The Auto Scaling groups behind the pool's node group. */
-  asgNames: z.array(z.string().min(1)).min(1),
+  asgNames: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
 });
 
 export const runtimeConfigSchema = z.object({
-  clusterName: z.string().min(1),
+  clusterName: z.string().check(z.minLength(1)),
   /** The stack's account and region: events of any other account or region are acknowledged and not acted on. */
-  accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region name such as us-east-1"),
-  pools: z.array(poolSchema).min(1),
-  tunables: z.record(z.string(), z.number()).optional(),
+  accountId: z.string().check(z.regex(/^\d{12}$/, "must be a 12-digit AWS account id")),
+  region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region name such as us-east-1")),
+  pools: z.array(poolSchema).check(z.minLength(1)),
+  tunables: z.optional(z.record(z.string(), z.number())),
 });
 
 export type RuntimeConfig = z.infer<typeof runtimeConfigSchema>;
 export type RuntimePool = z.infer<typeof poolSchema>;
 
 const envSchema = z.object({
-  TABLE_NAME: z.string().min(1),
+  TABLE_NAME: z.string().check(z.minLength(1)),
   /** The pool configuration file; by default rebalancer-config.json next to the bundled handler (see kit/setup.ts). */
-  CONFIG_FILE: z.string().min(1).optional(),
-  LAMBDA_TASK_ROOT: z.string().optional(),
+  CONFIG_FILE: z.optional(z.string().check(z.minLength(1))),
+  LAMBDA_TASK_ROOT: z.optional(z.string()),
 });
 
 export type RebalancerEnv = z.infer<typeof envSchema>;

@@ -173,7 +173,7 @@ describe("FleetControl", () => {
   });
 
   it("writes fleet.json with each endpoint's slowest lead time and most-sliced pool", async () => {
-    const input = args({ leadTimeSeconds: { "spot-a": 300, od: 420 }, autoscalerSettings: { headroom: 1.2 } });
+    const input = args({ leadTimeSecondsByPool: { "spot-a": 300, od: 420 }, autoscalerSettings: { headroom: 1.2 } });
     const json = await resolveOutput(fleetConfigJson(input, validateFleetControlArgs(input)));
 
     const config = parseFleetConfig(json);
@@ -269,8 +269,8 @@ describe("FleetControl", () => {
     ["slices", { pools: [pool("spot-a", 64)] }, "pools[0].slicesPerGpu (64) must be a whole number between 1 and 48"],
     [
       "lead time of unknown pool",
-      { leadTimeSeconds: { gpux: 10 } },
-      "leadTimeSeconds.gpux names no pool (pools: spot-a, od)",
+      { leadTimeSecondsByPool: { gpux: 10 } },
+      "leadTimeSecondsByPool.gpux names no pool (pools: spot-a, od)",
     ],
     [
       "settings",

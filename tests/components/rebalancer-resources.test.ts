@@ -127,7 +127,7 @@ describe("createRebalancer", () => {
     });
     const wildcards = policy.Statement.filter((s: { Resource: string[] }) => s.Resource.includes("*"));
     expect(wildcards.map((s: { Action: string[] }) => s.Action)).toEqual([
-      ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"],
+      ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances"],
     ]);
 
     const fn = mocks.one("aws:lambda/function:Function", "fleet-rebalancer-fn").inputs;

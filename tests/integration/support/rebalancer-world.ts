@@ -20,7 +20,7 @@ import {
 import type { SQSEvent } from "aws-lambda";
 import { silentLog } from "../../../functions/kit/log";
 import { autoScalingGroupControl } from "../../../functions/rebalancer/autoscaling";
-import { ec2InstanceDirectory } from "../../../functions/rebalancer/ec2";
+import { autoScalingInstanceDirectory } from "../../../functions/rebalancer/instances";
 import type { ServiceDeps } from "../../../functions/rebalancer/service";
 import { parseRuntimeConfig, type RuntimeConfig } from "../../../functions/rebalancer/settings";
 import { dynamoStateStore } from "../../../functions/rebalancer/state-store";
@@ -85,7 +85,7 @@ export function emulatorServiceDeps(
 ): ServiceDeps {
   return {
     loaded: parseRuntimeConfig(JSON.stringify(runtimeConfig), "test"),
-    directory: ec2InstanceDirectory(c.ec2),
+    directory: autoScalingInstanceDirectory(c.autoscaling),
     groups: autoScalingGroupControl(c.autoscaling),
     store: dynamoStateStore(c.dynamodb, TABLE),
     log: silentLog,

@@ -2,7 +2,7 @@ import type { LogSink } from "../../../functions/kit/log";
 import type { HealthValues } from "../../../functions/kit/metrics";
 import type { GroupCapacity, GroupControl } from "../../../functions/rebalancer/autoscaling";
 import type { RebalancerState } from "../../../functions/rebalancer/core";
-import type { InstanceDirectory, InstanceGroup } from "../../../functions/rebalancer/ec2";
+import type { InstanceDirectory, InstanceGroup } from "../../../functions/rebalancer/instances";
 import type { ServiceDeps } from "../../../functions/rebalancer/service";
 import { parseRuntimeConfig, type RuntimeConfig } from "../../../functions/rebalancer/settings";
 import type { StateStore } from "../../../functions/rebalancer/state-store";
@@ -37,7 +37,7 @@ export class FakeWorld {
 
   directory: InstanceDirectory = {
     groupsOf: async (ids) => {
-      this.calls.push("DescribeInstances");
+      this.calls.push("DescribeAutoScalingInstances");
       return new Map(
         ids.flatMap((id) => (this.instances.has(id) ? [[id, this.instances.get(id) as InstanceGroup]] : [])),
       );
