@@ -112,6 +112,10 @@ beforeAll(() => {
   );
   if (installed.status !== 0) throw new Error(`npm install failed:\n${installed.stderr}${installed.stdout}`);
   cpSync(join(FIXTURES, "program.js"), join(consumer, "js", "index.js"));
+  // The runners live in the consumer: from inside this repository, `gpufleet/*` would resolve
+  // to the repository itself (a package may import itself by name), not the installed tarball.
+  for (const runner of ["run-typescript.cjs", "run-javascript.cjs"])
+    cpSync(join(FIXTURES, runner), join(consumer, runner));
 }, 900_000);
 
 afterAll(() => {
@@ -158,7 +162,7 @@ describe("a consumer project set up like `pulumi new aws-typescript`", () => {
     const configFile = join(consumer, "config.json");
     writeFileSync(configFile, JSON.stringify(exampleConfig()));
 
-    const result = run(process.execPath, [join(FIXTURES, "run-typescript.cjs"), "index.ts", configFile], consumer);
+    const result = run(process.execPath, ["run-typescript.cjs", "index.ts", configFile], consumer);
 
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
@@ -176,7 +180,7 @@ describe("a consumer project set up like `pulumi new aws-typescript`", () => {
   });
 
   it("runs a plain JavaScript program under Pulumi mocks", () => {
-    const result = run(process.execPath, [join(FIXTURES, "run-javascript.cjs"), "js/index.js"], consumer);
+    const result = run(process.execPath, ["run-javascript.cjs", "js/index.js"], consumer);
 
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
