@@ -123,9 +123,39 @@ export const endpointProfileArgsSchema = withRelations(
   }),
 );
 
-export type EndpointProfile = z.infer<typeof endpointProfileSchema>;
+/**
+ * Seconds one request takes from its token counts: base + context * perContextToken +
+ * generated * perGeneratedToken. Written out as interfaces (not inferred) because
+ * Pulumi's schema inference reads declared interfaces only; {@link ProfileInterfacesMatchSchemas} keeps
+ * them equal to the schemas.
+ */
+export interface TokenCostModel {
+  baseSeconds: number;
+  secondsPerContextToken: number;
+  secondsPerGeneratedToken: number;
+}
+
+/** How an endpoint serves; the fields are documented on {@link profileFields}. */
+export interface EndpointProfile {
+  secondsPerRequest: number;
+  tokenCost?: TokenCostModel | undefined;
+  concurrencyPerReplica: number;
+  modelLoadSeconds: number;
+  sloSeconds: number;
+  minReplicas: number;
+  maxReplicas: number;
+}
+
+/** A profile as ModelEndpoint and the stack config take it: concurrency and replica bounds have defaults. */
 export type EndpointProfileArgs = z.infer<typeof endpointProfileArgsSchema>;
-export type TokenCostModel = z.infer<typeof tokenCostSchema>;
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+/** Compiles only while the interfaces above equal what their schemas infer. */
+export type ProfileInterfacesMatchSchemas = [
+  Holds<Same<TokenCostModel, z.infer<typeof tokenCostSchema>>>,
+  Holds<Same<EndpointProfile, z.infer<typeof endpointProfileSchema>>>,
+];
 
 /** Every problem of a complete profile, fields under `prefix`; empty when it is valid. */
 export function profileProblems(profile: unknown, prefix = ""): Problem[] {
