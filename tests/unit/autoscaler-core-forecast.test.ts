@@ -203,10 +203,10 @@ describe("forecast model choice from recent error", { timeout: 120_000 }, () => 
 
   it("checks the new settings", () => {
     expect(() => resolveSettings({ peakMemoryMinutes: 0 })).toThrow(
-      "settings.peakMemoryMinutes (0) must be an integer between 1 and 1440",
+      "settings.peakMemoryMinutes (0) must be a whole number between 1 and 1440",
     );
     expect(() => resolveSettings({ backtestPoints: 49 })).toThrow(
-      "settings.backtestPoints (49) must be an integer between 0 and 48",
+      "settings.backtestPoints (49) must be a whole number between 0 and 48",
     );
     expect(() => resolveSettings({ backtestSpacingMinutes: 0 })).toThrow("settings.backtestSpacingMinutes (0)");
     expect(() => resolveSettings({ metricLagSeconds: -1 })).toThrow(

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  AutoscalerConfigError,
-  DEFAULT_AUTOSCALER_SETTINGS,
-  decideReplicas,
-  normalQuantile,
-} from "../../functions/autoscaler/core";
+import { DEFAULT_AUTOSCALER_SETTINGS, decideReplicas, normalQuantile } from "../../functions/autoscaler/core";
 import { replicaThroughput } from "../../functions/autoscaler/core/capacity";
 import type { EndpointInput } from "../../functions/autoscaler/core/types";
 import { TIME_SLICE_OVERHEAD } from "../../functions/contract";
@@ -250,7 +245,7 @@ describe("missing or stale inputs", () => {
       ["bad", 9, true],
       ["good", 2, false],
     ]);
-    expect(decisions[0]?.reasons).toEqual(["holding 9: secondsPerRequest (0) is invalid"]);
+    expect(decisions[0]?.reasons).toEqual(["holding 9: secondsPerRequest (0) must be greater than 0"]);
   });
 
   it("ignores negative and non-finite datapoints", () => {
@@ -267,21 +262,21 @@ describe("settings", () => {
   });
 
   it.each([
-    [{ headroom: 0 }, "settings.headroom (0) must be greater than 0"],
+    [{ headroom: 0 }, "settings.headroom (0) must be greater than 0 and at most 100"],
     [{ quantile: 1 }, "settings.quantile (1) must be between 0.5 and 1 (exclusive)"],
     [{ maxUtilization: 1.5 }, "settings.maxUtilization (1.5) must be greater than 0 and at most 1"],
-    [{ levelMinutes: 2.5 }, "settings.levelMinutes (2.5) must be an integer of at least 1"],
-    [{ headroom: Number.NaN }, "settings.headroom (NaN) must be greater than 0"],
+    [{ levelMinutes: 2.5 }, "settings.levelMinutes (2.5) must be a whole number between 1 and 240"],
+    [{ headroom: Number.NaN }, "settings.headroom (.nan) must be greater than 0 and at most 100"],
   ])("rejects %o", (settings, message) => {
     expect(() => decideReplicas({ nowMs: NOW, endpoints: [endpoint()] }, settings)).toThrow(
-      new AutoscalerConfigError(message),
+      `invalid autoscaler settings:\n${message}`,
     );
   });
 
   it("rejects an unknown setting by name", () => {
     expect(() =>
       decideReplicas({ nowMs: NOW, endpoints: [] }, { headroon: 2 } as unknown as Record<string, number>),
-    ).toThrow(/^settings\.headroon is not a setting \(known: headroom, quantile,/);
+    ).toThrow("invalid autoscaler settings:\nsettings.headroon is not a known setting: did you mean headroom?");
   });
 
   it("takes more replicas with a larger headroom", () => {

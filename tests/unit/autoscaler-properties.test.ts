@@ -59,9 +59,10 @@ const endpointArb: fc.Arbitrary<EndpointInput> = fc
       ...PROFILE,
       secondsPerRequest: r.secondsPerRequest,
       concurrencyPerReplica: r.concurrency,
-      sloSeconds: r.slo,
+      // Within the shared profile schema: an SLO of at least one request, at least one replica allowed.
+      sloSeconds: Math.max(r.slo, r.secondsPerRequest),
       minReplicas: r.minReplicas,
-      maxReplicas: r.minReplicas + r.extra,
+      maxReplicas: Math.max(1, r.minReplicas + r.extra),
     },
     slicesPerGpu: r.slicesPerGpu,
     leadTimeSeconds: r.lead,

@@ -2,6 +2,9 @@
  * The predictive autoscaler's decision: pure, deterministic, no clock and no AWS import.
  * The Lambda handler and the simulator both call decideReplicas.
  */
+
+import { formatProblem } from "../../problems";
+import { PROFILE_LIMITS, profileProblems } from "../../profile";
 import { backlogReplicas, drainSeconds, forecastReplicas, replicaThroughput } from "./capacity";
 import { forecastArrivals } from "./forecast";
 import { dampScaleDown, readPublished } from "./hysteresis";
@@ -18,28 +21,41 @@ import type {
 
 export { normalQuantile } from "./forecast";
 export { FORECAST_MODELS, type ForecastModel } from "./models";
-export { AutoscalerConfigError, DEFAULT_AUTOSCALER_SETTINGS, resolveSettings } from "./settings";
+export { DEFAULT_AUTOSCALER_SETTINGS, resolveSettings, settingsProblems } from "./settings";
 export type * from "./types";
 
 function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+/** The furthest the lead time may reach: an hour from decision to a schedulable node. */
+export const MAX_LEAD_TIME_SECONDS = 3600;
+
+/**
+ * The longest horizon planned over: lead time and model load at their bounds, plus the
+ * longest tick. The forecast's cost per endpoint grows with the horizon, so it stays
+ * bounded whatever the input.
+ */
+export const MAX_HORIZON_MINUTES = Math.ceil((MAX_LEAD_TIME_SECONDS + PROFILE_LIMITS.modelLoadSeconds.max + 3600) / 60);
+
 /** A profile the arithmetic can use; otherwise the reason why not. */
 function profileProblem(e: EndpointInput): string | undefined {
-  const p = e.profile;
-  const checks: [string, number, boolean][] = [
-    ["secondsPerRequest", p.secondsPerRequest, p.secondsPerRequest > 0],
-    ["concurrencyPerReplica", p.concurrencyPerReplica, p.concurrencyPerReplica > 0],
-    ["sloSeconds", p.sloSeconds, p.sloSeconds > 0],
-    ["modelLoadSeconds", p.modelLoadSeconds, p.modelLoadSeconds >= 0],
-    ["minReplicas", p.minReplicas, p.minReplicas >= 0],
-    ["maxReplicas", p.maxReplicas, p.maxReplicas >= p.minReplicas],
-    ["slicesPerGpu", e.slicesPerGpu, e.slicesPerGpu >= 1],
-    ["leadTimeSeconds", e.leadTimeSeconds, e.leadTimeSeconds >= 0],
-  ];
-  for (const [field, value, ok] of checks) {
-    if (!Number.isFinite(value) || !ok) return `${field} (${value}) is invalid`;
+  const problem = profileProblems(e.profile)[0];
+  if (problem) return formatProblem(problem);
+  if (!Number.isInteger(e.slicesPerGpu) || e.slicesPerGpu < 1 || e.slicesPerGpu > 48) {
+    return formatProblem({
+      field: "slicesPerGpu",
+      value: e.slicesPerGpu,
+      rule: "must be a whole number between 1 and 48",
+    });
+  }
+  const lead = e.leadTimeSeconds;
+  if (typeof lead !== "number" || !Number.isFinite(lead) || lead < 0 || lead > MAX_LEAD_TIME_SECONDS) {
+    return formatProblem({
+      field: "leadTimeSeconds",
+      value: lead,
+      rule: `must be between 0 and ${MAX_LEAD_TIME_SECONDS}`,
+    });
   }
   return undefined;
 }
@@ -70,7 +86,10 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
   }
   const min = Math.ceil(e.profile.minReplicas);
   const max = Math.max(min, Math.floor(e.profile.maxReplicas));
-  const horizonMinutes = Math.ceil((e.leadTimeSeconds + e.profile.modelLoadSeconds + s.tickSeconds) / 60);
+  const horizonMinutes = Math.min(
+    MAX_HORIZON_MINUTES,
+    Math.ceil((e.leadTimeSeconds + e.profile.modelLoadSeconds + s.tickSeconds) / 60),
+  );
   const throughput = replicaThroughput(e.profile, e.slicesPerGpu);
   const detail: DecisionDetail = { horizonMinutes, replicaThroughputPerSecond: throughput };
   if (history.previous !== undefined) detail.previousReplicas = history.previous;
@@ -161,7 +180,7 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
 
 /**
  * Decides each endpoint's predicted replicas: one decision per input endpoint, in order.
- * Throws AutoscalerConfigError for invalid settings; bad or missing data of one endpoint
+ * Throws a ConfigError for invalid settings; bad or missing data of one endpoint
  * only holds that endpoint.
  */
 export function decideReplicas(input: AutoscalerInput, settings: Partial<AutoscalerSettings> = {}): ReplicaDecision[] {
