@@ -9,6 +9,11 @@ function decide(...endpoints: ReturnType<typeof endpoint>[]) {
   return decideReplicas({ nowMs: NOW, endpoints });
 }
 
+/** As decide, with the age read without lag and a 10 s shortest drain: the drain arithmetic in plain numbers. */
+function decideUnlagged(...endpoints: ReturnType<typeof endpoint>[]) {
+  return decideReplicas({ nowMs: NOW, endpoints }, { metricLagSeconds: 0, minDrainSeconds: 10 });
+}
+
 describe("decideReplicas", () => {
   it("plans steady load at the upper quantile, at full replica throughput", () => {
     // 120 req/min, Poisson sigma sqrt(120) ~ 10.95, z(0.75) ~ 0.674 -> peak ~ 127.4 req/min = 2.12 req/s.
@@ -39,17 +44,19 @@ describe("decideReplicas", () => {
   });
 
   it("adds the replicas that drain the visible backlog within the SLO", () => {
-    // 300 visible, oldest 0 s: drain in 30 s = 10 req/s on top of 2.12 req/s forecast -> 12.12 / 2 = 6.06 -> 7.
-    const [decision] = decide(endpoint({ queue: queue({ visible: 300 }) }));
+    // 300 visible, oldest 0 s: drain in 30 s = 10 req/s. The backlog grew within a minute, so at least
+    // 5 req/s arrive now (not 2 as the arrivals metric says): forecast 2.12 + 3 + 10 = 15.12 / 2 = 7.56 -> 8.
+    const [decision] = decideUnlagged(endpoint({ queue: queue({ visible: 300 }) }));
 
-    expect(decision?.replicas).toBe(7);
-    // Floor: 2 req/s level + 10 req/s drain at full throughput = 6 replicas.
-    expect(decision?.detail?.backlogReplicas).toBe(6);
+    expect(decision?.replicas).toBe(8);
+    expect(decision?.detail?.queueRatePerMinute).toBe(300);
+    // Floor: 5 req/s arriving + 10 req/s drain at full throughput = 7.5 -> 8 replicas.
+    expect(decision?.detail?.backlogReplicas).toBe(8);
   });
 
   it("drains faster when the oldest message has used most of its SLO", () => {
-    const [fresh] = decide(endpoint({ queue: queue({ visible: 60, oldestMessageAgeSeconds: 0 }) }));
-    const [old] = decide(endpoint({ queue: queue({ visible: 60, oldestMessageAgeSeconds: 25 }) }));
+    const [fresh] = decideUnlagged(endpoint({ queue: queue({ visible: 60, oldestMessageAgeSeconds: 0 }) }));
+    const [old] = decideUnlagged(endpoint({ queue: queue({ visible: 60, oldestMessageAgeSeconds: 25 }) }));
 
     expect(fresh?.detail?.backlogReplicas).toBe(2); // (2 + 60/30) / 2
     expect(old?.detail?.backlogReplicas).toBe(4); // 5 s of SLO left, drained within minDrainSeconds 10: (2 + 60/10) / 2
@@ -159,9 +166,9 @@ describe("hysteresis", () => {
   });
 
   it("scales up without delay", () => {
-    const [decision] = decide(endpoint({ queue: queue({ visible: 300 }), published: published(2, 2) }));
+    const [decision] = decideUnlagged(endpoint({ queue: queue({ visible: 300 }), published: published(2, 2) }));
 
-    expect(decision?.replicas).toBe(7);
+    expect(decision?.replicas).toBe(8);
   });
 
   it("ignores published values stamped after now", () => {
@@ -207,14 +214,15 @@ describe("missing or stale inputs", () => {
   });
 
   it("still scales up on the inputs that are there", () => {
-    const [decision] = decide(
+    const [decision] = decideUnlagged(
       endpoint({ arrivals: series([]), queue: queue({ visible: 600 }), published: lastPublished }),
     );
 
     expect(decision?.held).toBe(true);
-    expect(decision?.replicas).toBe(10); // 600 / 30 s = 20 req/s / 2 req/s per replica
+    // Drain 600 / 30 s = 20 req/s, plus the 10 req/s the backlog grew by within a minute: 30 / 2 req/s per replica.
+    expect(decision?.replicas).toBe(15);
     expect(decision?.reasons[1]).toBe(
-      "raised 9 (last published value) to 10 on the inputs that are there (arrivals missing: no datapoint in the last 600 s)",
+      "raised 9 (last published value) to 15 on the inputs that are there (arrivals missing: no datapoint in the last 600 s)",
     );
   });
 

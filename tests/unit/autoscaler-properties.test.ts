@@ -89,7 +89,9 @@ function scaled(e: EndpointInput, factor: number, add: number): EndpointInput {
   return { ...e, arrivals: { ...e.arrivals, values } };
 }
 
-describe("decideReplicas properties", () => {
+// Each property runs the forecast with its backtests on up to nine days of minutes a hundred times:
+// generous timeouts keep a busy machine from failing them.
+describe("decideReplicas properties", { timeout: 120_000 }, () => {
   it("stays within [minReplicas, maxReplicas]", () => {
     fc.assert(
       fc.property(endpointArb, (e) => {

@@ -8,6 +8,7 @@ import { PROFILE_LIMITS, profileProblems } from "../../profile";
 import { backlogReplicas, drainSeconds, forecastReplicas, replicaThroughput } from "./capacity";
 import { forecastArrivals } from "./forecast";
 import { dampScaleDown, readPublished } from "./hysteresis";
+import { oldestAgeNow, queueRatePerMinute } from "./nowcast";
 import { resolveSettings } from "./settings";
 import type {
   AutoscalerInput,
@@ -19,6 +20,7 @@ import type {
 } from "./types";
 
 export { normalQuantile } from "./forecast";
+export { FORECAST_MODELS, type ForecastModel } from "./models";
 export { DEFAULT_AUTOSCALER_SETTINGS, resolveSettings, settingsProblems } from "./settings";
 export type * from "./types";
 
@@ -95,21 +97,32 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
   const forecast = forecastArrivals(e.arrivals, nowMs, horizonMinutes, s);
   const queue = freshQueue(e.queue, nowMs, s);
 
+  // What the queue shows now lifts the level: a step or burst the lagged arrivals metric has not seen.
+  const planned =
+    typeof queue === "string"
+      ? undefined
+      : { ...queue, oldestMessageAgeSeconds: oldestAgeNow(queue, s.metricLagSeconds) };
+  const queueRate =
+    typeof queue === "string" ? 0 : queueRatePerMinute(queue, e.profile, throughput, s.metricLagSeconds);
+  const level = Math.max(forecast.ok ? forecast.levelPerMinute : 0, queueRate);
+  const lift = forecast.ok ? Math.max(0, queueRate - forecast.levelPerMinute) : 0;
+
   let drainRate = 0;
-  if (typeof queue !== "string") {
-    const level = forecast.ok ? forecast.levelPerMinute : 0;
-    detail.backlogReplicas = backlogReplicas(queue, level, e.profile, throughput, s.minDrainSeconds);
-    const drain = drainSeconds(queue, e.profile.sloSeconds, s.minDrainSeconds);
-    drainRate = queue.visible / drain;
+  if (planned) {
+    detail.queueRatePerMinute = queueRate;
+    detail.backlogReplicas = backlogReplicas(planned, level, e.profile, throughput, s.minDrainSeconds);
+    const drain = drainSeconds(planned, e.profile.sloSeconds, s.minDrainSeconds);
+    drainRate = planned.visible / drain;
     reasons.push(
-      `backlog ${queue.visible} visible + ${queue.inFlight} in flight, oldest ${Math.round(queue.oldestMessageAgeSeconds)} s: ` +
-        `${detail.backlogReplicas} replicas drain it within ${Math.round(drain)} s`,
+      `backlog ${planned.visible} visible + ${planned.inFlight} in flight, oldest ~${Math.round(planned.oldestMessageAgeSeconds)} s now: ` +
+        `${detail.backlogReplicas} replicas drain it within ${Math.round(drain)} s; the queue shows ${round(queueRate)} req/min arriving`,
     );
   }
   if (forecast.ok) {
-    detail.forecastPerMinute = forecast.peakPerMinute;
+    detail.forecastPerMinute = forecast.peakPerMinute + lift;
+    detail.model = forecast.model;
     detail.forecastReplicas = forecastReplicas(
-      forecast.peakPerMinute,
+      detail.forecastPerMinute,
       drainRate,
       throughput,
       s.headroom,
@@ -119,9 +132,11 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
       forecast.seasonalDays > 0
         ? `, seasonal +${round(forecast.seasonalPerMinute)} from ${forecast.seasonalDays} days`
         : "";
+    const raised = lift > 0 ? `, raised ${round(lift)} to the rate the queue shows` : "";
     reasons.push(
-      `forecast p${round(s.quantile * 100)} peak ${round(forecast.peakPerMinute)} req/min over ${horizonMinutes} min ` +
-        `(level ${round(forecast.levelPerMinute)}, trend +${round(forecast.trendPerMinute)}${seasonal}, sigma ${round(forecast.sigmaPerMinute)})`,
+      `forecast p${round(s.quantile * 100)} peak ${round(detail.forecastPerMinute)} req/min over ${horizonMinutes} min ` +
+        `(model ${forecast.model} on ${forecast.backtests} past forecasts, level ${round(forecast.levelPerMinute)}, ` +
+        `trend +${round(forecast.trendPerMinute)}${seasonal}, sigma ${round(forecast.sigmaPerMinute)}${raised})`,
       `${detail.forecastReplicas} replicas at ${round(throughput * 60)} req/min each (${e.slicesPerGpu} slices per GPU, headroom ${s.headroom})`,
     );
   }
