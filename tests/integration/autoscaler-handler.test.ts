@@ -63,12 +63,15 @@ describe("the autoscaler handler against the AWS API peer", () => {
       queueReadErrors: 0,
       metricReadErrors: 0,
     });
-    // chat: 120 req/min with a Poisson p75 margin, plus 30 visible messages drained in the 30 s SLO,
-    // on replicas that get (1 - overhead) / 2 of a GPU each: 4 requests at 2 s -> 0.95 req/s, planned at 100%.
+    // chat: 120 req/min with a Poisson p75 margin, plus 30 visible messages. The emulator has no
+    // age metric (0 s), which the core ages by CloudWatch's 120 s lag: past the 30 s SLO, so the
+    // backlog is drained within the 10 s floor. Replicas get (1 - overhead) / 2 of a GPU each:
+    // 4 requests at 2 s -> 0.95 req/s, planned at 100%.
     const peak = (120 + 0.6745 * Math.sqrt(120)) / 60;
     const perReplica = (4 * (1 - TIME_SLICE_OVERHEAD)) / 2 / 2;
-    const expected = Math.ceil((peak + 30 / 30) / perReplica);
-    expect(expected).toBe(4);
+    const drainSeconds = Math.max(30 - (0 + 120), 10);
+    const expected = Math.ceil((peak + 30 / drainSeconds) / perReplica);
+    expect(expected).toBe(6);
     expect(await readPredicted(cloudwatch, "chat", Date.now())).toEqual([expected]);
     // idle: no arrivals metric at all, so the core holds at minReplicas and says so.
     expect(await readPredicted(cloudwatch, "idle", Date.now())).toEqual([2]);
@@ -84,7 +87,7 @@ describe("the autoscaler handler against the AWS API peer", () => {
     // ticks may fall in two different minutes, so every minute's value is checked.
     const chat = await readPredicted(cloudwatch, "chat", Date.now());
     expect(chat.length).toBeGreaterThan(0);
-    expect(chat.every((replicas) => replicas === 4)).toBe(true);
+    expect(chat.every((replicas) => replicas === 6)).toBe(true);
     const idle = await readPredicted(cloudwatch, "idle", Date.now());
     expect(idle.length).toBeGreaterThan(0);
     expect(idle.every((replicas) => replicas === 2)).toBe(true);
