@@ -90,8 +90,9 @@ build_kubernetes_provider() {
   local dir="$work/pulumi-kubernetes/provider"
   writable_copy "$(module_dir "github.com/pulumi/pulumi-kubernetes/provider/v4@$KUBERNETES_PROVIDER_MODULE")" "$dir"
   # The upstream module points its own SDK at a sibling directory the module zip lacks.
-  (cd "$dir" && go mod edit -dropreplace=github.com/pulumi/pulumi-kubernetes/sdk/v4 && go mod tidy -e >/dev/null 2>&1 || true)
-  (cd "$dir/cmd/pulumi-resource-kubernetes" && go generate ./...)
+  (cd "$dir" && go mod edit -dropreplace=github.com/pulumi/pulumi-kubernetes/sdk/v4)
+  # generate.go stamps the version into the schema the provider embeds.
+  (cd "$dir/cmd/pulumi-resource-kubernetes" && VERSION="$KUBERNETES_PROVIDER_VERSION" go generate .)
   (cd "$dir" && go build \
     -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION" \
     -o "$bin/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes)
