@@ -104,7 +104,7 @@ build_etcd() {
   # The module's replace lines point at sibling modules of the etcd repository; use the released ones.
   (cd "$dir" && for r in $(go mod edit -json | node -e '
       let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => {
-        for (const r of JSON.parse(s).Replace || []) if (r.New.Path.startsWith(".")) console.log(r.Old.Path);
+        for (const r of JSON.parse(s).Replace || []) if (r.New.Path.startsWith("../")) console.log(r.Old.Path);
       });'); do go mod edit -dropreplace="$r" -require="$r@$ETCD_VERSION"; done)
   (cd "$dir" && go build -o "$bin/etcd" .)
 }
