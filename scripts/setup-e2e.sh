@@ -114,10 +114,21 @@ build_kubernetes() {
   writable_copy "$(module_dir "k8s.io/kubernetes@$KUBERNETES_VERSION")" "$dir"
   # k8s.io/kubernetes resolves its k8s.io/* libraries from ./staging, which the module zip lacks;
   # pin each to the published release of the same minor instead.
-  (cd "$dir" && for r in $(go mod edit -json | node -e '
+  # Staging modules that k8s.io/kubernetes does not require (the samples) only lose their replace line.
+  (cd "$dir" && go mod edit -json | node -e '
       let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => {
-        for (const r of JSON.parse(s).Replace || []) if (r.New.Path.startsWith("./staging")) console.log(r.Old.Path);
-      });'); do go mod edit -dropreplace="$r" -require="$r@$KUBERNETES_LIBRARY_VERSION"; done)
+        const mod = JSON.parse(s);
+        const required = new Set((mod.Require || []).map((r) => r.Path));
+        for (const r of mod.Replace || []) {
+          if (r.New.Path.startsWith("./staging")) console.log(required.has(r.Old.Path) ? "pin" : "drop", r.Old.Path);
+        }
+      });' | while read -r action module; do
+        if [ "$action" = pin ]; then
+          go mod edit -dropreplace="$module" -require="$module@$KUBERNETES_LIBRARY_VERSION"
+        else
+          go mod edit -dropreplace="$module"
+        fi
+      done)
   (cd "$dir" && go build -o "$bin/kube-apiserver" ./cmd/kube-apiserver)
   (cd "$dir" && go build -o "$bin/kube-controller-manager" ./cmd/kube-controller-manager)
   (cd "$dir" && go build -o "$bin/kubectl" ./cmd/kubectl)
