@@ -4,18 +4,21 @@
  * empty in one pass, a second run changes nothing, the policy pack runs through the engine,
  * and destroy leaves nothing behind. Opt-in: `npm run setup:e2e`, then `npm run test:e2e`.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCluster, startLocalCluster } from "./support/cluster";
-import { bundleProgram, PulumiCli } from "./support/pulumi";
+import { bundleProgram, PROGRAM_DIR, PulumiCli } from "./support/pulumi";
 import { findToolchain, REPO_ROOT } from "./support/toolchain";
 
 const STACK = "e2e";
 const NAMESPACES = ["gpufleet-models", "keda", "nvidia-device-plugin"];
 const timings: Record<string, number> = {};
+/** The stack's config file, written next to Pulumi.yaml by `pulumi config set` (git-ignored). */
+const STACK_CONFIG = join(PROGRAM_DIR, `Pulumi.${STACK}.yaml`);
 
+let workDir = "";
 let cluster: LocalCluster;
 let pulumi: PulumiCli;
 
@@ -36,13 +39,14 @@ async function namespaces(): Promise<string[]> {
 describe("gpufleet on a real engine and apiserver", () => {
   beforeAll(async () => {
     const toolchain = findToolchain();
-    const workDir = mkdtempSync(join(tmpdir(), "gpufleet-e2e-"));
+    workDir = mkdtempSync(join(tmpdir(), "gpufleet-e2e-"));
     cluster = await startLocalCluster(toolchain, join(workDir, "cluster"));
     timings.controlPlaneStart = cluster.startSeconds;
     const started = performance.now();
     await bundleProgram();
     timings.bundleProgram = (performance.now() - started) / 1000;
     pulumi = new PulumiCli(toolchain, workDir);
+    rmSync(STACK_CONFIG, { force: true });
     await pulumi.ok(["login", `file://${pulumi.stateDir}`]);
     await pulumi.ok(["stack", "init", STACK]);
     await pulumi.ok(["config", "set", "kubeconfig", cluster.kubeconfig]);
@@ -51,10 +55,11 @@ describe("gpufleet on a real engine and apiserver", () => {
 
   afterAll(async () => {
     await cluster?.stop();
+    rmSync(STACK_CONFIG, { force: true });
     const reports = join(REPO_ROOT, "reports");
     mkdirSync(reports, { recursive: true });
     writeFileSync(join(reports, "e2e-timings.json"), `${JSON.stringify(timings, null, 2)}\n`);
-    console.log("e2e step timings (s):", timings);
+    console.log("e2e step timings (s):", timings, `\nlogs and state: ${workDir}`);
   });
 
   it("deploys the add-ons and two endpoints from empty in one pass", async () => {
