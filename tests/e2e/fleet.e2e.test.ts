@@ -56,6 +56,7 @@ describe("gpufleet on a real engine and apiserver", () => {
   afterAll(async () => {
     await cluster?.stop();
     rmSync(STACK_CONFIG, { force: true });
+    if (workDir === "") return;
     const reports = join(REPO_ROOT, "reports");
     mkdirSync(reports, { recursive: true });
     writeFileSync(join(reports, "e2e-timings.json"), `${JSON.stringify(timings, null, 2)}\n`);
