@@ -37,9 +37,23 @@ export interface ClusterRef {
    * IAM role of the KEDA operator. When set, each ModelEndpoint creates a scaler role that only
    * this role may assume, scoped to the endpoint's own queue, and its KEDA triggers use it. When
    * unset, the triggers use the operator's own identity, which then needs sqs:GetQueueAttributes
-   * and cloudwatch:GetMetricData itself.
+   * on the endpoint's queue and cloudwatch:GetMetricData itself.
    */
   kedaOperatorRoleArn?: pulumi.Input<string>;
+  /**
+   * What installs the add-ons endpoints rely on: KEDA's CRDs (ScaledObject, TriggerAuthentication)
+   * and the gpufleet PriorityClasses. A `ClusterAddons` (a GpuCluster's `addons`), or your own
+   * Helm release. Every endpoint resource that needs them waits for it, so the first
+   * `pulumi up` never creates a ScaledObject before its CRD exists.
+   * @default none (the add-ons were installed outside this program and exist already)
+   */
+  addons?: pulumi.Input<pulumi.Resource>;
+  /**
+   * Prefix of the endpoints' SQS queue names: the KEDA operator's own role may read the
+   * attributes of queues with this prefix only, so an endpoint's default queue name carries it.
+   * @default "" (the queue is named after the endpoint)
+   */
+  queueNamePrefix?: string;
 }
 
 /** What FleetControl needs of an endpoint. A ModelEndpoint satisfies it. */

@@ -6,6 +6,8 @@ import {
   instanceGpuInfo,
   validateGpuClusterArgs,
 } from "../components/gpu-cluster";
+import { type SliceShare, sliceShare } from "../components/gpu-cluster/allocatable";
+import { type RequestPool, requestProblems } from "../components/model-endpoint/validate";
 import { PRIORITY_TIERS, type PriorityTier } from "../functions/contract";
 
 /**
@@ -40,6 +42,15 @@ const poolSchema = z
   })
   .strict();
 
+const chartSourceSchema = z
+  .object({
+    repository: z.string().optional(),
+    chart: z.string().optional(),
+    version: z.string().optional(),
+    path: z.string().optional(),
+  })
+  .strict();
+
 const addonsSchema = z
   .object({
     devicePlugin: z.boolean().optional(),
@@ -47,6 +58,14 @@ const addonsSchema = z
     clusterAutoscaler: z.boolean().optional(),
     sqsQueueNamePrefix: z.string().optional(),
     priorityClasses: z.boolean().optional(),
+    charts: z
+      .object({
+        devicePlugin: chartSourceSchema.optional(),
+        keda: chartSourceSchema.optional(),
+        clusterAutoscaler: chartSourceSchema.optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -74,6 +93,7 @@ const newClusterSchema = z
     logRetentionDays: z.number().optional(),
     kmsKeyArn: z.string().optional(),
     identity: z.enum(["pod-identity", "irsa"]).optional(),
+    adminArns: z.array(z.string()).optional(),
     systemNodeGroup: z
       .object({
         instanceTypes: z.array(z.string()).optional(),
@@ -130,6 +150,9 @@ const endpointSchema = z
     image: z.string().min(1, "must name a container image"),
     pools: z.array(z.string()).min(1, "must list at least one pool"),
     gpuMemoryGiB: positive,
+    /** CPU and memory requests of one replica. @default the pools' smallest per-slice share */
+    cpu: z.string().optional(),
+    memory: z.string().optional(),
     profile: profileSchema,
     tier: z.enum(PRIORITY_TIERS as [PriorityTier, ...PriorityTier[]]).default("standard"),
     env: z.record(z.string(), z.string()).default({}),
@@ -245,7 +268,7 @@ function toClusterArgs(cluster: RawCluster, pools: GpuClusterArgs["pools"]): Gpu
   return args;
 }
 
-/** Endpoint rules that need the pools: every pool named exists, and one replica's memory fits a slice. */
+/** Endpoint rules that need the pools: every pool named exists, one replica's memory fits a slice, requests fit a node. */
 function endpointProblems(endpoints: EndpointConfig[], pools: GpuClusterArgs["pools"]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, number>();
@@ -254,6 +277,7 @@ function endpointProblems(endpoints: EndpointConfig[], pools: GpuClusterArgs["po
     if (first !== undefined)
       problems.push(`endpoints[${i}].name (${endpoint.name}) is already used by endpoints[${first}]`);
     else seen.set(endpoint.name, i);
+    const requestPools: RequestPool[] = [];
     endpoint.pools.forEach((poolName, j) => {
       const pool = pools.find((p) => p.name === poolName);
       const field = `endpoints[${i}].pools[${j}]`;
@@ -262,7 +286,13 @@ function endpointProblems(endpoints: EndpointConfig[], pools: GpuClusterArgs["po
         return;
       }
       // Time-slicing isolates no memory: a replica must fit in its slice's share, or its neighbours run out.
-      const perGpu = pool.gpuMemoryGiB ?? instanceGpuInfo(pool.instanceTypes[0] ?? "").gpuMemoryGiB ?? 0;
+      const first = instanceGpuInfo(pool.instanceTypes[0] ?? "");
+      const perGpu = pool.gpuMemoryGiB ?? first.gpuMemoryGiB ?? 0;
+      const gpusPerNode = pool.gpusPerNode ?? first.gpusPerNode ?? 1;
+      requestPools.push({
+        name: poolName,
+        share: sliceShare({ instanceTypes: pool.instanceTypes, gpusPerNode, slicesPerGpu: pool.slicesPerGpu ?? 1 }),
+      });
       const sliceMiB = gpuMemoryMiBPerSlice(perGpu, pool.slicesPerGpu ?? 1);
       if (endpoint.gpuMemoryGiB * 1024 > sliceMiB) {
         problems.push(
@@ -270,6 +300,17 @@ function endpointProblems(endpoints: EndpointConfig[], pools: GpuClusterArgs["po
         );
       }
     });
+    if (requestPools.length === endpoint.pools.length) {
+      const derive = (pick: (share: SliceShare) => number) =>
+        requestPools.every((p) => p.share)
+          ? Math.min(...requestPools.map((p) => pick(p.share as SliceShare)))
+          : undefined;
+      const cpuShare = derive((share) => share.cpuMillis);
+      const memoryShare = derive((share) => share.memoryMiB);
+      const cpu = endpoint.cpu ?? (cpuShare !== undefined ? `${cpuShare}m` : undefined);
+      const memory = endpoint.memory ?? (memoryShare !== undefined ? `${memoryShare}Mi` : undefined);
+      for (const problem of requestProblems(requestPools, cpu, memory)) problems.push(`endpoints[${i}]: ${problem}`);
+    }
   });
   return problems;
 }

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FleetControl } from "../components/fleet-control";
 import { GpuCluster } from "../components/gpu-cluster";
-import { DEFAULTS as CLUSTER_DEFAULTS } from "../components/gpu-cluster/defaults";
 import { ModelEndpoint } from "../components/model-endpoint";
 import type { CapacityType } from "../functions/contract";
 import type { ControlConfig, EndpointConfig, StackConfig } from "./config";
@@ -44,26 +43,19 @@ export interface StackOutputs {
   endpointOutputs: pulumi.Output<Record<string, EndpointOutput>>;
 }
 
-/**
- * The queue takes the cluster's queue-name prefix: KEDA's role may read the attributes of
- * prefixed queues only, so an unprefixed queue would never scale.
- */
-function createEndpoint(
-  cluster: GpuCluster,
-  endpoint: EndpointConfig,
-  queuePrefix: string,
-  tags?: Record<string, string>,
-) {
+/** The queue name takes the cluster's prefix (ClusterRef.queueNamePrefix): KEDA's role reads those queues only. */
+function createEndpoint(cluster: GpuCluster, endpoint: EndpointConfig, tags?: Record<string, string>) {
   return new ModelEndpoint(endpoint.name, {
     cluster,
     image: endpoint.image,
     pools: endpoint.pools,
     gpuMemoryGiB: endpoint.gpuMemoryGiB,
+    ...(endpoint.cpu !== undefined ? { cpu: endpoint.cpu } : {}),
+    ...(endpoint.memory !== undefined ? { memory: endpoint.memory } : {}),
     tier: endpoint.tier,
     profile: endpoint.profile,
     env: endpoint.env,
     ...(endpoint.args !== undefined ? { args: endpoint.args } : {}),
-    queue: { name: `${queuePrefix}${endpoint.name}` },
     ...(tags !== undefined ? { tags } : {}),
   });
 }
@@ -99,8 +91,7 @@ export function createStack(config: StackConfig, name = "gpufleet"): StackOutput
     clusterArgs.cluster = { ...clusterArgs.cluster, kubeconfig: pulumi.secret(clusterArgs.cluster.kubeconfig) };
   }
   const cluster = new GpuCluster(name, clusterArgs);
-  const queuePrefix = config.cluster.addons?.sqsQueueNamePrefix ?? CLUSTER_DEFAULTS.sqsQueueNamePrefix;
-  const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, queuePrefix, config.cluster.tags));
+  const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, config.cluster.tags));
   const control =
     endpoints.length > 0 ? createControl(name, cluster, endpoints, config.control, config.cluster.tags) : undefined;
   const identity = cluster.identity;

@@ -31,7 +31,7 @@ function gpuModels(instanceTypes: string[]): Set<string> {
 export const spotPoolDiversified: GpufleetResourceRule = {
   name: "spot-pool-diversified",
   description:
-    "A spot GPU node group lists several instance types of one GPU model, so a shortage of one spot pool does not empty it and every node offers the same slices and memory.",
+    "A spot GPU node group lists several instance types with the same GPUs (count and memory per GPU), so a shortage of one spot pool does not empty it and every node offers the same slices and memory.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -52,13 +52,18 @@ export const spotPoolDiversified: GpufleetResourceRule = {
     const types = group.instanceTypes;
     if (types.length < minInstanceTypes) {
       report(
-        `spot node group "${group.name}" lists ${types.length} instance type(s) (${types.join(", ") || "none"}); list at least ${minInstanceTypes} of the same GPU model.`,
+        `spot node group "${group.name}" lists ${types.length} instance type(s) (${types.join(", ") || "none"}); list at least ${minInstanceTypes} with the same GPUs.`,
       );
     }
-    const models = gpuModels(types);
-    if (models.size > 1) {
-      const detail = types.map((t) => `${t}: ${GPU_INSTANCES.get(t)?.gpuModel ?? "unknown"}`).join(", ");
-      report(`spot node group "${group.name}" mixes GPU models (${detail}); list instance types of one GPU model.`);
+    // Slices are per GPU and share its memory: a different model with the same memory and count
+    // (g5.xlarge A10G, g6.xlarge L4) offers the same slices; different memory does not.
+    const gpus = (t: string) => {
+      const info = GPU_INSTANCES.get(t);
+      return info ? `${info.gpus} × ${info.gpuMemoryGiBPerGpu} GiB` : "unknown";
+    };
+    if (new Set(types.map(gpus)).size > 1) {
+      const detail = types.map((t) => `${t}: ${gpus(t)}`).join(", ");
+      report(`spot node group "${group.name}" mixes GPUs (${detail}); list instance types with the same GPUs.`);
     }
   }),
 };

@@ -11,8 +11,8 @@ import {
 } from "../../functions/contract";
 import type { WorkloadIdentity } from "../types";
 import type { ResolvedPool } from "./defaults";
-import { AMI_FAMILY_LABEL, devicePluginConfigName, nodeGroupName } from "./node-pool";
-import { type ChartPin, SERVICE_ACCOUNTS } from "./versions";
+import { AMI_FAMILY_LABEL, devicePluginConfigName } from "./node-pool";
+import { type ChartPin, type ChartSource, SERVICE_ACCOUNTS } from "./versions";
 
 /** The device plugin config for nodes with no pool label: whole GPUs, no sharing. */
 export const UNSHARED_CONFIG = "unshared";
@@ -41,7 +41,7 @@ export function timeSlicingConfig(slicesPerGpu: number): string {
  * `nvidia.com/device-plugin.config` label), on nodes labelled `nvidia.com/gpu.present`,
  * except Bottlerocket nodes, whose OS runs the plugin itself.
  */
-export function devicePluginValues(pools: ResolvedPool[]): Record<string, unknown> {
+export function devicePluginValues(pools: Pick<ResolvedPool, "name" | "slicesPerGpu">[]): Record<string, unknown> {
   const map: Record<string, string> = { [UNSHARED_CONFIG]: timeSlicingConfig(1) };
   for (const pool of pools) map[devicePluginConfigName(pool.name)] = timeSlicingConfig(pool.slicesPerGpu);
   return {
@@ -80,20 +80,24 @@ export function kedaValues(identity: WorkloadIdentity["kind"], roleArn: string):
 /** Escapes a string for use inside a regular expression. */
 const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Matches the ASG EKS creates for a node group: `eks-<nodegroup>-<uuid>`. */
-export function asgNameRegex(poolName: string): string {
-  return `^eks-${escapeRegex(nodeGroupName(poolName))}-[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`;
-}
-
 /** Priority expander tiers: higher wins. Anything unmatched (the system group) comes last. */
 export const EXPANDER_PRIORITY = { spot: 50, onDemand: 20, fallback: 10, other: 1 } as const;
+
+/** What the expander needs of a pool: its tier, and the Auto Scaling groups EKS created for it. */
+export interface ExpanderPool {
+  capacityType: ResolvedPool["capacityType"];
+  fallback: boolean;
+  /** ASG names from the node group's `resources[0].autoscalingGroups[*].name` output. */
+  asgNames: string[];
+}
 
 /**
  * The priority expander's table: spot pools first, other on-demand pools next, the
  * fallback pool last among GPU pools. The rebalancer, not the autoscaler, decides when the
  * fallback must carry load; this order only stops the autoscaler reaching for it first.
+ * Each entry matches one ASG exactly, by the name EKS reported for the node group.
  */
-export function expanderPriorities(pools: ResolvedPool[]): Record<string, string[]> {
+export function expanderPriorities(pools: ExpanderPool[]): Record<string, string[]> {
   const tiers: Record<string, string[]> = {};
   for (const pool of pools) {
     const tier =
@@ -102,7 +106,7 @@ export function expanderPriorities(pools: ResolvedPool[]): Record<string, string
         : pool.fallback
           ? EXPANDER_PRIORITY.fallback
           : EXPANDER_PRIORITY.onDemand;
-    tiers[tier] = [...(tiers[tier] ?? []), asgNameRegex(pool.name)];
+    tiers[tier] = [...(tiers[tier] ?? []), ...pool.asgNames.map((name) => `^${escapeRegex(name)}$`)];
   }
   tiers[EXPANDER_PRIORITY.other] = [".*"];
   return tiers;
@@ -113,7 +117,7 @@ export interface AutoscalerValuesArgs {
   region: string;
   identity: WorkloadIdentity["kind"];
   roleArn: string;
-  pools: ResolvedPool[];
+  pools: ExpanderPool[];
 }
 
 export function clusterAutoscalerValues(args: AutoscalerValuesArgs): Record<string, unknown> {
@@ -164,8 +168,7 @@ export const PRIORITY_VALUES: Record<PriorityTier, { value: number; preemptionPo
 
 export function createPriorityClasses(
   name: string,
-  provider: k8s.Provider,
-  parent: pulumi.Resource,
+  opts: Pick<pulumi.CustomResourceOptions, "provider" | "parent" | "aliases">,
 ): k8s.scheduling.v1.PriorityClass[] {
   return PRIORITY_TIERS.map(
     (tier) =>
@@ -178,31 +181,63 @@ export function createPriorityClasses(
           globalDefault: false,
           description: PRIORITY_VALUES[tier].description,
         },
-        { parent, provider },
+        opts,
       ),
   );
 }
 
-/** A Helm release of a pinned chart. */
+/**
+ * Seconds a release may take to become ready. Releases wait (Helm's `--wait`): KEDA's
+ * webhook and metrics server must answer before an endpoint's ScaledObject is created, and
+ * the add-ons run on the system nodes, which exist before the releases start. The device
+ * plugin's DaemonSet has nothing to wait for while the GPU pools are empty.
+ */
+export const RELEASE_TIMEOUT_SECONDS = 600;
+
+/** The chart, version and repository of a release, from the pin or the user's override. */
+export function chartArgs(
+  pin: ChartPin,
+  source: ChartSource | undefined,
+): Pick<k8s.helm.v3.ReleaseArgs, "chart" | "version" | "repositoryOpts"> {
+  if (source?.path !== undefined) return { chart: source.path };
+  const chart = source?.chart ?? pin.chart;
+  const version = source?.version ?? pin.version;
+  if (chart.startsWith("oci://")) return { chart, version };
+  return { chart, version, repositoryOpts: { repo: source?.repository ?? pin.repo } };
+}
+
+export interface ReleaseOptions {
+  source?: ChartSource;
+  provider: k8s.Provider;
+  parent: pulumi.Resource;
+  /** What the release's pods need first (their Pod Identity association or IAM role). */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+  aliases?: pulumi.Input<pulumi.Alias>[];
+}
+
+/** A Helm release of a pinned (or overridden) chart that waits for its workloads. */
 export function createRelease(
   name: string,
   pin: ChartPin,
   values: pulumi.Input<Record<string, unknown>>,
-  provider: k8s.Provider,
-  parent: pulumi.Resource,
-  dependsOn: pulumi.Input<pulumi.Resource>[] = [],
+  opts: ReleaseOptions,
 ): k8s.helm.v3.Release {
   return new k8s.helm.v3.Release(
     name,
     {
       name: pin.chart,
-      chart: pin.chart,
-      version: pin.version,
-      repositoryOpts: { repo: pin.repo },
+      ...chartArgs(pin, opts.source),
       namespace: pin.namespace,
       createNamespace: pin.namespace !== "kube-system",
       values,
+      skipAwait: false,
+      timeout: RELEASE_TIMEOUT_SECONDS,
     },
-    { parent, provider, dependsOn },
+    {
+      parent: opts.parent,
+      provider: opts.provider,
+      dependsOn: opts.dependsOn ?? [],
+      ...(opts.aliases ? { aliases: opts.aliases } : {}),
+    },
   );
 }

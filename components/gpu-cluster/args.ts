@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { CapacityType } from "../../functions/contract";
+import type { AddonChartsArgs } from "./cluster-addons";
 
 /** The node image of a GPU pool. Both ship the NVIDIA driver and container toolkit. */
 export type GpuAmiFamily = "al2023-nvidia" | "bottlerocket-nvidia";
@@ -165,6 +166,13 @@ export interface NewClusterArgs {
    * @default "pod-identity"
    */
   identity?: IdentityMode;
+  /**
+   * IAM role or user ARNs that get cluster-admin through EKS access entries
+   * (AmazonEKSClusterAdminPolicy). The deploying identity is not made admin by EKS itself
+   * (`bootstrapClusterCreatorAdminPermissions` is off): list whoever runs `pulumi up`.
+   * @default the identity running the program (an assumed-role session counts as its role)
+   */
+  adminArns?: string[];
   /** @default see SystemNodeGroupArgs */
   systemNodeGroup?: SystemNodeGroupArgs;
 }
@@ -209,10 +217,17 @@ export interface AddonsArgs {
   /** @default true */
   clusterAutoscaler?: boolean;
   /**
-   * KEDA may read the attributes of SQS queues whose names start with this prefix.
-   * @default "gpufleet-"
+   * KEDA may read the attributes of SQS queues whose names start with this prefix; endpoints
+   * built on the cluster name their queues with it.
+   * @default "gpufleet-<cluster name>-"
    */
   sqsQueueNamePrefix?: string;
+  /**
+   * Where each add-on's chart comes from: a Helm repository mirror, an OCI reference or a
+   * local chart directory.
+   * @default the pinned public charts (versions.ts)
+   */
+  charts?: AddonChartsArgs;
   /**
    * Create the three gpufleet PriorityClasses (cluster-scoped: only one GpuCluster per
    * Kubernetes cluster may create them).

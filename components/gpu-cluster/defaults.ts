@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AddonsArgs, ControlPlaneLogType, GpuAmiFamily, GpuPoolArgs, NewClusterArgs } from "./args";
+import type { AddonChartsArgs } from "./cluster-addons";
 import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
 
 /** Every default of GpuClusterArgs, in one place. */
@@ -94,6 +95,7 @@ export interface ResolvedNewCluster {
   systemInstanceTypes: string[];
   systemMinSize: number;
   systemMaxSize: number;
+  adminArns?: string[];
 }
 
 export function resolveNewCluster(name: string, args: NewClusterArgs): ResolvedNewCluster {
@@ -115,6 +117,7 @@ export function resolveNewCluster(name: string, args: NewClusterArgs): ResolvedN
   if (zones !== undefined) resolved.availabilityZones = zones;
   if (args.subnetIds !== undefined) resolved.subnetIds = args.subnetIds;
   if (args.kmsKeyArn !== undefined) resolved.kmsKeyArn = args.kmsKeyArn;
+  if (args.adminArns !== undefined) resolved.adminArns = args.adminArns;
   return resolved;
 }
 
@@ -124,14 +127,21 @@ export interface ResolvedAddons {
   clusterAutoscaler: boolean;
   sqsQueueNamePrefix: string;
   priorityClasses: boolean;
+  charts: AddonChartsArgs;
 }
 
-export function resolveAddons(args: AddonsArgs | undefined): ResolvedAddons {
+/** The queue name prefix the KEDA role is scoped to by default: it carries the cluster's name. */
+export function defaultQueueNamePrefix(clusterName: string): string {
+  return `${DEFAULTS.sqsQueueNamePrefix}${clusterName}-`;
+}
+
+export function resolveAddons(args: AddonsArgs | undefined, clusterName: string): ResolvedAddons {
   return {
     devicePlugin: args?.devicePlugin ?? true,
     keda: args?.keda ?? true,
     clusterAutoscaler: args?.clusterAutoscaler ?? true,
-    sqsQueueNamePrefix: args?.sqsQueueNamePrefix ?? DEFAULTS.sqsQueueNamePrefix,
+    sqsQueueNamePrefix: args?.sqsQueueNamePrefix ?? defaultQueueNamePrefix(clusterName),
     priorityClasses: args?.priorityClasses ?? true,
+    charts: args?.charts ?? {},
   };
 }

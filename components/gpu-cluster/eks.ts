@@ -22,6 +22,8 @@ export interface ClusterFoundation {
   nodeGroupDependencies: pulumi.Resource[];
   /** Resources that must exist before add-on pods can run and get AWS credentials. */
   addonDependencies: pulumi.Resource[];
+  /** Resources that must exist before the Kubernetes provider can talk to the API (the admins' access). */
+  providerDependencies: pulumi.Resource[];
   vpcId?: pulumi.Output<string>;
 }
 
@@ -30,8 +32,48 @@ export interface NewClusterContext {
   config: ResolvedNewCluster;
   partition: pulumi.Output<string>;
   region: pulumi.Output<string>;
+  /** ARN of the identity running the program: the admin when the config names none. */
+  callerArn: pulumi.Output<string>;
   tags: Record<string, string>;
   parent: pulumi.Resource;
+}
+
+/**
+ * The IAM principal behind a caller ARN: an assumed-role session
+ * (`arn:aws:sts::<account>:assumed-role/<role>/<session>`) is its role; users and roles are themselves.
+ */
+export function principalOfCaller(arn: string): string {
+  const session = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
+  return session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : arn;
+}
+
+/** Grants each admin cluster-admin through an EKS access entry; the provider waits for them. */
+function createAdminAccess(
+  name: string,
+  clusterName: pulumi.Input<string>,
+  admins: pulumi.Input<string>[],
+  partition: pulumi.Input<string>,
+  tags: Record<string, string>,
+  parent: pulumi.Resource,
+): pulumi.Resource[] {
+  return admins.flatMap((principalArn, i) => {
+    const entry = new aws.eks.AccessEntry(
+      `${name}-admin-${i}`,
+      { clusterName, principalArn, type: "STANDARD", tags },
+      { parent },
+    );
+    const policy = new aws.eks.AccessPolicyAssociation(
+      `${name}-admin-${i}-policy`,
+      {
+        clusterName,
+        principalArn: entry.principalArn,
+        policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: "cluster" },
+      },
+      { parent },
+    );
+    return [entry, policy];
+  });
 }
 
 /**
@@ -93,7 +135,8 @@ export function createEksCluster(ctx: NewClusterContext): ClusterFoundation {
       },
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: kmsKeyArn } },
       enabledClusterLogTypes: config.logTypes,
-      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      // Admins come from explicit access entries (below), which the config can change or revoke.
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
       tags,
     },
     { parent, dependsOn: [logGroup, clusterRole.attachment] },
@@ -153,6 +196,9 @@ export function createEksCluster(ctx: NewClusterContext): ClusterFoundation {
       }),
     );
 
+  const admins = config.adminArns ?? [ctx.callerArn.apply(principalOfCaller)];
+  const providerDependencies = createAdminAccess(name, cluster.name, admins, ctx.partition, tags, parent);
+
   const foundation: ClusterFoundation = {
     clusterName: cluster.name,
     nodeRoleArn: nodeRole.role.arn,
@@ -162,6 +208,7 @@ export function createEksCluster(ctx: NewClusterContext): ClusterFoundation {
     extraNodeGroupNames: [SYSTEM_NODE_GROUP],
     nodeGroupDependencies: [cluster, ...nodeRole.attachments],
     addonDependencies,
+    providerDependencies,
   };
   if (network) foundation.vpcId = network.vpcId;
   return foundation;

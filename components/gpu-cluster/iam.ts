@@ -89,9 +89,10 @@ export function clusterAutoscalerPolicy(
 }
 
 /**
- * KEDA's policy: queue attributes (the SQS scaler's backlog) for gpufleet's queues only,
- * and CloudWatch metric reads (the predicted-replicas trigger). GetMetricData takes no
- * resource ARN, so CloudWatch reads cannot be narrowed further.
+ * KEDA's policy: queue attributes (the SQS scaler's backlog) for this cluster's queues only
+ * (the prefix carries the cluster name), and the one CloudWatch call KEDA's aws-cloudwatch
+ * scaler makes (GetMetricData, in pkg/scalers/aws_cloudwatch_scaler.go), which takes no
+ * resource ARN.
  */
 export function kedaPolicy(scope: ArnScope, queueNamePrefix: string): PolicyDocument {
   const { partition, region, accountId } = scope;
@@ -107,7 +108,7 @@ export function kedaPolicy(scope: ArnScope, queueNamePrefix: string): PolicyDocu
       {
         Sid: "ReadMetrics",
         Effect: "Allow",
-        Action: ["cloudwatch:GetMetricData", "cloudwatch:GetMetricStatistics", "cloudwatch:ListMetrics"],
+        Action: "cloudwatch:GetMetricData",
         Resource: "*",
       },
     ],
@@ -123,6 +124,19 @@ export interface WorkloadRoleArgs {
   tags: Record<string, string>;
 }
 
+/** An add-on's AWS identity, and what its pods must wait for before they start. */
+export interface WorkloadRole {
+  role: aws.iam.Role;
+  policy: aws.iam.RolePolicy;
+  /** The binding of role to service account (Pod Identity only). */
+  association?: aws.eks.PodIdentityAssociation;
+  /**
+   * Resources the add-on's pods depend on: credentials are injected when a pod is admitted,
+   * so under Pod Identity the association must exist first; in both modes the policy.
+   */
+  podDependencies: pulumi.Resource[];
+}
+
 /**
  * A role for one add-on's service account, with its inline policy; under Pod Identity
  * also the association that hands the role to the service account.
@@ -132,7 +146,7 @@ export function createWorkloadRole(
   args: WorkloadRoleArgs,
   parent: pulumi.Resource,
   dependsOn: pulumi.Resource[] = [],
-): aws.iam.Role {
+): WorkloadRole {
   const opts = { parent };
   const { identity } = args;
   const role = new aws.iam.Role(
@@ -143,13 +157,13 @@ export function createWorkloadRole(
     },
     opts,
   );
-  new aws.iam.RolePolicy(
+  const policy = new aws.iam.RolePolicy(
     `${name}-policy`,
     { role: role.name, policy: pulumi.output(args.policy).apply((doc) => JSON.stringify(doc)) },
     opts,
   );
   if (identity.kind === "pod-identity") {
-    new aws.eks.PodIdentityAssociation(
+    const association = new aws.eks.PodIdentityAssociation(
       `${name}-pod-identity`,
       {
         clusterName: args.clusterName,
@@ -160,8 +174,9 @@ export function createWorkloadRole(
       },
       { parent, dependsOn },
     );
+    return { role, policy, association, podDependencies: [association, policy] };
   }
-  return role;
+  return { role, policy, podDependencies: [policy] };
 }
 
 /** AWS managed policies every EKS node needs. */

@@ -2,25 +2,27 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterRef, GpuPoolInfo, WorkloadIdentity } from "../types";
-import {
-  clusterAutoscalerValues,
-  createPriorityClasses,
-  createRelease,
-  devicePluginValues,
-  kedaValues,
-} from "./addons";
 import type { ExistingClusterArgs, GpuClusterArgs } from "./args";
+import { ClusterAddons } from "./cluster-addons";
 import { resolveAddons, resolveNewCluster, resolvePool } from "./defaults";
 import { type ClusterFoundation, createEksCluster } from "./eks";
-import { type ArnScope, clusterAutoscalerPolicy, createWorkloadRole, kedaPolicy } from "./iam";
+import {
+  type ArnScope,
+  clusterAutoscalerPolicy,
+  createWorkloadRole,
+  kedaPolicy,
+  type PolicyDocument,
+  type WorkloadRole,
+} from "./iam";
 import { buildKubeconfig } from "./kubeconfig";
 import { createNodePool, nodeGroupName } from "./node-pool";
 import { validateGpuClusterArgs } from "./validate";
-import { CHARTS, SERVICE_ACCOUNTS } from "./versions";
+import { SERVICE_ACCOUNTS } from "./versions";
 
 /**
  * An EKS cluster (new, or one the user already runs) with spot and on-demand GPU pools,
  * NVIDIA time-slicing per pool, KEDA and the Cluster Autoscaler. Satisfies `ClusterRef`.
+ * The AWS side is built here; the Kubernetes add-ons are a `ClusterAddons` child.
  */
 export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
   /** The EKS cluster's name. */
@@ -39,10 +41,18 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
   readonly subnetIds: pulumi.Output<string[]>;
   /** The VPC gpufleet created; undefined when the network was given. */
   readonly vpcId: pulumi.Output<string> | undefined;
-  /** Role of the KEDA operator (reads SQS attributes and CloudWatch metrics); undefined when KEDA is off. */
-  readonly kedaRoleArn: pulumi.Output<string> | undefined;
+  /**
+   * Role of the KEDA operator (reads this cluster's queues' attributes and CloudWatch metrics);
+   * undefined when KEDA is off. The same name as on `ClusterRef`: each endpoint's scaler role
+   * trusts it.
+   */
+  readonly kedaOperatorRoleArn: pulumi.Output<string> | undefined;
   /** Role of the Cluster Autoscaler; undefined when it is off. */
   readonly clusterAutoscalerRoleArn: pulumi.Output<string> | undefined;
+  /** The Kubernetes add-ons (KEDA and its CRDs, device plugin, Cluster Autoscaler, PriorityClasses). */
+  readonly addons: ClusterAddons;
+  /** Prefix of endpoint queue names: the KEDA operator's role may read these queues only. */
+  readonly queueNamePrefix: string;
 
   constructor(name: string, args: GpuClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     // Before anything is registered: a bad config must leave no resource behind.
@@ -51,19 +61,21 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
 
     const tags = { ...(args.tags ?? {}), "gpufleet.io/cluster": name };
     const pools = args.pools.map(resolvePool);
-    const addons = resolveAddons(args.addons);
     const invokeOpts = { parent: this };
     const partition = aws.getPartitionOutput({}, invokeOpts).partition;
     const region = aws.getRegionOutput({}, invokeOpts).region;
-    const accountId = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
+    const caller = aws.getCallerIdentityOutput({}, invokeOpts);
+    const accountId = caller.accountId;
 
     const clusterMode = args.cluster;
     const newCluster = clusterMode.mode === "new" ? resolveNewCluster(name, clusterMode) : undefined;
     const foundation: ClusterFoundation = newCluster
-      ? createEksCluster({ name, config: newCluster, partition, region, tags, parent: this })
+      ? createEksCluster({ name, config: newCluster, partition, region, callerArn: caller.arn, tags, parent: this })
       : this.existingCluster(clusterMode as ExistingClusterArgs, region);
     // Known while the program runs, so IAM policies can name the cluster's node groups.
     const plainClusterName = newCluster ? newCluster.clusterName : (clusterMode as ExistingClusterArgs).clusterName;
+    const addons = resolveAddons(args.addons, plainClusterName);
+    this.queueNamePrefix = addons.sqsQueueNamePrefix;
 
     this.clusterName = foundation.clusterName;
     this.identity = foundation.identity;
@@ -74,7 +86,11 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
     this.provider =
       clusterMode.mode === "byo" && clusterMode.provider
         ? clusterMode.provider
-        : new k8s.Provider(`${name}-k8s`, { kubeconfig: foundation.kubeconfig }, { parent: this });
+        : new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: foundation.kubeconfig },
+            { parent: this, dependsOn: foundation.providerDependencies },
+          );
 
     this.pools = pools.map((pool) =>
       createNodePool(
@@ -94,67 +110,79 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
     const scope: pulumi.Output<ArnScope> = pulumi
       .all([partition, region, accountId])
       .apply(([p, r, a]) => ({ partition: p, region: r, accountId: a }));
-
-    if (addons.priorityClasses) createPriorityClasses(name, this.provider, this);
-    if (addons.devicePlugin) {
-      createRelease(`${name}-device-plugin`, CHARTS.devicePlugin, devicePluginValues(pools), this.provider, this);
-    }
-
-    this.kedaRoleArn = undefined;
-    if (addons.keda) {
-      const role = createWorkloadRole(
-        `${name}-keda`,
+    const roleFor = (
+      role: string,
+      account: { namespace: string; name: string },
+      policy: pulumi.Input<PolicyDocument>,
+    ) =>
+      createWorkloadRole(
+        `${name}-${role}`,
         {
           clusterName: foundation.clusterName,
           identity: foundation.identity,
-          namespace: SERVICE_ACCOUNTS.keda.namespace,
-          serviceAccount: SERVICE_ACCOUNTS.keda.name,
-          policy: scope.apply((s) => kedaPolicy(s, addons.sqsQueueNamePrefix)),
+          namespace: account.namespace,
+          serviceAccount: account.name,
+          policy,
           tags,
         },
         this,
         foundation.addonDependencies,
       );
-      this.kedaRoleArn = role.arn;
-      const values = role.arn.apply((arn) => kedaValues(foundation.identity.kind, arn));
-      createRelease(`${name}-keda`, CHARTS.keda, values, this.provider, this, foundation.addonDependencies);
-    }
 
-    this.clusterAutoscalerRoleArn = undefined;
-    if (addons.clusterAutoscaler) {
-      const nodeGroups = [...pools.map((p) => nodeGroupName(p.name)), ...foundation.extraNodeGroupNames];
-      const role = createWorkloadRole(
-        `${name}-cluster-autoscaler`,
-        {
-          clusterName: foundation.clusterName,
-          identity: foundation.identity,
-          namespace: SERVICE_ACCOUNTS.clusterAutoscaler.namespace,
-          serviceAccount: SERVICE_ACCOUNTS.clusterAutoscaler.name,
-          policy: scope.apply((s) => clusterAutoscalerPolicy(s, plainClusterName, nodeGroups)),
-          tags,
-        },
-        this,
-        foundation.addonDependencies,
-      );
-      this.clusterAutoscalerRoleArn = role.arn;
-      const values = pulumi.all([role.arn, region]).apply(([arn, r]) =>
-        clusterAutoscalerValues({
-          clusterName: plainClusterName,
-          region: r,
-          identity: foundation.identity.kind,
-          roleArn: arn,
-          pools,
-        }),
-      );
-      createRelease(
-        `${name}-cluster-autoscaler`,
-        CHARTS.clusterAutoscaler,
-        values,
-        this.provider,
-        this,
-        foundation.addonDependencies,
-      );
-    }
+    const keda: WorkloadRole | undefined = addons.keda
+      ? roleFor(
+          "keda",
+          SERVICE_ACCOUNTS.keda,
+          scope.apply((s) => kedaPolicy(s, addons.sqsQueueNamePrefix)),
+        )
+      : undefined;
+    const nodeGroups = [...pools.map((p) => nodeGroupName(p.name)), ...foundation.extraNodeGroupNames];
+    const autoscaler: WorkloadRole | undefined = addons.clusterAutoscaler
+      ? roleFor(
+          "cluster-autoscaler",
+          SERVICE_ACCOUNTS.clusterAutoscaler,
+          scope.apply((s) => clusterAutoscalerPolicy(s, plainClusterName, nodeGroups)),
+        )
+      : undefined;
+    this.kedaOperatorRoleArn = keda?.role.arn;
+    this.clusterAutoscalerRoleArn = autoscaler?.role.arn;
+
+    // The add-on pods run on the system nodes and, under Pod Identity, need the agent and their
+    // association before they are admitted: otherwise they start without AWS credentials.
+    this.addons = new ClusterAddons(
+      name,
+      {
+        provider: this.provider,
+        clusterName: foundation.clusterName,
+        region,
+        pools: pools.map((pool, i) => ({
+          name: pool.name,
+          capacityType: pool.capacityType,
+          fallback: pool.fallback,
+          slicesPerGpu: pool.slicesPerGpu,
+          asgNames: this.pools[i]?.asgNames ?? [],
+        })),
+        identity: foundation.identity.kind,
+        devicePlugin: addons.devicePlugin,
+        keda: addons.keda,
+        clusterAutoscaler: addons.clusterAutoscaler,
+        priorityClasses: addons.priorityClasses,
+        ...(keda
+          ? {
+              kedaOperatorRoleArn: keda.role.arn,
+              kedaDependencies: [...foundation.addonDependencies, ...keda.podDependencies],
+            }
+          : {}),
+        ...(autoscaler
+          ? {
+              clusterAutoscalerRoleArn: autoscaler.role.arn,
+              clusterAutoscalerDependencies: [...foundation.addonDependencies, ...autoscaler.podDependencies],
+            }
+          : {}),
+        charts: addons.charts,
+      },
+      { parent: this },
+    );
 
     this.registerOutputs({
       clusterName: this.clusterName,
@@ -163,8 +191,9 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
       nodeRoleArn: this.nodeRoleArn,
       subnetIds: this.subnetIds,
       vpcId: this.vpcId,
-      kedaRoleArn: this.kedaRoleArn,
+      kedaOperatorRoleArn: this.kedaOperatorRoleArn,
       clusterAutoscalerRoleArn: this.clusterAutoscalerRoleArn,
+      queueNamePrefix: this.queueNamePrefix,
       pools: this.pools,
     });
   }
@@ -196,12 +225,21 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
       extraNodeGroupNames: [],
       nodeGroupDependencies: [],
       addonDependencies: [],
+      providerDependencies: [],
     };
   }
 }
 
 export { PRIORITY_VALUES } from "./addons";
+export { allocatableFor, type NodeAllocatable, type SliceShare, sliceShare } from "./allocatable";
 export type * from "./args";
+export {
+  type AddonChartsArgs,
+  type AddonPoolArgs,
+  ClusterAddons,
+  type ClusterAddonsArgs,
+  validateClusterAddonsArgs,
+} from "./cluster-addons";
 export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
 export { GpuClusterConfigError, validateGpuClusterArgs } from "./validate";
-export { CHARTS, type ChartPin } from "./versions";
+export { CHARTS, type ChartPin, type ChartSource } from "./versions";

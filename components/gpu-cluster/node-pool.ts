@@ -4,6 +4,7 @@ import { GPU_RESOURCE, GPU_TAINT, LABELS } from "../../functions/contract";
 import type { GpuPoolInfo } from "../types";
 import type { GpuAmiFamily } from "./args";
 import type { ResolvedPool } from "./defaults";
+import { instanceGpuInfo } from "./gpu-memory";
 
 /** Node label: which image family a GPU node runs (Bottlerocket brings its own device plugin). */
 export const AMI_FAMILY_LABEL = "gpufleet.io/ami-family";
@@ -23,9 +24,29 @@ export const EKS_AMI_TYPES: Record<GpuAmiFamily, string> = {
   "bottlerocket-nvidia": "BOTTLEROCKET_x86_64_NVIDIA",
 };
 
+/**
+ * The label the Cluster Autoscaler reads on AWS to know a node has GPUs: with it, a new GPU
+ * node does not count as ready until the device plugin has advertised its GPUs, so the
+ * autoscaler does not scale up again in the meantime.
+ */
+export const ACCELERATOR_LABEL = "k8s.amazonaws.com/accelerator";
+
+/** The accelerator label's value: the pool's GPU model ("nvidia-a10g"), or its GPU memory when types mix models. */
+export function acceleratorLabelValue(pool: Pick<ResolvedPool, "instanceTypes" | "gpuMemoryGiBPerGpu">): string {
+  const models = new Set(pool.instanceTypes.map((t) => instanceGpuInfo(t).gpuModel ?? ""));
+  const [model] = [...models];
+  const name = models.size === 1 && model ? model : `nvidia ${pool.gpuMemoryGiBPerGpu}gb`;
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 63);
+}
+
 /** The Kubernetes labels every node of a pool carries. */
 export function poolNodeLabels(pool: ResolvedPool): Record<string, string> {
   return {
+    [ACCELERATOR_LABEL]: acceleratorLabelValue(pool),
     [LABELS.pool]: pool.name,
     [LABELS.capacityType]: pool.capacityType,
     [LABELS.slicesPerGpu]: String(pool.slicesPerGpu),

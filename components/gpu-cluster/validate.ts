@@ -1,6 +1,8 @@
+import { INSTANCE_SHAPES } from "./allocatable";
 import type { ExistingClusterArgs, GpuClusterArgs, GpuPoolArgs, NewClusterArgs } from "./args";
-import { DEFAULTS, LIMITS } from "./defaults";
-import { instanceGpuInfo } from "./gpu-memory";
+import type { AddonChartsArgs, AddonPoolArgs } from "./cluster-addons";
+import { DEFAULTS, defaultQueueNamePrefix, LIMITS } from "./defaults";
+import { GPU_FAMILIES, instanceGpuInfo } from "./gpu-memory";
 import { isIpv4Cidr } from "./network";
 
 /** Invalid GpuCluster arguments. `problems` holds one message per bad field. */
@@ -97,9 +99,13 @@ function validateInstanceTypes(pool: GpuPoolArgs, at: string, problems: string[]
     }
   });
   // Every node of a pool must offer the same slices: the autoscaler's node template is per pool.
-  const models = [...new Set(infos.flatMap((info) => (info.gpuModel ? [info.gpuModel] : [])))];
-  if (models.length > 1) {
-    problems.push(`${at}.instanceTypes (${quote(types)}) must share one GPU model, found ${models.join(", ")}`);
+  if (pool.gpuMemoryGiB === undefined) {
+    const memories = [...new Set(infos.flatMap((info) => (info.gpuMemoryGiB ? [info.gpuMemoryGiB] : [])))];
+    if (memories.length > 1) {
+      problems.push(
+        `${at}.instanceTypes (${quote(types)}) must share one GPU memory size, found ${memories.map((m) => `${m} GiB`).join(", ")}`,
+      );
+    }
   }
   if (pool.gpusPerNode === undefined) {
     const counts = [...new Set(infos.flatMap((info) => (info.gpusPerNode !== undefined ? [info.gpusPerNode] : [])))];
@@ -107,8 +113,47 @@ function validateInstanceTypes(pool: GpuPoolArgs, at: string, problems: string[]
       problems.push(
         `${at}.instanceTypes (${quote(types)}) must have the same GPUs per node, found ${counts.join(", ")}`,
       );
+      return;
     }
   }
+  validateOneSize(types, at, problems);
+}
+
+/** Same-size instance types of other GPU families with the same GPU memory: what a pool can diversify over. */
+function sameSizeAlternatives(instanceType: string): string[] {
+  const info = instanceGpuInfo(instanceType);
+  const wanted = INSTANCE_SHAPES[instanceType];
+  if (!wanted || info.gpuMemoryGiB === undefined) return [];
+  return Object.entries(GPU_FAMILIES).flatMap(([family, f]) => {
+    const candidate = `${family}.${info.size}`;
+    const s = INSTANCE_SHAPES[candidate];
+    const same = s && s.vcpus === wanted.vcpus && s.memoryGiB === wanted.memoryGiB;
+    return same && f.gpuMemoryGiB === info.gpuMemoryGiB && f.gpusBySize[info.size] === info.gpusPerNode
+      ? [candidate]
+      : [];
+  });
+}
+
+/**
+ * The Cluster Autoscaler builds one node template per group and assumes every instance type of
+ * the group has that capacity: mixing sizes makes it over- or under-estimate what a new node holds.
+ */
+function validateOneSize(types: string[], at: string, problems: string[]): void {
+  const known = types.flatMap((t) => {
+    const s = INSTANCE_SHAPES[t];
+    return s ? [{ type: t, vcpus: s.vcpus, memoryGiB: s.memoryGiB }] : [];
+  });
+  const sizes = new Set(known.map((k) => `${k.vcpus}/${k.memoryGiB}`));
+  if (sizes.size <= 1) return;
+  const first = types[0] ?? "";
+  const alternatives = sameSizeAlternatives(first);
+  const hint =
+    alternatives.length > 1
+      ? `diversify across families of one size instead, e.g. ${quote(alternatives)}`
+      : `use one size, or split the sizes into separate pools`;
+  problems.push(
+    `${at}.instanceTypes (${quote(types)}) mix instance sizes (${known.map((k) => `${k.type}: ${k.vcpus} vCPU, ${k.memoryGiB} GiB`).join("; ")}): the Cluster Autoscaler assumes every node of a node group has the same capacity; ${hint}`,
+  );
 }
 
 function validateSizes(pool: GpuPoolArgs, at: string, problems: string[]): void {
@@ -210,6 +255,11 @@ function validateNewCluster(c: NewClusterArgs, problems: string[]): void {
       `cluster.logRetentionDays (${quote(c.logRetentionDays)}) must be a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)`,
     );
   }
+  (c.adminArns ?? []).forEach((arn, i) => {
+    if (typeof arn !== "string" || !PRINCIPAL_ARN.test(arn)) {
+      problems.push(`cluster.adminArns[${i}] (${quote(arn)}) must be an IAM role or user ARN`);
+    }
+  });
   if (c.identity !== undefined && c.identity !== "pod-identity" && c.identity !== "irsa") {
     problems.push(`cluster.identity (${quote(c.identity)}) must be "pod-identity" or "irsa"`);
   }
@@ -256,6 +306,73 @@ function validateExistingCluster(c: ExistingClusterArgs, problems: string[]): vo
   }
 }
 
+/** The pools ClusterAddons is given: named, with a slice count the device plugin accepts. */
+export function validateAddonPools(pools: AddonPoolArgs[], problems: string[]): void {
+  if (!Array.isArray(pools) || pools.length === 0) {
+    problems.push(`pools (${quote(pools)}) must list at least one GPU pool`);
+    return;
+  }
+  pools.forEach((pool, i) => {
+    if (typeof pool.name !== "string" || !DNS_LABEL.test(pool.name)) {
+      problems.push(`pools[${i}].name (${quote(pool.name)}) must be a lowercase DNS label`);
+    }
+    const { min, max } = LIMITS.slicesPerGpu;
+    if (!(Number.isInteger(pool.slicesPerGpu) && pool.slicesPerGpu >= min && pool.slicesPerGpu <= max)) {
+      problems.push(
+        `pools[${i}].slicesPerGpu (${quote(pool.slicesPerGpu)}) must be an integer between ${min} and ${max}`,
+      );
+    }
+  });
+}
+
+const CHART_KEYS = ["devicePlugin", "keda", "clusterAutoscaler"] as const;
+
+/** Each chart source names one place: a local directory, an OCI reference, or a repository. */
+export function validateChartSources(charts: AddonChartsArgs | undefined, at: string, problems: string[]): void {
+  if (charts === undefined) return;
+  for (const key of Object.keys(charts)) {
+    if (!(CHART_KEYS as readonly string[]).includes(key)) {
+      problems.push(`${at}.${key} is not an add-on: use ${CHART_KEYS.join(", ")}`);
+    }
+  }
+  for (const key of CHART_KEYS) {
+    const source = charts[key];
+    if (source === undefined) continue;
+    const field = `${at}.${key}`;
+    const given = (["repository", "chart", "version"] as const).filter((k) => source[k] !== undefined);
+    if (source.path !== undefined) {
+      if (typeof source.path !== "string" || source.path.trim() === "") {
+        problems.push(`${field}.path (${quote(source.path)}) must name a local chart directory`);
+      }
+      if (given.length > 0) {
+        problems.push(
+          `${field}.path (${quote(source.path)}) is exclusive with ${given.join(", ")}: a local chart's Chart.yaml says its version`,
+        );
+      }
+      continue;
+    }
+    if (source.chart?.startsWith("oci://")) {
+      if (source.repository !== undefined) {
+        problems.push(`${field}.repository (${source.repository}) must be unset for an OCI chart (${source.chart})`);
+      }
+      if (source.version === undefined) {
+        problems.push(
+          `${field}.version (undefined) is required for an OCI chart (${source.chart}): pin an exact version`,
+        );
+      }
+    } else if (source.repository !== undefined && !/^(https?|oci):\/\/\S+$/.test(source.repository)) {
+      problems.push(`${field}.repository (${quote(source.repository)}) must be an http(s):// Helm repository URL`);
+    }
+    if (source.version !== undefined && !/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(source.version)) {
+      problems.push(`${field}.version (${quote(source.version)}) must be an exact chart version such as 1.2.3`);
+    }
+  }
+}
+
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+/** The default KEDA queue prefix is "gpufleet-<cluster>-": SQS names stop at 80 characters. */
+export const QUEUE_PREFIX_MAX = 50;
+
 /**
  * Checks GpuCluster arguments before any resource exists. Pure and synchronous: the
  * constructor calls it first, and the stack program calls it while parsing its config.
@@ -273,5 +390,15 @@ export function validateGpuClusterArgs(args: GpuClusterArgs): void {
   if (prefix !== undefined && !QUEUE_PREFIX.test(prefix)) {
     problems.push(`addons.sqsQueueNamePrefix (${quote(prefix)}) must be 1-40 letters, digits, "-" or "_"`);
   }
+  const clusterName = cluster?.mode === "new" ? (cluster.clusterName ?? undefined) : cluster?.clusterName;
+  if (prefix === undefined && typeof clusterName === "string") {
+    const derived = defaultQueueNamePrefix(clusterName);
+    if (derived.length > QUEUE_PREFIX_MAX) {
+      problems.push(
+        `addons.sqsQueueNamePrefix (undefined) defaults to "${derived}", ${derived.length} characters (at most ${QUEUE_PREFIX_MAX} leave room for endpoint names in SQS's 80): set a shorter prefix`,
+      );
+    }
+  }
+  validateChartSources(args.addons?.charts, "addons.charts", problems);
   if (problems.length > 0) throw new GpuClusterConfigError(problems);
 }

@@ -1,6 +1,7 @@
 /**
  * Every add-on chart gpufleet installs, pinned here and nowhere else, so an upgrade is one
- * reviewed change. Charts come from their projects' official repositories.
+ * reviewed change. Charts come from their projects' official repositories unless the user
+ * points an add-on at a mirror, an OCI registry or a local chart directory (`ChartSource`).
  */
 export interface ChartPin {
   /** Chart name in the repository. */
@@ -11,6 +12,37 @@ export interface ChartPin {
   version: string;
   /** Namespace the release is installed into. */
   namespace: string;
+}
+
+/**
+ * Where to install an add-on's chart from. Give one of: `repository` (a Helm repository URL,
+ * e.g. an internal mirror; `chart` and `version` default to the pin), `chart` as an OCI
+ * reference `oci://<registry>/<path>/<chart>` with `version`, or `path` (a local chart directory
+ * holding Chart.yaml: installs with no network, for air-gapped clusters). Plain fields, no
+ * union, so the type maps onto a Pulumi schema.
+ */
+export interface ChartSource {
+  /**
+   * Helm repository URL.
+   * @default the pinned public repository
+   */
+  repository?: string;
+  /**
+   * Chart name in `repository`, or an OCI reference `oci://host/path/chart`.
+   * @default the pinned chart name
+   */
+  chart?: string;
+  /**
+   * Exact chart version.
+   * @default the pinned version
+   */
+  version?: string;
+  /**
+   * Local chart directory (holding Chart.yaml). Exclusive with the other fields: the
+   * directory's Chart.yaml says the version.
+   * @default undefined (install from a repository)
+   */
+  path?: string;
 }
 
 export const CHARTS = {
@@ -39,6 +71,9 @@ export const CHARTS = {
     namespace: "kube-system",
   },
 } as const satisfies Record<string, ChartPin>;
+
+/** The add-ons whose chart source can be overridden. */
+export type AddonChart = keyof typeof CHARTS;
 
 /** Service accounts the add-ons run as: their AWS identities are bound to these names. */
 export const SERVICE_ACCOUNTS = {

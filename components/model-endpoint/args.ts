@@ -193,15 +193,24 @@ export interface ModelEndpointArgs {
   /** GPU memory one replica needs, GiB. Must fit the per-slice memory of every pool it may run on. */
   gpuMemoryGiB: number;
   /**
-   * CPU request of one replica (Kubernetes quantity).
-   * @default "2"
+   * CPU request of one replica (Kubernetes quantity, e.g. "900m"). Every slice of a node must
+   * be able to hold a replica: slices per node × this must fit the smallest instance type's
+   * allocatable CPU in each allowed pool (EKS reservations and per-node agents taken off).
+   * @default the smallest per-slice share of the allowed pools (see docs/model-endpoint.md)
    */
   cpu?: string;
   /**
-   * Memory request and limit of one replica (Kubernetes quantity).
-   * @default "8Gi"
+   * Memory request and limit of one replica (Kubernetes quantity, e.g. "3Gi"), with the same rule as `cpu`.
+   * @default the smallest per-slice share of the allowed pools
    */
   memory?: string;
+  /**
+   * Wait for the Deployment's pods to be ready during `pulumi up`. Off by default: a replica
+   * may need a GPU node from zero plus an image pull and a model load, longer than an update
+   * should block; KEDA and the Cluster Autoscaler bring it up afterwards.
+   * @default false
+   */
+  awaitReady?: boolean;
   /**
    * Pools the endpoint may run on. Spot pools are preferred; on-demand pools (the fallback) are allowed.
    * @default every pool of the cluster

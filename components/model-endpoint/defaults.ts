@@ -5,14 +5,14 @@ import {
   SPOT_NOTICE_SECONDS,
   type TokenCostModel,
 } from "../../functions/contract";
+import { type SliceShare, sliceShare } from "../gpu-cluster/allocatable";
 import type { GpuPoolInfo } from "../types";
 import type { ModelEndpointArgs, ModelEndpointProfileArgs } from "./args";
 
 /** Every default of ModelEndpoint, in one place. */
 export const MODEL_ENDPOINT_DEFAULTS = {
   namespace: "default",
-  cpu: "2",
-  memory: "8Gi",
+  awaitReady: false,
   tier: "standard" as PriorityTier,
   concurrencyPerReplica: 1,
   minReplicas: 1,
@@ -53,11 +53,22 @@ export interface ResolvedModelEndpoint {
   endpointName: string;
   namespace: string;
   image: string;
-  cpu: string;
-  memory: string;
+  /** CPU request: the argument, or the smallest per-slice share of the allowed pools; undefined when neither is known. */
+  cpu: string | undefined;
+  /** Memory request and limit, likewise. */
+  memory: string | undefined;
+  /** Wait for the Deployment's pods to be ready during `pulumi up`. */
+  awaitReady: boolean;
   gpuMemoryMiB: number;
   tier: PriorityTier;
-  pools: { name: string; capacityType: CapacityType; fallback: boolean; gpuMemoryMiBPerSlice: number }[];
+  pools: {
+    name: string;
+    capacityType: CapacityType;
+    fallback: boolean;
+    gpuMemoryMiBPerSlice: number;
+    /** CPU and memory one slice of the pool's smallest node may request; undefined for unknown instance types. */
+    share: SliceShare | undefined;
+  }[];
   /** True when any allowed pool is a spot pool. */
   mayRunOnSpot: boolean;
   profile: EndpointProfile;
@@ -139,12 +150,20 @@ export function resolveModelEndpoint(
             capacityType: pool.capacityType,
             fallback: pool.fallback,
             gpuMemoryMiBPerSlice: pool.gpuMemoryMiBPerSlice,
+            share: sliceShare(pool),
           },
         ]
       : [];
   });
+  const shares = pools.map((p) => p.share);
+  const known = shares.every((share) => share !== undefined) && shares.length > 0;
+  const derived = (pick: (share: SliceShare) => number) =>
+    known ? Math.min(...shares.map((share) => pick(share as SliceShare))) : undefined;
+  const cpuShare = derived((share) => share.cpuMillis);
+  const memoryShare = derived((share) => share.memoryMiB);
   const mayRunOnSpot = pools.some((p) => p.capacityType === "spot");
-  const queueName = args.queue?.name ?? endpointName;
+  // The cluster's prefix, so the KEDA operator's role (scoped to the prefix) may read the queue.
+  const queueName = args.queue?.name ?? `${args.cluster.queueNamePrefix ?? ""}${endpointName}`;
   const maxProcessingSeconds =
     args.queue?.maxProcessingSeconds ?? Math.ceil(profile.secondsPerRequest * d.maxProcessingMultiple);
   const visibilityTimeoutSeconds =
@@ -159,8 +178,9 @@ export function resolveModelEndpoint(
     endpointName,
     namespace: args.namespace ?? d.namespace,
     image: args.image,
-    cpu: args.cpu ?? d.cpu,
-    memory: args.memory ?? d.memory,
+    cpu: args.cpu ?? (cpuShare !== undefined ? `${cpuShare}m` : undefined),
+    memory: args.memory ?? (memoryShare !== undefined ? `${memoryShare}Mi` : undefined),
+    awaitReady: args.awaitReady ?? d.awaitReady,
     gpuMemoryMiB: Math.ceil(args.gpuMemoryGiB * 1024),
     tier: args.tier ?? d.tier,
     pools,

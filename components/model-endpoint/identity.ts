@@ -93,8 +93,11 @@ export interface EndpointIdentity {
   rolePolicy: aws.iam.RolePolicy;
   /** The binding of role to service account with EKS Pod Identity. */
   podIdentityAssociation?: aws.eks.PodIdentityAssociation;
-  /** Annotations the ServiceAccount needs (the IRSA role ARN); empty with Pod Identity. */
-  serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
+  /**
+   * What the pods must wait for: credentials are injected when a pod is admitted, so under Pod
+   * Identity the association first; in both modes the role's policy.
+   */
+  podDependencies: pulumi.Resource[];
   /** Role KEDA assumes for this endpoint's triggers, when the cluster names the KEDA operator role. */
   scalerRole?: aws.iam.Role;
   scalerRolePolicy?: aws.iam.RolePolicy;
@@ -135,25 +138,19 @@ export function createIdentity(i: IdentityInputs): EndpointIdentity {
   );
   const rolePolicy = new aws.iam.RolePolicy(`${name}-role-policy`, { role: role.id, policy }, { parent });
 
-  let serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
-  let podIdentityAssociation: aws.eks.PodIdentityAssociation | undefined;
-  if (identity.kind === "pod-identity") {
-    podIdentityAssociation = new aws.eks.PodIdentityAssociation(
-      `${name}-pod-identity`,
-      { clusterName: i.clusterName, namespace: r.namespace, serviceAccount, roleArn: role.arn, tags },
-      { parent },
-    );
-    serviceAccountAnnotations = pulumi.output<Record<string, string>>({});
-  } else {
-    serviceAccountAnnotations = role.arn.apply(
-      (arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn }),
-    );
-  }
+  const podIdentityAssociation =
+    identity.kind === "pod-identity"
+      ? new aws.eks.PodIdentityAssociation(
+          `${name}-pod-identity`,
+          { clusterName: i.clusterName, namespace: r.namespace, serviceAccount, roleArn: role.arn, tags },
+          { parent },
+        )
+      : undefined;
 
   const result: EndpointIdentity = {
     role,
     rolePolicy,
-    serviceAccountAnnotations,
+    podDependencies: podIdentityAssociation ? [podIdentityAssociation, rolePolicy] : [rolePolicy],
     ...(podIdentityAssociation ? { podIdentityAssociation } : {}),
   };
   if (i.kedaOperatorRoleArn !== undefined) {

@@ -5,17 +5,20 @@ import { createAlarms, type EndpointAlarms } from "./alarms";
 import type { ModelEndpointArgs } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
 import { createIdentity, type EndpointIdentity, regionOf } from "./identity";
+import { ModelWorkload } from "./model-workload";
 import { createQueues, type EndpointQueues } from "./queue";
-import { createScaling, type EndpointScaling } from "./scaling";
+import type { EndpointScaling } from "./scaling";
 import { validateModelEndpointArgs } from "./validate";
-import { createWorkload, type EndpointWorkload, workerEnv } from "./workload";
+import type { EndpointWorkload } from "./workload";
 
 /** The child resources, for stacks that need to reference or depend on one. */
 export interface ModelEndpointResources
   extends EndpointQueues,
-    Omit<EndpointIdentity, "serviceAccountAnnotations">,
+    Omit<EndpointIdentity, "podDependencies">,
     EndpointWorkload,
     EndpointScaling {
+  /** The Kubernetes half, which owns the workload and scaling resources below. */
+  workload: ModelWorkload;
   alarms?: EndpointAlarms;
 }
 
@@ -23,15 +26,17 @@ export type * from "./args";
 export { backlogPerReplica, MODEL_ENDPOINT_DEFAULTS, type ResolvedModelEndpoint, resolveProfile } from "./defaults";
 export { isReservedEnvName, WORKER_ENV } from "./env";
 export { scalerPolicyDocument, workerPolicyDocument } from "./identity";
+export { ModelWorkload, type ModelWorkloadArgs, validateModelWorkloadArgs } from "./model-workload";
 export { denyInsecureTransportPolicy } from "./queue";
 export { scaledObjectSpec } from "./scaling";
-export { ModelEndpointConfigError, validateModelEndpointArgs } from "./validate";
+export { ModelEndpointConfigError, requestProblems, validateModelEndpointArgs } from "./validate";
 export { poolAffinity } from "./workload";
 
 /**
  * One model served as an async endpoint on shared GPU slices: an encrypted SQS queue with a
  * DLQ, a least-privilege pod identity, a Deployment with one GPU slice per replica, a KEDA
  * ScaledObject scaling on backlog and on the predictive autoscaler's metric, and alarms.
+ * The AWS side is built here; the Kubernetes resources are a `ModelWorkload` child.
  * Satisfies FleetEndpoint, so FleetControl can manage it.
  */
 export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndpoint {
@@ -87,27 +92,18 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       parent: this,
     });
 
-    const workload = createWorkload({
+    const workload = new ModelWorkload(
       name,
-      resolved: r,
-      ...(args.command ? { command: args.command } : {}),
-      ...(args.args ? { args: args.args } : {}),
-      env: workerEnv(r, { queueUrl: queue.url, dlqUrl: dlq.url, region }, args.env ?? {}),
-      ...(args.readinessProbe ? { readinessProbe: args.readinessProbe } : {}),
-      serviceAccountAnnotations: identity.serviceAccountAnnotations,
-      ...(args.transform ? { transform: args.transform } : {}),
-      provider: args.cluster.provider,
-      parent: this,
-      dependsOn: [identity.role],
-    });
-
-    const scaling = createScaling(
-      name,
-      r,
-      { queueUrl: queue.url, region, deploymentName: workload.deployment.metadata.name },
-      identity.scalerRole?.arn,
-      args.cluster.provider,
-      this,
+      {
+        ...args,
+        queueUrl: queue.url,
+        dlqUrl: dlq.url,
+        region,
+        roleArn: identity.role.arn,
+        identityDependencies: identity.podDependencies,
+        ...(identity.scalerRole ? { scalerRoleArn: identity.scalerRole.arn } : {}),
+      },
+      { parent: this },
     );
 
     const givenTopicArn = args.alarms?.topicArn;
@@ -123,8 +119,18 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
         })
       : undefined;
     const topicArn = alarms?.topic ? alarms.topic.arn : givenTopicArn;
-    const { serviceAccountAnnotations: _annotations, ...identityResources } = identity;
-    this.resources = { ...queues, ...identityResources, ...workload, ...scaling, ...(alarms ? { alarms } : {}) };
+    const { podDependencies: _dependencies, ...identityResources } = identity;
+    this.resources = {
+      ...queues,
+      ...identityResources,
+      workload,
+      serviceAccount: workload.serviceAccount,
+      deployment: workload.deployment,
+      pdb: workload.pdb,
+      triggerAuthentication: workload.triggerAuthentication,
+      scaledObject: workload.scaledObject,
+      ...(alarms ? { alarms } : {}),
+    };
 
     this.queueName = queue.name;
     this.queueUrl = queue.url;

@@ -94,19 +94,31 @@ export interface EndpointScaling {
   scaledObject: k8s.apiextensions.CustomResource;
 }
 
+export interface ScalingOptions {
+  provider: k8s.Provider;
+  parent: pulumi.Resource;
+  /** What installs KEDA's CRDs: custom resources fail with "no matches for kind" before it. */
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+  aliases?: pulumi.Input<pulumi.Alias>[];
+}
+
 /** KEDA TriggerAuthentication (AWS pod identity) and ScaledObject for the endpoint's Deployment. */
 export function createScaling(
   name: string,
   r: ResolvedModelEndpoint,
   inputs: Omit<ScalingInputs, "authenticationName">,
-  scalerRoleArn: pulumi.Output<string> | undefined,
-  provider: k8s.Provider,
-  parent: pulumi.Resource,
+  scalerRoleArn: pulumi.Input<string> | undefined,
+  options: ScalingOptions,
 ): EndpointScaling {
   const labels = selectorLabels(r.endpointName);
-  const opts = { parent, provider };
+  const opts = {
+    parent: options.parent,
+    provider: options.provider,
+    dependsOn: options.dependsOn,
+    ...(options.aliases ? { aliases: options.aliases } : {}),
+  };
   // With a scaler role KEDA assumes it (scoped to this queue); without one KEDA uses its own identity.
-  const podIdentity = scalerRoleArn ? { provider: "aws", roleArn: scalerRoleArn } : { provider: "aws" };
+  const podIdentity = scalerRoleArn !== undefined ? { provider: "aws", roleArn: scalerRoleArn } : { provider: "aws" };
   const triggerAuthentication = new k8s.apiextensions.CustomResource(
     `${name}-keda-auth`,
     {

@@ -1,8 +1,10 @@
 import { PRIORITY_TIERS, SPOT_NOTICE_SECONDS } from "../../functions/contract";
+import type { SliceShare } from "../gpu-cluster/allocatable";
 import type { GpuPoolInfo } from "../types";
 import type { ModelEndpointArgs } from "./args";
 import { type ResolvedModelEndpoint, resolveModelEndpoint } from "./defaults";
 import { isReservedEnvName } from "./env";
+import { cpuMillis, memoryMiB } from "./quantity";
 
 /** Invalid ModelEndpoint configuration, found before any resource is created. */
 export class ModelEndpointConfigError extends Error {
@@ -142,8 +144,71 @@ function checkRaw(c: Checker, args: ModelEndpointArgs, clusterPools: readonly Gp
   if (a.stalledMinutes !== undefined) c.integerIn("alarms.stalledMinutes", a.stalledMinutes, 1, 1440);
 }
 
+/** A pool as the request check sees it. */
+export interface RequestPool {
+  name: string;
+  share: SliceShare | undefined;
+}
+
+/**
+ * Requests must let every slice of a node hold a replica: slices per node × request within the
+ * smallest instance type's allocatable. Otherwise the GPU's other slices stay idle while the
+ * Cluster Autoscaler and the capacity model count them as free. Returns one message per problem.
+ */
+export function requestProblems(pools: RequestPool[], cpu: string | undefined, memory: string | undefined): string[] {
+  if (cpu === undefined || memory === undefined) {
+    const unknown = pools.filter((p) => p.share === undefined).map((p) => p.name);
+    const missing = [cpu === undefined ? "cpu" : "", memory === undefined ? "memory" : ""]
+      .filter(Boolean)
+      .join(" and ");
+    return [
+      `${missing} (undefined) cannot be derived: the instance types of pool(s) ${unknown.join(", ")} are not in gpufleet's instance table; set ${missing}`,
+    ];
+  }
+  const cpuM = cpuMillis(cpu);
+  const memMiB = memoryMiB(memory);
+  const problems: string[] = [];
+  if (cpuM === undefined || cpuM <= 0)
+    problems.push(`cpu (${fmt(cpu)}) must be a Kubernetes CPU quantity such as "900m" or "2"`);
+  if (memMiB === undefined || memMiB <= 0) {
+    problems.push(`memory (${fmt(memory)}) must be a Kubernetes memory quantity such as "3Gi" or "3500Mi"`);
+  }
+  if (cpuM === undefined || memMiB === undefined) return problems;
+  for (const pool of pools) {
+    const share = pool.share;
+    if (!share) continue;
+    const n = share.replicasPerNode;
+    const checks = [
+      { field: "cpu", value: cpu, need: n * cpuM, have: share.node.cpuMillis, unit: "m", per: share.cpuMillis },
+      {
+        field: "memory",
+        value: memory,
+        need: n * memMiB,
+        have: share.node.memoryMiB,
+        unit: "Mi",
+        per: share.memoryMiB,
+      },
+    ];
+    for (const k of checks) {
+      if (k.need > k.have) {
+        problems.push(
+          `${k.field} (${fmt(k.value)}) × ${n} slices per node is ${Math.ceil(k.need)}${k.unit}, more than the ${k.have}${k.unit} a ${share.instanceType} node of pool "${pool.name}" leaves for pods (EKS reservations and node agents taken off): set ${k.field} to at most ${k.per}${k.unit}, or lower the pool's slicesPerGpu`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
 function checkResolved(c: Checker, r: ResolvedModelEndpoint): void {
   const { profile, queue, scaling } = r;
+  if (queue.name.length > SQS_NAME_MAX || !SQS_NAME.test(queue.name)) {
+    c.fail(
+      `queue name (${fmt(queue.name)}, the cluster's prefix plus the endpoint name) must be at most ${SQS_NAME_MAX} letters, digits, '-' and '_': set queue.name`,
+    );
+  }
+  const [requestProblem] = requestProblems(r.pools, r.cpu, r.memory);
+  if (requestProblem) c.fail(requestProblem);
   if (profile.minReplicas > profile.maxReplicas) {
     c.fail(`profile.minReplicas (${profile.minReplicas}) must not exceed profile.maxReplicas (${profile.maxReplicas})`);
   }

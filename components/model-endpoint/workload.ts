@@ -83,9 +83,17 @@ export interface WorkloadInputs {
   transform?: ModelEndpointTransforms;
   provider: k8s.Provider;
   parent: pulumi.Resource;
-  /** Resources the pods need before they start (the identity binding). */
-  dependsOn: pulumi.Resource[];
+  /**
+   * Resources the pods need before they start: the Pod Identity association (credentials are
+   * injected only when a pod is admitted), the role policy, and the cluster's add-ons
+   * (PriorityClasses).
+   */
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+  aliases?: pulumi.Input<pulumi.Alias>[];
 }
+
+/** pulumi-kubernetes' annotation that skips waiting for a resource to become ready. */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 
 export interface EndpointWorkload {
   serviceAccount: k8s.core.v1.ServiceAccount;
@@ -97,7 +105,7 @@ export interface EndpointWorkload {
 export function createWorkload(w: WorkloadInputs): EndpointWorkload {
   const { name, resolved: r, provider, parent } = w;
   const labels = selectorLabels(r.endpointName);
-  const opts = { parent, provider };
+  const opts = { parent, provider, ...(w.aliases ? { aliases: w.aliases } : {}) };
 
   const serviceAccount = new k8s.core.v1.ServiceAccount(
     `${name}-sa`,
@@ -107,9 +115,16 @@ export function createWorkload(w: WorkloadInputs): EndpointWorkload {
 
   const gpu = { [GPU_RESOURCE]: "1" };
   let deploymentArgs: k8s.apps.v1.DeploymentArgs = {
-    metadata: { name: r.endpointName, namespace: r.namespace, labels },
+    metadata: {
+      name: r.endpointName,
+      namespace: r.namespace,
+      labels,
+      // A replica may wait minutes for a GPU node from zero: see `awaitReady`.
+      ...(r.awaitReady ? {} : { annotations: { [SKIP_AWAIT_ANNOTATION]: "true" } }),
+    },
     spec: {
-      // No `replicas`: KEDA owns the count, and a value here would be reset on every update.
+      // Created at the floor (0 allowed); afterwards KEDA owns the count (ignoreChanges below).
+      replicas: r.profile.minReplicas,
       selector: { matchLabels: labels },
       // Surge instead of unavailability: a rollout never lowers serving capacity.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
@@ -145,8 +160,8 @@ export function createWorkload(w: WorkloadInputs): EndpointWorkload {
               ...(w.args ? { args: w.args } : {}),
               env: w.env,
               resources: {
-                requests: { cpu: r.cpu, memory: r.memory, ...gpu },
-                limits: { memory: r.memory, ...gpu },
+                requests: { ...(r.cpu ? { cpu: r.cpu } : {}), ...(r.memory ? { memory: r.memory } : {}), ...gpu },
+                limits: { ...(r.memory ? { memory: r.memory } : {}), ...gpu },
               },
               ...(w.readinessProbe ? { readinessProbe: w.readinessProbe } : {}),
             },
@@ -159,6 +174,8 @@ export function createWorkload(w: WorkloadInputs): EndpointWorkload {
   const deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, deploymentArgs, {
     ...opts,
     dependsOn: w.dependsOn,
+    // KEDA's HPA sets spec.replicas from here on: an update must not reset it to the floor.
+    ignoreChanges: ["spec.replicas"],
   });
 
   // maxUnavailable 1 rather than minAvailable: with a single replica a node drain may still

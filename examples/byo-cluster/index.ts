@@ -44,6 +44,7 @@ const pools: GpuPoolInfo[] = read(config, "pools", z.array(poolSchema).min(1)).m
 }));
 const identity: WorkloadIdentity = read(config, "identity", identitySchema);
 const kedaOperatorRoleArn = config.get("kedaOperatorRoleArn");
+const queueNamePrefix = config.get("queueNamePrefix");
 const alarmTopicArn = config.get("alarmTopicArn");
 const namespace = config.get("namespace") ?? "default";
 
@@ -53,6 +54,7 @@ const cluster: ClusterRef = {
   pools,
   identity,
   ...(kedaOperatorRoleArn ? { kedaOperatorRoleArn } : {}),
+  ...(queueNamePrefix ? { queueNamePrefix } : {}),
 };
 const alarms = alarmTopicArn ? { topicArn: alarmTopicArn } : {};
 

@@ -178,7 +178,7 @@ export async function evaluate(
         name: r.name,
         opts: optionsOf(r),
         provider: providerOf(r, byUrn, context),
-        // Dependencies are not recorded offline; no gpufleet rule reads them.
+        // Filled in below, once every resource has its policy view.
         dependencies: [],
         propertyDependencies: {},
         isType: (cls) => isTypeOf(r.type, cls),
@@ -186,6 +186,10 @@ export async function evaluate(
       };
     });
     const byPolicyUrn = new Map(policyResources.map((r) => [r.urn, r]));
+    for (const [index, r] of resources.entries()) {
+      const deps = r.dependencies.flatMap((urn) => byPolicyUrn.get(urn) ?? []);
+      policyResources[index]?.dependencies.push(...deps);
+    }
     for (const [index, r] of resources.entries()) {
       const parent = r.parent ? byPolicyUrn.get(r.parent) : undefined;
       const policyResource = policyResources[index];

@@ -19,6 +19,11 @@ export interface PlannedResource {
   provider?: string;
   /** Inputs in the engine's wire form (see wire.ts). */
   inputs: Record<string, Wire>;
+  /**
+   * URNs this resource waits for, as the engine records them: its `dependsOn` (a component
+   * expanded to the resources under it) and every resource whose outputs its inputs use.
+   */
+  dependencies: string[];
 }
 
 export interface OfflineRunOptions {
@@ -47,6 +52,7 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProvider(): string;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+  getDependenciesList(): string[];
 }
 type RegisterCallback = (error: unknown, response?: { getUrn(): string }) => void;
 interface MonitorLike {
@@ -169,6 +175,7 @@ function recordRegistrations(resources: PlannedResource[], failures: string[]): 
       name: request.getName(),
       custom: request.getCustom(),
       inputs: toPolicyWire(request.getObject()?.toJavaScript() ?? {}) as Record<string, Wire>,
+      dependencies: [...new Set(request.getDependenciesList())],
     };
     if (request.getParent()) {
       record.parent = request.getParent();

@@ -8,6 +8,8 @@ export interface ReportResource {
   parent?: string;
   /** Inputs with unknown values, secrets and assets shown as short markers. */
   inputs: Record<string, unknown>;
+  /** URNs of the resources it waits for (`dependsOn` and the outputs its inputs use). */
+  dependencies: string[];
 }
 
 export interface PlanReport {

@@ -79,6 +79,7 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanReport> {
       name: r.name,
       ...(r.parent ? { parent: r.parent } : {}),
       inputs: toDisplay(r.inputs) as Record<string, unknown>,
+      dependencies: r.dependencies,
     })),
     violations,
   };

@@ -9,6 +9,7 @@ const stackConfig = {
   "byo:clusterName": "ml-prod",
   "byo:kubeconfig": "apiVersion: v1\nkind: Config\n",
   "byo:namespace": "models",
+  "byo:queueNamePrefix": "ml-prod-",
   "byo:alarmTopicArn": `arn:aws:sns:us-east-1:${ACCOUNT}:ml-oncall`,
   "byo:identity": JSON.stringify({
     kind: "irsa",
@@ -60,7 +61,9 @@ describe("examples/byo-cluster", () => {
     const endpoints = program.endpoints;
 
     expect(endpoints.map((e) => e.name)).toEqual(["chat", "summarize"]);
-    expect(await resolveOutput(endpoints[0]?.queueUrl)).toBe(`https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/chat`);
+    expect(await resolveOutput(endpoints[0]?.queueUrl)).toBe(
+      `https://sqs.us-east-1.amazonaws.com/${ACCOUNT}/ml-prod-chat`,
+    );
     expect(await resolveOutput(endpoints[1]?.deploymentName)).toBe("summarize");
     expect(await resolveOutput(endpoints[1]?.roleArn)).toBe(`arn:aws:iam::${ACCOUNT}:role/summarize-role`);
     expect(endpoints[1]?.profile.minReplicas).toBe(0);

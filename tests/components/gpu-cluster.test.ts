@@ -30,7 +30,7 @@ describe("GpuCluster, new cluster", () => {
       name: "spot-a10g",
       capacityType: "spot",
       fallback: false,
-      instanceTypes: ["g5.xlarge", "g5.2xlarge", "g5.4xlarge"],
+      instanceTypes: ["g5.xlarge", "g6.xlarge"],
       gpusPerNode: 1,
       slicesPerGpu: 4,
       gpuMemoryGiBPerGpu: 24,
@@ -50,10 +50,13 @@ describe("GpuCluster, new cluster", () => {
     expect(spot.capacityType).toBe("SPOT");
     expect(fallback.capacityType).toBe("ON_DEMAND");
     expect(spot.amiType).toBe("AL2023_x86_64_NVIDIA");
-    expect(spot.instanceTypes).toEqual(["g5.xlarge", "g5.2xlarge", "g5.4xlarge"]);
+    expect(spot.instanceTypes).toEqual(["g5.xlarge", "g6.xlarge"]);
     expect(spot.scalingConfig).toEqual({ minSize: 0, maxSize: 10, desiredSize: 0 });
     expect(spot.diskSize).toBe(200);
+    // The Cluster Autoscaler's GPU label: without it a new node counts as ready before its GPUs register.
+    expect((fallback.labels as Values)["k8s.amazonaws.com/accelerator"]).toBe("nvidia-a10g");
     expect(spot.labels).toEqual({
+      "k8s.amazonaws.com/accelerator": "nvidia-24gb",
       "gpufleet.io/pool": "spot-a10g",
       "gpufleet.io/capacity-type": "spot",
       "gpufleet.io/slices-per-gpu": "4",
@@ -96,6 +99,7 @@ describe("GpuCluster, new cluster", () => {
 
     expect(spot).toEqual({
       "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "4",
+      "k8s.io/cluster-autoscaler/node-template/label/k8s.amazonaws.com/accelerator": "nvidia-24gb",
       "k8s.io/cluster-autoscaler/node-template/label/gpufleet.io/pool": "spot-a10g",
       "k8s.io/cluster-autoscaler/node-template/label/gpufleet.io/capacity-type": "spot",
       "k8s.io/cluster-autoscaler/node-template/label/gpufleet.io/slices-per-gpu": "4",
@@ -149,7 +153,7 @@ describe("GpuCluster, new cluster", () => {
     expect(values.tolerations).toContainEqual({ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" });
   });
 
-  it("gives KEDA a Pod Identity role that reads gpufleet queues and CloudWatch metrics", async () => {
+  it("gives KEDA a Pod Identity role that reads this cluster's queues and GetMetricData only", async () => {
     const values = release("fleet-keda").values as Values;
     const association = mocks.one("aws:eks/podIdentityAssociation:PodIdentityAssociation", "fleet-keda-pod-identity");
     const trust = policyOf(mocks.one("aws:iam/role:Role", "fleet-keda-role").inputs.assumeRolePolicy);
@@ -163,7 +167,7 @@ describe("GpuCluster, new cluster", () => {
       serviceAccount: "keda-operator",
       roleArn: `arn:aws:iam::${ACCOUNT}:role/fleet-keda-role`,
     });
-    expect(await resolveOutput(cluster.kedaRoleArn)).toBe(`arn:aws:iam::${ACCOUNT}:role/fleet-keda-role`);
+    expect(await resolveOutput(cluster.kedaOperatorRoleArn)).toBe(`arn:aws:iam::${ACCOUNT}:role/fleet-keda-role`);
     expect(trust.Statement).toEqual([
       {
         Sid: "EksPodIdentity",
@@ -180,9 +184,15 @@ describe("GpuCluster, new cluster", () => {
     ]);
     expect(policy.Statement[0]).toMatchObject({
       Action: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-      Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:gpufleet-*`,
+      Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:gpufleet-fleet-*`,
     });
-    expect(policy.Statement[1]).toMatchObject({ Action: expect.arrayContaining(["cloudwatch:GetMetricData"]) });
+    expect(policy.Statement[1]).toEqual({
+      Sid: "ReadMetrics",
+      Effect: "Allow",
+      Action: "cloudwatch:GetMetricData",
+      Resource: "*",
+    });
+    expect(cluster.queueNamePrefix).toBe("gpufleet-fleet-");
   });
 
   it("scopes the Cluster Autoscaler's writes to this cluster's node groups and prefers spot", () => {
@@ -192,7 +202,7 @@ describe("GpuCluster, new cluster", () => {
     );
     const resize = policy.Statement.find((s) => s.Sid === "ResizeOwnNodeGroups");
     const trust = policyOf(mocks.one("aws:iam/role:Role", "fleet-cluster-autoscaler-role").inputs.assumeRolePolicy);
-    const uuid = "[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$";
+    const asg = (ng: string) => `^eks-gpufleet-${ng}-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d$`;
 
     expect(values).toMatchObject({
       cloudProvider: "aws",
@@ -201,9 +211,10 @@ describe("GpuCluster, new cluster", () => {
       rbac: { serviceAccount: { create: true, name: "cluster-autoscaler" } },
       extraArgs: { expander: "priority,least-waste", "balance-similar-node-groups": true },
     });
+    // The node groups' reported ASG names, each matched exactly: no guess at AWS's naming.
     expect(values.expanderPriorities).toEqual({
-      "50": [`^eks-gpufleet-spot-a10g-${uuid}`, `^eks-gpufleet-spot-a10g-big-${uuid}`],
-      "10": [`^eks-gpufleet-ondemand-a10g-${uuid}`],
+      "50": [asg("spot-a10g"), asg("spot-a10g-big")],
+      "10": [asg("ondemand-a10g")],
       "1": [".*"],
     });
     expect(resize).toEqual({

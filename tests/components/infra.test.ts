@@ -23,7 +23,7 @@ describe("the stack program on the example stack settings", () => {
     pulumi.runtime.setAllConfig(toRuntimeConfig(readStackConfigFile(EXAMPLE)));
     stack = runProgram();
     await settle();
-  });
+  }, 120_000);
 
   it("creates the cluster and one node group per pool", async () => {
     const nodeGroups = mocks

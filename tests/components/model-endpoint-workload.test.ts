@@ -34,16 +34,17 @@ describe("ModelEndpoint: Kubernetes workload", () => {
     mocks.one("kubernetes:apps/v1:Deployment", `${name}-deployment`).inputs as unknown as DeploymentInputs;
 
   it("requests one GPU slice per replica, tolerates the GPU taint and declares its GPU memory", async () => {
-    const ep = new ModelEndpoint("chat", { ...happyArgs(fixtureCluster(provider)), cpu: "4", memory: "16Gi" });
+    const ep = new ModelEndpoint("chat", { ...happyArgs(fixtureCluster(provider)), cpu: "900m", memory: "3Gi" });
     await settle(ep);
 
     const d = deployment("chat");
     const container = d.spec.template.spec.containers[0];
     expect(d.metadata).toMatchObject({ name: "chat", namespace: "default" });
-    expect(d.spec.replicas).toBeUndefined();
+    // Created at the floor; KEDA owns the count afterwards (ignoreChanges, see deploy-order.test.ts).
+    expect(d.spec.replicas).toBe(1);
     expect(container?.resources).toEqual({
-      requests: { cpu: "4", memory: "16Gi", "nvidia.com/gpu": "1" },
-      limits: { memory: "16Gi", "nvidia.com/gpu": "1" },
+      requests: { cpu: "900m", memory: "3Gi", "nvidia.com/gpu": "1" },
+      limits: { memory: "3Gi", "nvidia.com/gpu": "1" },
     });
     expect(d.spec.template.spec.tolerations).toEqual([
       { key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" },

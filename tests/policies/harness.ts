@@ -79,7 +79,14 @@ export function wrapped(
   providerProps: Record<string, unknown> = {},
 ): Promise<Violation[]> {
   return evaluate(
-    resources.map((r) => ({ urn: urnOf(r), type: r.type, name: r.name, custom: true, inputs: r.props })),
+    resources.map((r) => ({
+      urn: urnOf(r),
+      type: r.type,
+      name: r.name,
+      custom: true,
+      inputs: r.props,
+      dependencies: [],
+    })),
     [rule],
     { [rule.name]: config as Record<string, unknown> },
     {

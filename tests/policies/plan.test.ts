@@ -48,11 +48,11 @@ describe("gpufleet plan on the fixture stack", () => {
 
     expect(code).toBe(1);
     const report = JSON.parse(readFileSync(jsonFile, "utf8")) as {
-      resources: { urn: string; type: string; name: string; inputs: object }[];
+      resources: { urn: string; type: string; name: string; inputs: object; dependencies: string[] }[];
       violations: { rule: string; enforcementLevel: string; urn: string; message: string }[];
     };
     expect(Object.keys(report)).toEqual(["resources", "violations"]);
-    expect(Object.keys(report.resources[0] ?? {})).toEqual(["urn", "type", "name", "inputs"]);
+    expect(Object.keys(report.resources[0] ?? {})).toEqual(["urn", "type", "name", "inputs", "dependencies"]);
     const mandatory = report.violations.filter((v) => v.enforcementLevel === "mandatory");
     const firedRules = new Set(mandatory.map((v) => v.rule));
     expect([...firedRules].sort()).toEqual(

@@ -13,19 +13,23 @@ describe("spot-pool-diversified", () => {
 
   it("reports a spot group with one instance type", () => {
     expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["g5.xlarge"])])).toEqual([
-      'spot node group "a10g-spot" lists 1 instance type(s) (g5.xlarge); list at least 2 of the same GPU model.',
+      'spot node group "a10g-spot" lists 1 instance type(s) (g5.xlarge); list at least 2 with the same GPUs.',
     ]);
   });
 
   it("reads the minimum from config", () => {
     expect(direct(rule, [spotGroup()], { minInstanceTypes: 3 })).toEqual([
-      'spot node group "a10g-spot" lists 2 instance type(s) (g5.xlarge, g5.2xlarge); list at least 3 of the same GPU model.',
+      'spot node group "a10g-spot" lists 2 instance type(s) (g5.xlarge, g5.2xlarge); list at least 3 with the same GPUs.',
     ]);
   });
 
-  it("reports mixed GPU models", () => {
-    expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["g5.xlarge", "g6.xlarge"])])).toEqual([
-      'spot node group "a10g-spot" mixes GPU models (g5.xlarge: A10G, g6.xlarge: L4); list instance types of one GPU model.',
+  it("passes one size across GPU models with the same memory (A10G and L4, 24 GiB)", () => {
+    expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["g5.xlarge", "g6.xlarge"])])).toEqual([]);
+  });
+
+  it("reports mixed GPUs", () => {
+    expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["g5.xlarge", "g4dn.xlarge"])])).toEqual([
+      'spot node group "a10g-spot" mixes GPUs (g5.xlarge: 1 × 24 GiB, g4dn.xlarge: 1 × 16 GiB); list instance types with the same GPUs.',
     ]);
   });
 
@@ -38,7 +42,7 @@ describe("spot-pool-diversified", () => {
         enforcementLevel: "advisory",
         urn: urnOf(one),
         message:
-          'spot node group "a10g-spot" lists 1 instance type(s) (g5.xlarge); list at least 2 of the same GPU model.',
+          'spot node group "a10g-spot" lists 1 instance type(s) (g5.xlarge); list at least 2 with the same GPUs.',
       },
     ]);
   });

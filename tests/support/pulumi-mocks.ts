@@ -43,13 +43,34 @@ function synthesizedOutputs(type: string, name: string, inputs: Record<string, u
       return { name: (inputs.name as string | undefined) ?? name, arn: `arn:aws:iam::${account}:role/${name}` };
     case "aws:iam/policy:Policy":
       return { arn: `arn:aws:iam::${account}:policy/${name}` };
+    case "aws:eks/nodeGroup:NodeGroup": {
+      // EKS names a node group's ASG `eks-<node group>-<uuid>`: the uuid is not derivable, so tests see a fixed one.
+      const nodeGroupName = (inputs.nodeGroupName as string | undefined) ?? name;
+      return {
+        nodeGroupName,
+        arn: `arn:aws:eks:${region}:${account}:nodegroup/${nodeGroupName}`,
+        resources: [{ autoscalingGroups: [{ name: `eks-${nodeGroupName}-0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d` }] }],
+      };
+    }
     default:
       return { arn: `arn:aws:mock:${region}:${account}:${type.split(":").pop()?.toLowerCase()}/${name}` };
   }
 }
 
+/** What the program told the engine about a resource besides its inputs. */
+export interface RegistrationOptions {
+  urn: string;
+  /** URNs it waits for: dependsOn (components expanded) and the resources whose outputs its inputs use. */
+  dependencies: string[];
+  ignoreChanges: string[];
+}
+
 export interface MockRecorder {
   resources: RecordedResource[];
+  /** Registration options by `<type>::<name>`. */
+  registrations: Map<string, RegistrationOptions>;
+  /** The registration of the one resource of a type with a name. */
+  registration(type: string, name: string): RegistrationOptions;
   invokes: { token: string; inputs: Record<string, unknown> }[];
   /**
    * Invokes nobody answered. The engine drops a mock's error message on the way back to
@@ -71,6 +92,12 @@ export function installMocks(extraInvokes: Record<string, InvokeHandler> = {}): 
   const invokeHandlers = { ...defaultInvokes, ...extraInvokes };
   const recorder: MockRecorder = {
     resources: [],
+    registrations: new Map(),
+    registration: (type, name) => {
+      const found = recorder.registrations.get(`${type}::${name}`);
+      if (!found) throw new Error(`no registration of ${type} ${name}`);
+      return found;
+    },
     invokes: [],
     unknownInvokes: [],
     ofType: (type) => recorder.resources.filter((r) => r.type === type),
@@ -108,7 +135,37 @@ export function installMocks(extraInvokes: Record<string, InvokeHandler> = {}): 
     "test",
     false,
   );
+  recordRegistrations(recorder.registrations);
   return recorder;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getDependenciesList(): string[];
+  getIgnorechangesList(): string[];
+}
+type RegisterCallback = (error: unknown, response?: { getUrn(): string }) => void;
+interface MonitorLike {
+  registerResource(request: RegisterRequest, callback: RegisterCallback): void;
+}
+
+/** Wraps the mock monitor to keep what the mocks' newResource is not told: URN, dependencies, ignoreChanges. */
+function recordRegistrations(into: Map<string, RegistrationOptions>): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    const entry: RegistrationOptions = {
+      urn: "",
+      dependencies: [...new Set(request.getDependenciesList())],
+      ignoreChanges: request.getIgnorechangesList(),
+    };
+    into.set(`${request.getType()}::${request.getName()}`, entry);
+    register(request, (error, response) => {
+      if (response) entry.urn = response.getUrn();
+      callback(error, response);
+    });
+  };
 }
 
 /** Resolves an output in a test (never assert inside `.apply()`, which may not run). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { asgNameRegex, expanderPriorities } from "../../components/gpu-cluster/addons";
+import { expanderPriorities } from "../../components/gpu-cluster/addons";
 import { resolvePool } from "../../components/gpu-cluster/defaults";
+import { principalOfCaller } from "../../components/gpu-cluster/eks";
 import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../components/gpu-cluster/gpu-memory";
 import { isIpv4Cidr, planSubnets } from "../../components/gpu-cluster/network";
 import { asgNamesOf, autoscalerTemplateTags } from "../../components/gpu-cluster/node-pool";
@@ -71,25 +72,25 @@ describe("subnet plan", () => {
 });
 
 describe("autoscaler names", () => {
-  it("matches only the ASG EKS creates for the pool's node group", () => {
-    const regex = new RegExp(asgNameRegex("spot-a10g"));
+  it("matches exactly the ASG names the node groups report, escaped", () => {
+    const tiers = expanderPriorities([
+      { capacityType: "spot", fallback: false, asgNames: ["eks-gpufleet-spot.a-1111", "eks-gpufleet-spot-b-2222"] },
+    ]);
+    const [regex] = (tiers["50"] ?? []).map((r) => new RegExp(r));
 
-    expect(regex.test("eks-gpufleet-spot-a10g-5ec6a0b2-1c3d-4e5f-8a9b-0c1d2e3f4a5b")).toBe(true);
-    expect(regex.test("eks-gpufleet-spot-a10g-big-5ec6a0b2-1c3d-4e5f-8a9b-0c1d2e3f4a5b")).toBe(false);
-    expect(regex.test("eks-system-5ec6a0b2-1c3d-4e5f-8a9b-0c1d2e3f4a5b")).toBe(false);
+    expect(tiers["50"]).toEqual(["^eks-gpufleet-spot\\.a-1111$", "^eks-gpufleet-spot-b-2222$"]);
+    expect(regex?.test("eks-gpufleet-spot.a-1111")).toBe(true);
+    expect(regex?.test("eks-gpufleet-spotXa-1111")).toBe(false);
+    expect(regex?.test("eks-gpufleet-spot.a-1111-big")).toBe(false);
   });
 
   it("ranks spot over on-demand over the fallback", () => {
-    const pools = happyPools().map(resolvePool);
-    pools.push(
-      resolvePool({
-        name: "od-extra",
-        instanceTypes: ["g5.xlarge"],
-        capacityType: "on-demand",
-        minSize: 0,
-        maxSize: 1,
-      }),
-    );
+    const pools = [
+      ...happyPools()
+        .map(resolvePool)
+        .map((p) => ({ ...p, asgNames: [`asg-${p.name}`] })),
+      { capacityType: "on-demand" as const, fallback: false, asgNames: ["asg-od-extra"] },
+    ];
 
     expect(Object.keys(expanderPriorities(pools)).sort((a, b) => Number(b) - Number(a))).toEqual([
       "50",
@@ -97,11 +98,20 @@ describe("autoscaler names", () => {
       "10",
       "1",
     ]);
-    expect(expanderPriorities(pools)["20"]).toEqual([asgNameRegex("od-extra")]);
+    expect(expanderPriorities(pools)["20"]).toEqual(["^asg-od-extra$"]);
   });
 
   it("reads ASG names from a node group's resources, tolerating an unknown value", () => {
     expect(asgNamesOf(undefined)).toEqual([]);
     expect(asgNamesOf([{ autoscalingGroups: [{ name: "eks-a-1" }, {}] }, {}])).toEqual(["eks-a-1"]);
+  });
+});
+
+describe("cluster admins", () => {
+  it("maps an assumed-role session to its role, and keeps users and roles", () => {
+    expect(principalOfCaller("arn:aws:sts::123456789012:assumed-role/deployer/ci-run-7")).toBe(
+      "arn:aws:iam::123456789012:role/deployer",
+    );
+    expect(principalOfCaller("arn:aws:iam::123456789012:user/alice")).toBe("arn:aws:iam::123456789012:user/alice");
   });
 });

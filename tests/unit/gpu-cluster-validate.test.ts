@@ -65,11 +65,18 @@ const cases: [string, Mutation, string][] = [
     "pools[2].instanceTypes[0] (g5.3xlarge) is not in the GPU instance table: set pools[2].gpusPerNode",
   ],
   [
-    "mixed GPU models in one pool",
+    "mixed GPU memory in one pool",
     (a) => {
-      pool(a, 0).instanceTypes = ["g5.xlarge", "g6.xlarge"];
+      pool(a, 0).instanceTypes = ["g5.xlarge", "g4dn.xlarge"];
     },
-    "pools[0].instanceTypes ([g5.xlarge, g6.xlarge]) must share one GPU model, found NVIDIA A10G, NVIDIA L4",
+    "pools[0].instanceTypes ([g5.xlarge, g4dn.xlarge]) must share one GPU memory size, found 24 GiB, 16 GiB",
+  ],
+  [
+    "mixed instance sizes in one pool",
+    (a) => {
+      pool(a, 0).instanceTypes = ["g5.xlarge", "g5.2xlarge", "g5.4xlarge"];
+    },
+    "pools[0].instanceTypes ([g5.xlarge, g5.2xlarge, g5.4xlarge]) mix instance sizes (g5.xlarge: 4 vCPU, 16 GiB; g5.2xlarge: 8 vCPU, 32 GiB; g5.4xlarge: 16 vCPU, 64 GiB): the Cluster Autoscaler assumes every node of a node group has the same capacity; diversify across families of one size instead, e.g. [g5.xlarge, g6.xlarge]",
   ],
   [
     "mixed GPU counts in one pool",
@@ -253,6 +260,41 @@ const cases: [string, Mutation, string][] = [
       a.addons = { sqsQueueNamePrefix: "" };
     },
     'addons.sqsQueueNamePrefix () must be 1-40 letters, digits, "-" or "_"',
+  ],
+  [
+    "a cluster name too long for the default queue prefix",
+    (a) => {
+      (a.cluster as NewClusterArgs).clusterName = "c".repeat(45);
+    },
+    `addons.sqsQueueNamePrefix (undefined) defaults to "gpufleet-${"c".repeat(45)}-", 55 characters (at most 50 leave room for endpoint names in SQS's 80): set a shorter prefix`,
+  ],
+  [
+    "an admin that is not an IAM principal ARN",
+    (a) => {
+      (a.cluster as NewClusterArgs).adminArns = ["arn:aws:sts::123456789012:assumed-role/admin/me"];
+    },
+    "cluster.adminArns[0] (arn:aws:sts::123456789012:assumed-role/admin/me) must be an IAM role or user ARN",
+  ],
+  [
+    "a local chart directory with a version",
+    (a) => {
+      a.addons = { charts: { keda: { path: "./charts/keda", version: "2.17.2" } } };
+    },
+    "addons.charts.keda.path (./charts/keda) is exclusive with version: a local chart's Chart.yaml says its version",
+  ],
+  [
+    "an OCI chart without a version",
+    (a) => {
+      a.addons = { charts: { devicePlugin: { chart: "oci://registry.example.com/charts/nvidia-device-plugin" } } };
+    },
+    "addons.charts.devicePlugin.version (undefined) is required for an OCI chart (oci://registry.example.com/charts/nvidia-device-plugin): pin an exact version",
+  ],
+  [
+    "a chart version range",
+    (a) => {
+      a.addons = { charts: { clusterAutoscaler: { repository: "https://charts.example.com", version: "^9.46" } } };
+    },
+    "addons.charts.clusterAutoscaler.version (^9.46) must be an exact chart version such as 1.2.3",
   ],
 ];
 

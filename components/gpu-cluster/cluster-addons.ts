@@ -1,0 +1,186 @@
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { CapacityType } from "../../functions/contract";
+import {
+  clusterAutoscalerValues,
+  createPriorityClasses,
+  createRelease,
+  devicePluginValues,
+  kedaValues,
+} from "./addons";
+import type { IdentityMode } from "./args";
+import { GpuClusterConfigError, validateAddonPools, validateChartSources } from "./validate";
+import { CHARTS, type ChartSource } from "./versions";
+
+/** A GPU pool as the add-ons see it: plain values, plus the Auto Scaling groups EKS made for it. */
+export interface AddonPoolArgs {
+  /** Pool name (the device plugin config `pool-<name>` its nodes select by label). */
+  name: string;
+  capacityType: CapacityType;
+  /**
+   * The on-demand pool that takes over while spot is unhealthy: ranked last by the expander.
+   * @default false
+   */
+  fallback?: boolean;
+  /** Time-slicing replicas per GPU (1..48). */
+  slicesPerGpu: number;
+  /** Auto Scaling group names of the pool's node group (its `resources[0].autoscalingGroups[*].name`). */
+  asgNames: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Chart source overrides, per add-on. */
+export interface AddonChartsArgs {
+  /** @default the pinned public chart (versions.ts) */
+  devicePlugin?: ChartSource;
+  /** @default the pinned public chart (versions.ts) */
+  keda?: ChartSource;
+  /** @default the pinned public chart (versions.ts) */
+  clusterAutoscaler?: ChartSource;
+}
+
+export interface ClusterAddonsArgs {
+  /** Kubernetes provider of the cluster. */
+  provider: k8s.Provider;
+  /** The EKS cluster's name (Cluster Autoscaler auto-discovery). */
+  clusterName: pulumi.Input<string>;
+  /** AWS region of the cluster. */
+  region: pulumi.Input<string>;
+  /** The GPU pools. */
+  pools: AddonPoolArgs[];
+  /** How the add-ons get AWS credentials: under IRSA the charts annotate their service accounts with the role ARNs. */
+  identity: IdentityMode;
+  /**
+   * Install the NVIDIA device plugin with the pools' time-slicing configs.
+   * @default true
+   */
+  devicePlugin?: boolean;
+  /** @default true */
+  keda?: boolean;
+  /** @default true */
+  clusterAutoscaler?: boolean;
+  /** @default true */
+  priorityClasses?: boolean;
+  /**
+   * IAM role of the KEDA operator (service account `keda/keda-operator`). Required under IRSA.
+   * @default none
+   */
+  kedaOperatorRoleArn?: pulumi.Input<string>;
+  /**
+   * IAM role of the Cluster Autoscaler (service account `kube-system/cluster-autoscaler`). Required under IRSA.
+   * @default none
+   */
+  clusterAutoscalerRoleArn?: pulumi.Input<string>;
+  /**
+   * What KEDA's pods need before they start: its Pod Identity association (credentials are
+   * injected only when a pod is admitted) and its role policy.
+   * @default []
+   */
+  kedaDependencies?: pulumi.Input<pulumi.Resource>[];
+  /** Same, for the Cluster Autoscaler. @default [] */
+  clusterAutoscalerDependencies?: pulumi.Input<pulumi.Resource>[];
+  /** Where each chart comes from. @default the pinned public charts */
+  charts?: AddonChartsArgs;
+}
+
+/** Checks ClusterAddons arguments before any resource exists; throws GpuClusterConfigError. */
+export function validateClusterAddonsArgs(args: ClusterAddonsArgs): void {
+  const problems: string[] = [];
+  validateAddonPools(args.pools, problems);
+  if (args.identity !== "pod-identity" && args.identity !== "irsa") {
+    problems.push(`identity (${String(args.identity)}) must be "pod-identity" or "irsa"`);
+  }
+  if (args.identity === "irsa") {
+    if ((args.keda ?? true) && args.kedaOperatorRoleArn === undefined) {
+      problems.push(
+        "kedaOperatorRoleArn (undefined) is required under IRSA: the chart annotates KEDA's service account with it",
+      );
+    }
+    if ((args.clusterAutoscaler ?? true) && args.clusterAutoscalerRoleArn === undefined) {
+      problems.push(
+        "clusterAutoscalerRoleArn (undefined) is required under IRSA: the chart annotates the autoscaler's service account with it",
+      );
+    }
+  }
+  validateChartSources(args.charts, "charts", problems);
+  if (problems.length > 0) throw new GpuClusterConfigError(problems);
+}
+
+/**
+ * The Kubernetes half of a GpuCluster: NVIDIA device plugin with per-pool time-slicing, KEDA,
+ * the Cluster Autoscaler (priority expander over the pools' ASGs) and the gpufleet
+ * PriorityClasses. Takes plain values and a Kubernetes provider, and needs no AWS resource or
+ * lookup, so it also serves a cluster whose AWS side another team or stack manages.
+ * Satisfies what `ClusterRef.addons` asks for: endpoint resources that depend on it wait for
+ * KEDA's CRDs and the PriorityClasses.
+ */
+export class ClusterAddons extends pulumi.ComponentResource {
+  readonly devicePluginRelease: k8s.helm.v3.Release | undefined;
+  /** The release that installs KEDA's CRDs (ScaledObject, TriggerAuthentication). */
+  readonly kedaRelease: k8s.helm.v3.Release | undefined;
+  readonly clusterAutoscalerRelease: k8s.helm.v3.Release | undefined;
+  readonly priorityClasses: k8s.scheduling.v1.PriorityClass[];
+
+  constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateClusterAddonsArgs(args);
+    super("gpufleet:index:ClusterAddons", name, {}, opts);
+    const { provider } = args;
+    // These children used to be the parent's own: the alias keeps their URNs when composed.
+    const aliases = opts?.parent ? [{ parent: opts.parent }] : [];
+    const base = { provider, parent: this, aliases };
+
+    this.priorityClasses = (args.priorityClasses ?? true) ? createPriorityClasses(name, base) : [];
+
+    this.devicePluginRelease =
+      (args.devicePlugin ?? true)
+        ? createRelease(`${name}-device-plugin`, CHARTS.devicePlugin, devicePluginValues(args.pools), {
+            ...base,
+            ...(args.charts?.devicePlugin ? { source: args.charts.devicePlugin } : {}),
+          })
+        : undefined;
+
+    this.kedaRelease =
+      (args.keda ?? true)
+        ? createRelease(
+            `${name}-keda`,
+            CHARTS.keda,
+            pulumi.output(args.kedaOperatorRoleArn ?? "").apply((arn) => kedaValues(args.identity, arn)),
+            {
+              ...base,
+              dependsOn: args.kedaDependencies ?? [],
+              ...(args.charts?.keda ? { source: args.charts.keda } : {}),
+            },
+          )
+        : undefined;
+
+    this.clusterAutoscalerRelease =
+      (args.clusterAutoscaler ?? true)
+        ? createRelease(`${name}-cluster-autoscaler`, CHARTS.clusterAutoscaler, this.autoscalerValues(args), {
+            ...base,
+            dependsOn: args.clusterAutoscalerDependencies ?? [],
+            ...(args.charts?.clusterAutoscaler ? { source: args.charts.clusterAutoscaler } : {}),
+          })
+        : undefined;
+
+    this.registerOutputs({});
+  }
+
+  /** The autoscaler's values once the role, region, cluster name and every pool's ASG names are known. */
+  private autoscalerValues(args: ClusterAddonsArgs): pulumi.Output<Record<string, unknown>> {
+    const asgNames = pulumi.all(args.pools.map((pool) => pulumi.output(pool.asgNames)));
+    return pulumi
+      .all([args.clusterName, args.region, args.clusterAutoscalerRoleArn ?? "", asgNames])
+      .apply(([clusterName, region, roleArn, names]) =>
+        clusterAutoscalerValues({
+          clusterName,
+          region,
+          identity: args.identity,
+          roleArn,
+          pools: args.pools.map((pool, i) => ({
+            capacityType: pool.capacityType,
+            fallback: pool.fallback ?? false,
+            asgNames: names[i] ?? [],
+          })),
+        }),
+      );
+  }
+}
