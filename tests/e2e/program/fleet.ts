@@ -1,137 +1,72 @@
 /**
- * The Kubernetes half of a gpufleet deployment, built from plain values (fake role ARNs, queue
- * URLs, cluster name): what GpuCluster and ModelEndpoint create inside the cluster, without
- * their AWS half. This module is the only place the end-to-end program touches gpufleet's
- * component internals, so moving it to standalone Kubernetes components changes this file only.
+ * The Kubernetes half of a gpufleet deployment from plain values (fake role ARNs, queue URLs,
+ * cluster name), through the standalone components GpuCluster and ModelEndpoint compose:
+ * ClusterAddons and ModelWorkload. No AWS resource or call.
  */
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import {
-  clusterAutoscalerValues,
-  createPriorityClasses,
-  devicePluginValues,
-  kedaValues,
-} from "../../../components/gpu-cluster/addons";
-import type { ResolvedPool } from "../../../components/gpu-cluster/defaults";
-import { nodeGroupName } from "../../../components/gpu-cluster/node-pool";
-import { CHARTS, type ChartPin } from "../../../components/gpu-cluster/versions";
-import type { ModelEndpointArgs } from "../../../components/model-endpoint/args";
-import { createScaling } from "../../../components/model-endpoint/scaling";
-import { validateModelEndpointArgs } from "../../../components/model-endpoint/validate";
-import { createWorkload, workerEnv } from "../../../components/model-endpoint/workload";
-import type { GpuPoolInfo } from "../../../components/types";
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { ClusterAddons, type GpuPoolInfo, ModelWorkload, type ModelWorkloadArgs } from "../../../components";
 
-/** Nothing becomes ready on a cluster without nodes: the engine must not wait for rollouts. */
-const SKIP_AWAIT = { "pulumi.com/skipAwait": "true" };
+/**
+ * The cluster has no nodes, so nothing becomes ready: the add-on releases must not wait for
+ * their workloads (they do by default, with a 10-minute timeout). A transform on the
+ * component sets that on each release it creates.
+ */
+const skipReleaseAwait: pulumi.ResourceTransform = (args) =>
+  args.type === "kubernetes:helm.sh/v3:Release"
+    ? { props: { ...args.props, skipAwait: true }, opts: args.opts }
+    : undefined;
 
-export interface ClusterAddonsArgs {
+export interface FleetArgs {
   provider: k8s.Provider;
+  /** Provider for the endpoints' objects (may wait for their namespace). */
+  endpointProvider: k8s.Provider;
   clusterName: string;
   region: string;
-  kedaRoleArn: string;
+  pools: GpuPoolInfo[];
+  kedaOperatorRoleArn: string;
   clusterAutoscalerRoleArn: string;
-  pools: ResolvedPool[];
-  /** Directory holding one local chart directory per add-on, named after the chart. */
   chartsDir: string;
+  endpoints: (Omit<ModelWorkloadArgs, "cluster"> & { name: string })[];
 }
 
-/** The add-ons GpuCluster installs: priority classes and the three charts, from local directories. */
-export class ClusterAddons extends pulumi.ComponentResource {
-  /** The KEDA release: custom resources of its CRDs must wait for it. */
-  readonly keda: k8s.helm.v3.Release;
-
-  constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("gpufleet:e2e:ClusterAddons", name, {}, opts);
-    const release = (suffix: string, pin: ChartPin, values: Record<string, unknown>) =>
-      new k8s.helm.v3.Release(
-        `${name}-${suffix}`,
-        {
-          name: pin.chart,
-          chart: `${args.chartsDir}/${pin.chart}`,
-          version: pin.version,
-          namespace: pin.namespace,
-          createNamespace: pin.namespace !== "kube-system",
-          skipAwait: true,
-          values,
-        },
-        { parent: this, provider: args.provider },
-      );
-
-    createPriorityClasses(name, args.provider, this);
-    release("device-plugin", CHARTS.devicePlugin, devicePluginValues(args.pools));
-    this.keda = release("keda", CHARTS.keda, kedaValues("pod-identity", args.kedaRoleArn));
-    release(
-      "cluster-autoscaler",
-      CHARTS.clusterAutoscaler,
-      clusterAutoscalerValues({
-        clusterName: args.clusterName,
-        region: args.region,
-        identity: "pod-identity",
-        roleArn: args.clusterAutoscalerRoleArn,
-        pools: args.pools,
-      }),
-    );
-    this.registerOutputs({});
-  }
-}
-
-/** What GpuCluster reports of a pool, with the node group and ASG names a real cluster would have. */
-export function poolInfo(pool: ResolvedPool): GpuPoolInfo {
-  const nodeGroup = nodeGroupName(pool.name);
-  return { ...pool, nodeGroupName: nodeGroup, asgNames: [`eks-${nodeGroup}`] };
-}
-
-export interface EndpointWorkloadArgs {
-  provider: k8s.Provider;
-  clusterName: string;
-  pools: ResolvedPool[];
-  endpoint: Omit<ModelEndpointArgs, "cluster">;
-  queueUrl: string;
-  dlqUrl: string;
-  region: string;
-  /** The role KEDA assumes to read this endpoint's queue and metric. */
-  scalerRoleArn: string;
-}
-
-/** An endpoint's workload: ServiceAccount, Deployment, PodDisruptionBudget, TriggerAuthentication, ScaledObject. */
-export class EndpointWorkload extends pulumi.ComponentResource {
-  readonly deploymentName: pulumi.Output<string>;
-
-  constructor(name: string, args: EndpointWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("gpufleet:e2e:EndpointWorkload", name, {}, opts);
-    const resolved = validateModelEndpointArgs(name, {
-      ...args.endpoint,
-      cluster: {
-        clusterName: args.clusterName,
-        provider: args.provider,
-        pools: args.pools.map(poolInfo),
-        identity: { kind: "pod-identity" },
-      },
-    });
-    const workload = createWorkload({
-      name,
-      resolved,
-      env: workerEnv(resolved, { queueUrl: args.queueUrl, dlqUrl: args.dlqUrl, region: args.region }, {}),
-      serviceAccountAnnotations: {},
-      transform: {
-        deployment: (d) => ({
-          ...d,
-          metadata: { ...(d.metadata as object), annotations: SKIP_AWAIT },
-        }),
-      },
+export function deployFleet(name: string, args: FleetArgs): { addons: ClusterAddons; workloads: ModelWorkload[] } {
+  const addons = new ClusterAddons(
+    name,
+    {
       provider: args.provider,
-      parent: this,
-      dependsOn: [],
-    });
-    createScaling(
-      name,
-      resolved,
-      { queueUrl: args.queueUrl, region: args.region, deploymentName: workload.deployment.metadata.name },
-      pulumi.output(args.scalerRoleArn),
-      args.provider,
-      this,
-    );
-    this.deploymentName = workload.deployment.metadata.name;
-    this.registerOutputs({ deploymentName: this.deploymentName });
-  }
+      clusterName: args.clusterName,
+      region: args.region,
+      identity: "pod-identity",
+      pools: args.pools.map((p) => ({
+        name: p.name,
+        capacityType: p.capacityType,
+        fallback: p.fallback,
+        slicesPerGpu: p.slicesPerGpu,
+        asgNames: p.asgNames,
+      })),
+      kedaOperatorRoleArn: args.kedaOperatorRoleArn,
+      clusterAutoscalerRoleArn: args.clusterAutoscalerRoleArn,
+      charts: {
+        devicePlugin: { path: `${args.chartsDir}/nvidia-device-plugin` },
+        keda: { path: `${args.chartsDir}/keda` },
+        clusterAutoscaler: { path: `${args.chartsDir}/cluster-autoscaler` },
+      },
+    },
+    { transforms: [skipReleaseAwait] },
+  );
+  const workloads = args.endpoints.map(
+    ({ name: endpoint, ...rest }) =>
+      new ModelWorkload(endpoint, {
+        ...rest,
+        cluster: {
+          clusterName: args.clusterName,
+          provider: args.endpointProvider,
+          identity: { kind: "pod-identity" },
+          pools: args.pools,
+          addons,
+        },
+      }),
+  );
+  return { addons, workloads };
 }

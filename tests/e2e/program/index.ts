@@ -8,7 +8,9 @@ import * as fs from "node:fs";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { resolvePool } from "../../../components/gpu-cluster/defaults";
-import { ClusterAddons, EndpointWorkload } from "./fleet";
+import { nodeGroupName } from "../../../components/gpu-cluster/node-pool";
+import type { GpuPoolInfo } from "../../../components/types";
+import { deployFleet } from "./fleet";
 
 const config = new pulumi.Config();
 const kubeconfig = fs.readFileSync(config.require("kubeconfig"), "utf8");
@@ -20,73 +22,53 @@ const account = "123456789012";
 const roleArn = (role: string) => `arn:aws:iam::${account}:role/${role}`;
 const queueUrl = (queue: string) => `https://sqs.${region}.amazonaws.com/${account}/${queue}`;
 
+/** A pool as GpuCluster reports it, with the node group and ASG names EKS would give it. */
+function pool(args: Parameters<typeof resolvePool>[0]): GpuPoolInfo {
+  const resolved = resolvePool(args);
+  const nodeGroup = nodeGroupName(resolved.name);
+  return { ...resolved, nodeGroupName: nodeGroup, asgNames: [`eks-${nodeGroup}-0a1b2c3d`] };
+}
+
 const pools = [
-  resolvePool({
-    name: "spot-a",
-    instanceTypes: ["g5.xlarge", "g6.xlarge"],
-    capacityType: "spot",
-    minSize: 0,
-    maxSize: 4,
-    slicesPerGpu: 4,
-  }),
-  resolvePool({
+  pool({ name: "spot-a", instanceTypes: ["g5.xlarge", "g6.xlarge"], capacityType: "spot", minSize: 0, maxSize: 4 }),
+  pool({
     name: "ondemand",
     instanceTypes: ["g5.xlarge"],
     capacityType: "on-demand",
     fallback: true,
     minSize: 0,
     maxSize: 2,
-    slicesPerGpu: 4,
   }),
 ];
 
-const provider = new k8s.Provider("cluster", { kubeconfig, enableServerSideApply: true });
-const addons = new ClusterAddons("fleet", {
-  provider,
-  clusterName,
+const provider = new k8s.Provider("cluster", { kubeconfig });
+const namespace = new k8s.core.v1.Namespace("models", { metadata: { name: "gpufleet-models" } }, { provider });
+// The endpoints' objects live in that namespace: their provider waits for it.
+const endpointProvider = new k8s.Provider("endpoints", { kubeconfig }, { dependsOn: [namespace] });
+
+const endpoint = (name: string, gpuMemoryGiB: number, minReplicas: number, maxReplicas: number) => ({
+  name,
+  endpointName: name,
+  namespace: "gpufleet-models",
+  image: `ghcr.io/example/${name}-model:1.0`,
+  gpuMemoryGiB,
+  profile: { secondsPerRequest: 2, modelLoadSeconds: 60, sloSeconds: 30, minReplicas, maxReplicas },
+  queueUrl: queueUrl(`gpufleet-${name}`),
+  dlqUrl: queueUrl(`gpufleet-${name}-dlq`),
   region,
-  kedaRoleArn: roleArn("gpufleet-e2e-keda"),
-  clusterAutoscalerRoleArn: roleArn("gpufleet-e2e-cluster-autoscaler"),
-  pools,
-  chartsDir,
+  scalerRoleArn: roleArn(`gpufleet-e2e-${name}-scaler`),
 });
 
-const namespace = new k8s.core.v1.Namespace("models", { metadata: { name: "gpufleet-models" } }, { provider });
-// Endpoint objects go through a provider that waits for their namespace and for the KEDA
-// release, whose CRDs the TriggerAuthentication and ScaledObject need.
-const endpointProvider = new k8s.Provider(
-  "endpoints",
-  { kubeconfig, enableServerSideApply: true },
-  { dependsOn: [namespace, addons.keda] },
-);
+const fleet = deployFleet("fleet", {
+  provider,
+  endpointProvider,
+  clusterName,
+  region,
+  pools,
+  kedaOperatorRoleArn: roleArn("gpufleet-e2e-keda"),
+  clusterAutoscalerRoleArn: roleArn("gpufleet-e2e-cluster-autoscaler"),
+  chartsDir,
+  endpoints: [endpoint("chat", 5, 1, 6), endpoint("embed", 2, 0, 4)],
+});
 
-const endpoints = [
-  { name: "chat", image: "ghcr.io/example/chat-model:1.0", gpuMemoryGiB: 5, minReplicas: 1, maxReplicas: 6 },
-  { name: "embed", image: "ghcr.io/example/embed-model:1.0", gpuMemoryGiB: 2, minReplicas: 0, maxReplicas: 4 },
-].map(
-  (e) =>
-    new EndpointWorkload(e.name, {
-      provider: endpointProvider,
-      clusterName,
-      pools,
-      endpoint: {
-        endpointName: e.name,
-        namespace: "gpufleet-models",
-        image: e.image,
-        gpuMemoryGiB: e.gpuMemoryGiB,
-        profile: {
-          secondsPerRequest: 2,
-          modelLoadSeconds: 60,
-          sloSeconds: 30,
-          minReplicas: e.minReplicas,
-          maxReplicas: e.maxReplicas,
-        },
-      },
-      queueUrl: queueUrl(`gpufleet-${e.name}`),
-      dlqUrl: queueUrl(`gpufleet-${e.name}-dlq`),
-      region,
-      scalerRoleArn: roleArn(`gpufleet-e2e-${e.name}-scaler`),
-    }),
-);
-
-export const deployments = endpoints.map((e) => e.deploymentName);
+export const deployments = fleet.workloads.map((w) => w.deployment.metadata.name);
