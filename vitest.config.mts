@@ -1,10 +1,24 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+// Examples import the package by name; in the repository that name means the source, not a build.
+const sourceAlias = {
+  alias: [
+    { find: /^gpufleet$/, replacement: fileURLToPath(new URL("./components/index.ts", import.meta.url)) },
+    { find: /^gpufleet\/client$/, replacement: fileURLToPath(new URL("./client/index.ts", import.meta.url)) },
+  ],
+};
 
 export default defineConfig({
   test: {
+    // Builds dist/lambda once per run, before any project: FleetControl deploys those files.
+    globalSetup: ["tests/support/lambda-bundles.global-setup.ts"],
     projects: [
       { test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
-      { test: { name: "components", include: ["tests/components/**/*.test.ts"], testTimeout: 30_000 } },
+      {
+        resolve: sourceAlias,
+        test: { name: "components", include: ["tests/components/**/*.test.ts"], testTimeout: 30_000 },
+      },
       { test: { name: "policies", include: ["tests/policies/**/*.test.ts"], testTimeout: 30_000 } },
       {
         test: {
@@ -19,6 +33,10 @@ export default defineConfig({
         },
       },
       { test: { name: "sim", include: ["tests/sim/**/*.test.ts"], testTimeout: 120_000 } },
+      {
+        // Packs the package and installs it into a fresh consumer project: minutes, not seconds.
+        test: { name: "package", include: ["tests/package/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 900_000 },
+      },
     ],
   },
 });

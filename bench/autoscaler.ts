@@ -1,16 +1,9 @@
 /**
  * Autoscaler benchmark (not a test): one tick's decision time for 500 endpoints with 14 days
- * of per-minute history, the bundle's size, and the bundle's cold-load (require) time.
+ * of per-minute history. The bundle's size and cold load: bench/bundles.ts.
  * Run: npx tsx bench/autoscaler.ts
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { gzipSync } from "node:zlib";
-import { bundleFunction } from "../components/fleet-control/bundle";
-import type { FleetConfig } from "../functions/autoscaler/config";
 import { decideReplicas } from "../functions/autoscaler/core";
 import type { EndpointInput } from "../functions/autoscaler/core/types";
 
@@ -74,33 +67,12 @@ function decideTimes(): { median: number; min: number; max: number } {
   return { median: median(times), min: Math.min(...times), max: Math.max(...times) };
 }
 
-async function bundleFigures(): Promise<{ bytes: number; gzip: number; coldLoadMs: number }> {
-  const bundle = await bundleFunction("autoscaler");
-  const dir = mkdtempSync(join(tmpdir(), "gpufleet-bench-"));
-  writeFileSync(join(dir, "index.js"), bundle.code);
-  const config: FleetConfig = { version: 1, endpoints: [] };
-  writeFileSync(join(dir, "fleet.json"), JSON.stringify(config));
-  const script = `const t=process.hrtime.bigint();require(${JSON.stringify(join(dir, "index.js"))});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
-  const loads: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    const out = execFileSync(process.execPath, ["-e", script], {
-      stdio: ["ignore", "pipe", "ignore"],
-      env: { PATH: process.env.PATH, AWS_REGION: "us-east-1", LAMBDA_TASK_ROOT: dir, FLEET_CONFIG_PATH: "fleet.json" },
-    });
-    loads.push(Number(out.toString()));
-  }
-  return { bytes: bundle.bytes, gzip: gzipSync(bundle.code).byteLength, coldLoadMs: median(loads) };
-}
-
 async function main(): Promise<void> {
   const decide = decideTimes();
-  const b = await bundleFigures();
   console.log(`autoscaler benchmark (node ${process.version}, ${RUNS} runs, median)`);
   console.log(
     `  decide, ${ENDPOINTS} endpoints x ${DAYS} days of minutes: ${decide.median.toFixed(1)} ms (min ${decide.min.toFixed(1)}, max ${decide.max.toFixed(1)})`,
   );
-  console.log(`  bundle: ${(b.bytes / 1024).toFixed(1)} KiB, ${(b.gzip / 1024).toFixed(1)} KiB gzip`);
-  console.log(`  cold load (require of the bundle): ${b.coldLoadMs.toFixed(1)} ms`);
 }
 
 main().catch((error: unknown) => {

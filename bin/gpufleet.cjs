@@ -1,7 +1,18 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run in place: tsx compiles it on load, so there is no build step between a clone and a run.
-require("tsx/cjs/api").register();
-const { main } = require("../cli/main.ts");
+// Installed from the package, the CLI is the compiled JavaScript in dist/. In a gpufleet
+// checkout (cli/main.ts beside this folder) it runs the TypeScript source through tsx, so
+// a change is picked up without a build.
+const { existsSync } = require("node:fs");
+const { join } = require("node:path");
+
+const source = join(__dirname, "..", "cli", "main.ts");
+let main;
+if (existsSync(source)) {
+  require("tsx/cjs/api").register();
+  ({ main } = require(source));
+} else {
+  ({ main } = require("../dist/cli/main.js"));
+}
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -1,17 +1,13 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { packageVersion } from "../components/package-root";
 import { bench } from "./bench";
 import { type Command, UsageError } from "./command";
+import { invokeCommand } from "./invoke";
 import { planCommand } from "./plan";
 import { simulateCommand } from "./simulate";
+import { workerCommand } from "./worker";
 
 /** Every subcommand, listed here rather than registered by import side effects. */
-const commands: Command[] = [planCommand, bench, simulateCommand];
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")) as { version: string };
-  return pkg.version;
-}
+const commands: Command[] = [planCommand, bench, simulateCommand, workerCommand, invokeCommand];
 
 function usage(): string {
   const width = Math.max(8, ...commands.map((c) => c.name.length));
@@ -35,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
     return first === undefined ? 2 : 0;
   }
   if (first === "-v" || first === "--version") {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === first);

@@ -3,14 +3,22 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { coldStartScenario, DEMO_ENDPOINTS, demoNotes, demoScenario } from "../sim/demo";
 import { type ComparisonProgress, runComparison, type Scenario, ScenarioError, scenarioFromTrace } from "../sim/index";
+import { LIMITS } from "../sim/limits";
 import { renderReport, renderSummaryTable } from "../sim/report";
 import { loadScenarioFile } from "../sim/scenario";
+import { printable } from "../sim/text";
+import { joinNegativeValues } from "./bench";
 import { type Command, UsageError } from "./command";
+
+/** A report is a quick look: fewer seeds and settings than `gpufleet bench`. */
+const SIMULATE_SEEDS = 1;
+const SIMULATE_SETTINGS = 9;
 
 const HELP = `Usage: gpufleet simulate (--trace FILE | --scenario FILE | --demo) [options]
 
 Replays request arrivals through every scaling policy (gpufleet, reactive,
-predictive-hourly, static-peak, oracle), prints the summary table and writes a
+predictive-hourly, static-peak, foresight and gpufleet's ablations), tunes each
+over a sweep of knob settings, prints the summary table and writes a
 self-contained HTML report (inline charts, opens offline).
 
 Input (exactly one):
@@ -28,6 +36,8 @@ Options:
   --slo-seconds S     longest acceptable queue wait, for every endpoint
   --slo-target P      share of requests that must meet it, 0..1 (default 0.99)
   --seed N            seed of arrivals, spot events and demo traffic (default 1)
+  --seeds N           seeds per knob setting (default ${SIMULATE_SEEDS}; gpufleet bench runs 5)
+  --settings N        knob settings per policy (default ${SIMULATE_SETTINGS})
   --out FILE          where to write the report (default report.html)
   -h, --help          show this help
 `;
@@ -39,6 +49,8 @@ export interface SimulateArgs {
   sloSeconds?: number;
   sloTarget?: number;
   seed: number;
+  seeds: number;
+  settings: number;
   out: string;
 }
 
@@ -50,12 +62,14 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs | "help" {
   } catch (error) {
     // Node's message goes on about positionals after "--"; its first sentence is the useful part.
     const first = (error as Error).message.split(". ")[0] ?? "";
-    throw new UsageError(`${first.charAt(0).toLowerCase()}${first.slice(1)} (see gpufleet simulate --help)`);
+    throw new UsageError(printable(`${first.charAt(0).toLowerCase()}${first.slice(1)} (see gpufleet simulate --help)`));
   }
   const v = parsed.values;
   if (v.help) return "help";
   if (parsed.positionals.length > 0) {
-    throw new UsageError(`unexpected argument '${parsed.positionals[0]}' (see gpufleet simulate --help)`);
+    throw new UsageError(
+      `unexpected argument '${printable(parsed.positionals[0] ?? "")}' (see gpufleet simulate --help)`,
+    );
   }
   const inputs = [v.trace !== undefined, v.scenario !== undefined, v.demo === true].filter(Boolean).length;
   if (inputs !== 1) {
@@ -75,6 +89,8 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs | "help" {
   const args: SimulateArgs = {
     input,
     seed: v.seed === undefined ? 1 : integer("--seed", v.seed),
+    seeds: v.seeds === undefined ? SIMULATE_SEEDS : count("--seeds", v.seeds, 100),
+    settings: v.settings === undefined ? SIMULATE_SETTINGS : count("--settings", v.settings, 200),
     out: v.out ?? "report.html",
   };
   if (v["peak-rps"] !== undefined) {
@@ -82,12 +98,14 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs | "help" {
       throw new UsageError("--peak-rps applies to --trace and --demo; a scenario file sets peakRps on each trace");
     }
     args.peakRps = positive("--peak-rps", v["peak-rps"]);
+    if (args.peakRps > LIMITS.peakRps)
+      throw new UsageError(`--peak-rps (${printable(v["peak-rps"])}) must be at most ${LIMITS.peakRps}`);
   }
   if (v["slo-seconds"] !== undefined) args.sloSeconds = positive("--slo-seconds", v["slo-seconds"]);
   if (v["slo-target"] !== undefined) {
     const target = Number(v["slo-target"]);
     if (!(target > 0 && target < 1)) {
-      throw new UsageError(`--slo-target (${v["slo-target"]}) must be a number between 0 and 1, e.g. 0.99`);
+      throw new UsageError(`--slo-target (${printable(v["slo-target"])}) must be a number between 0 and 1, e.g. 0.99`);
     }
     args.sloTarget = target;
   }
@@ -96,7 +114,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs | "help" {
 
 function parse(argv: string[]) {
   return parseArgs({
-    args: argv,
+    args: joinNegativeValues(argv, VALUE_OPTIONS),
     allowPositionals: true,
     strict: true,
     options: {
@@ -108,22 +126,44 @@ function parse(argv: string[]) {
       "slo-seconds": { type: "string" },
       "slo-target": { type: "string" },
       seed: { type: "string" },
+      seeds: { type: "string" },
+      settings: { type: "string" },
       out: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
 }
 
+const VALUE_OPTIONS = new Set([
+  "--trace",
+  "--scenario",
+  "--peak-rps",
+  "--slo-seconds",
+  "--slo-target",
+  "--seed",
+  "--seeds",
+  "--settings",
+  "--out",
+]);
+
 function positive(option: string, text: string): number {
   const value = Number(text);
-  if (!(Number.isFinite(value) && value > 0)) throw new UsageError(`${option} (${text}) must be a positive number`);
+  if (!(text.trim() !== "" && Number.isFinite(value) && value > 0))
+    throw new UsageError(`${option} (${printable(text)}) must be a positive number`);
+  return value;
+}
+
+function count(option: string, text: string, max: number): number {
+  const value = Number(text);
+  if (!(Number.isInteger(value) && value >= 1 && value <= max))
+    throw new UsageError(`${option} (${printable(text)}) must be a whole number from 1 to ${max}`);
   return value;
 }
 
 function integer(option: string, text: string): number {
   const value = Number(text);
   if (!(Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
-    throw new UsageError(`${option} (${text}) must be a whole number between 0 and 4294967295`);
+    throw new UsageError(`${option} (${printable(text)}) must be a whole number between 0 and 4294967295`);
   }
   return value;
 }
@@ -146,7 +186,7 @@ export function scenarioFor(args: SimulateArgs): { scenario: Scenario; notes: st
     if (args.sloSeconds !== undefined) options.sloSeconds = args.sloSeconds;
     return { scenario: scenarioFromTrace(options), notes: [] };
   } catch (error) {
-    if (error instanceof ScenarioError) throw new UsageError(error.message);
+    if (error instanceof ScenarioError) throw new UsageError(printable(error.message));
     throw error;
   }
 }
@@ -188,7 +228,12 @@ export const simulateCommand: Command = {
     }
     const { scenario, notes, title } = scenarioFor(args);
     const progress = progressPrinter(process.stderr);
-    const options: Parameters<typeof runComparison>[0] = { scenario, seed: args.seed };
+    const options: Parameters<typeof runComparison>[0] = {
+      scenario,
+      seed: args.seed,
+      seeds: args.seeds,
+      settings: args.settings,
+    };
     if (args.sloSeconds !== undefined) options.sloSeconds = args.sloSeconds;
     if (args.sloTarget !== undefined) options.sloTarget = args.sloTarget;
     if (title !== undefined) options.title = title;
@@ -196,7 +241,7 @@ export const simulateCommand: Command = {
     try {
       data = await runComparison(options, (p) => progress.update(p));
     } catch (error) {
-      if (error instanceof ScenarioError) throw new UsageError(error.message);
+      if (error instanceof ScenarioError) throw new UsageError(printable(error.message));
       throw error;
     } finally {
       progress.end();
@@ -205,11 +250,11 @@ export const simulateCommand: Command = {
     const out = resolve(args.out);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, renderReport(report));
-    process.stdout.write(`${renderSummaryTable(report.summaries)}\n\nreport: ${out}\n`);
+    process.stdout.write(`${renderSummaryTable(report.summaries)}\n\nreport: ${printable(out)}\n`);
     const lost = report.summaries.filter((s) => s.lostRequests > 0);
     if (lost.length > 0) {
       process.stderr.write(
-        `simulate: warning: requests lost under ${lost.map((s) => `${s.name} (${s.lostRequests})`).join(", ")}; the simulator should lose none\n`,
+        `simulate: warning: requests lost under ${lost.map((s) => `${s.name} (${s.lostRequests})`).join(", ")} at default knobs\n`,
       );
     }
     return 0;

@@ -1,10 +1,18 @@
 /** The public API of the gpufleet package. */
 export * from "../functions/contract";
 export {
+  type AutoscalerResources,
+  type AutoscalerSettings,
   autoscalerPolicyDocument,
   FleetControl,
   type FleetControlArgs,
   FleetControlError,
+  type FleetControlOptions,
+  type FleetControlResources,
+  type FleetControlTransforms,
+  type RebalancerOptions,
+  type RebalancerResources,
+  type RebalancerTunables,
   validateFleetControlArgs,
 } from "./fleet-control";
 export * from "./gpu-cluster";

@@ -37,10 +37,16 @@ export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSche
 /** The extended resource a replica requests, one slice of a time-sliced GPU. */
 export const GPU_RESOURCE = "nvidia.com/gpu";
 
-export type CapacityType = "spot" | "on-demand";
+// String unions are declared as `as const` objects with a type of the same name: the type
+// is the same union of strings, and Pulumi's schema inference reads the object as an enum.
+
+/** How a pool's nodes are bought. */
+export const CapacityType = { Spot: "spot", OnDemand: "on-demand" } as const;
+export type CapacityType = (typeof CapacityType)[keyof typeof CapacityType];
 
 /** critical and standard are never preempted; batch is preemptible. */
-export type PriorityTier = "critical" | "standard" | "batch";
+export const PriorityTier = { Critical: "critical", Standard: "standard", Batch: "batch" } as const;
+export type PriorityTier = (typeof PriorityTier)[keyof typeof PriorityTier];
 export const PRIORITY_TIERS: readonly PriorityTier[] = ["critical", "standard", "batch"];
 
 /** Seconds between a spot interruption warning and the instance's termination (EC2 documentation). */
@@ -100,4 +106,122 @@ export interface PoolDescriptor {
 /** The PriorityClass GpuCluster creates for a tier and ModelEndpoint pods use. */
 export function priorityClassName(tier: PriorityTier): string {
   return `gpufleet-${tier}`;
+}
+
+/**
+ * The worker contract: the environment variables every model container of a ModelEndpoint
+ * gets (docs/model-endpoint.md says what a worker must do with them). The worker sidecar
+ * reads the same names, so they are defined here, below every consumer.
+ */
+export const WORKER_ENV = {
+  /** URL of the request queue to receive from. */
+  queueUrl: "GPUFLEET_QUEUE_URL",
+  /** URL of the dead-letter queue (requests that failed maxReceiveCount times end up there). */
+  dlqUrl: "GPUFLEET_DLQ_URL",
+  /** The endpoint's name. */
+  endpointName: "GPUFLEET_ENDPOINT",
+  /** AWS region of the queue (read by the AWS SDKs as well). */
+  region: "AWS_REGION",
+  /** Seconds a received message stays hidden; extend it before it runs out on long work. */
+  visibilityTimeoutSeconds: "GPUFLEET_VISIBILITY_TIMEOUT_SECONDS",
+  /** The longest one request is expected to take, seconds. */
+  maxProcessingSeconds: "GPUFLEET_MAX_PROCESSING_SECONDS",
+  /** Requests to work on at once. */
+  concurrency: "GPUFLEET_CONCURRENCY",
+  /** Seconds between SIGTERM and SIGKILL: the budget to finish or release in-flight messages. */
+  shutdownSeconds: "GPUFLEET_SHUTDOWN_SECONDS",
+  /** Results location as an s3:// URI (set only when the endpoint has one). */
+  resultsUri: "GPUFLEET_RESULTS_URI",
+  /** Results bucket name (set only when the endpoint has one). */
+  resultsBucket: "GPUFLEET_RESULTS_BUCKET",
+  /** Results key prefix (set only when the endpoint has one). */
+  resultsPrefix: "GPUFLEET_RESULTS_PREFIX",
+} as const;
+
+/** Variables only the worker sidecar reads: where the model server listens and how to call it. */
+export const SIDECAR_ENV = {
+  /** Base URL of the model server, e.g. http://127.0.0.1:8080. */
+  modelUrl: "GPUFLEET_MODEL_URL",
+  /** How requests are forwarded: json, openai or kserve. */
+  protocol: "GPUFLEET_MODEL_PROTOCOL",
+  /** Path requests are POSTed to (default per protocol). */
+  invokePath: "GPUFLEET_MODEL_INVOKE_PATH",
+  /** Path that answers 2xx once the model is loaded (default per protocol). */
+  healthPath: "GPUFLEET_MODEL_HEALTH_PATH",
+  /** Model name, for the KServe v2 route /v2/models/<name>/infer. */
+  modelName: "GPUFLEET_MODEL_NAME",
+  /** Port of the sidecar's own health server (/healthz, /readyz). */
+  healthPort: "GPUFLEET_WORKER_HEALTH_PORT",
+  /** Milliseconds a streamed response's events are gathered before they are published as one part. */
+  streamFlushMillis: "GPUFLEET_STREAM_FLUSH_MS",
+} as const;
+
+/** Whether a user-supplied variable would override part of the contract. */
+export function isReservedEnvName(name: string): boolean {
+  return name.startsWith("GPUFLEET_") || (Object.values(WORKER_ENV) as string[]).includes(name);
+}
+
+/**
+ * SQS message attribute carrying the request id a client chose. A message without it (sent
+ * by a raw SQS client) is known by its SQS MessageId.
+ */
+export const REQUEST_ID_ATTRIBUTE = "gpufleet-request-id";
+
+/** Request ids become S3 key segments: letters, digits, `-`, `_` and `.`, at most 128, not `.`/`..`. */
+export function isValidRequestId(id: string): boolean {
+  return /^[A-Za-z0-9_.-]{1,128}$/.test(id) && id !== "." && id !== "..";
+}
+
+/** The final result of one request, as the worker writes it and the client reads it. */
+export interface RequestResult {
+  requestId: string;
+  status: "succeeded" | "failed";
+  /** The model's HTTP status. */
+  httpStatus: number;
+  /**
+   * The model's answer: parsed JSON when it is JSON, else text. For a streamed answer, every
+   * event's data in arrival order (the parts' events concatenated).
+   */
+  output: unknown;
+  /** Whether the model streamed (server-sent events or newline-delimited JSON). */
+  streamed: boolean;
+  /** Parts published while streaming (0 when not streamed); part numbers run from 1 to this. */
+  parts: number;
+  /** SQS receive count of the delivery that produced this result (1 = first try). */
+  attempt: number;
+  /** Milliseconds the model took, from the request to the last byte. */
+  modelMillis: number;
+  completedAt: string;
+}
+
+/** One published slice of a streamed answer: the events that arrived since the previous part. */
+export interface ResultPart {
+  requestId: string;
+  part: number;
+  events: unknown[];
+}
+
+/** A results location: bucket and key prefix ("" or ending in "/"). */
+export interface ResultsLocation {
+  bucket: string;
+  prefix: string;
+}
+
+/** Key of a request's final result. */
+export function resultKey(location: ResultsLocation, requestId: string): string {
+  return `${location.prefix}${requestId}/result.json`;
+}
+
+/** Key of a streamed request's part `n` (1-based); zero-padded so keys sort in order. */
+export function partKey(location: ResultsLocation, requestId: string, n: number): string {
+  return `${location.prefix}${requestId}/part-${String(n).padStart(6, "0")}.json`;
+}
+
+/** Parses `s3://bucket/prefix`; the prefix gets a trailing `/` unless empty. Throws a message naming the value. */
+export function parseResultsUri(uri: string): ResultsLocation {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
+  if (!match) throw new Error(`results URI (${JSON.stringify(uri)}) must look like s3://bucket/prefix/`);
+  const raw = match[2] ?? "";
+  if (raw.startsWith("/")) throw new Error(`results URI (${JSON.stringify(uri)}) has a prefix starting with '/'`);
+  return { bucket: match[1] as string, prefix: raw === "" || raw.endsWith("/") ? raw : `${raw}/` };
 }

@@ -79,7 +79,7 @@ function createControl(
       ? rebalancer.stableMinutes !== undefined
         ? { tunables: { stableSeconds: rebalancer.stableMinutes * 60 } }
         : {}
-      : false,
+      : { enabled: false },
   });
 }
 

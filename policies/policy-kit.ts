@@ -1,7 +1,6 @@
 import { createRequire } from "node:module";
 import type {
   EnforcementLevel,
-  PolicyConfigSchema,
   PolicyResource,
   ReportViolation,
   ResourceValidationArgs,
@@ -67,9 +66,6 @@ export function configOf<T extends object>(args: { getConfig<C extends object>()
   }
   return merged as T;
 }
-
-/** Schema for a config property with a default, in the engine's JSON-schema dialect. */
-export type ConfigSchema = PolicyConfigSchema;
 
 interface PolicyProxyModule {
   UnknownValueError: new (...args: unknown[]) => Error;

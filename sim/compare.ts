@@ -1,85 +1,43 @@
 /**
- * A comparison: every policy on the same arrivals, each at its default knob (the figures of
- * the summary) and along a search for the cheapest knob that reaches the SLO target.
+ * A comparison: every policy on the same arrivals. Each policy runs once at its default
+ * knobs (the figures, series and waits of the summary) and over the same sweep of knob
+ * settings and seeds (cost at SLO with its confidence interval, the cost/SLO frontier);
+ * the lower bound is computed per seed beside them. Runs go to worker threads.
  */
 import { rebalancerConfig } from "../functions/rebalancer/core/index";
-import { DEFAULT_LIFECYCLE, DEFAULT_SLO_TARGET, DEFAULT_SPOT } from "./constants";
-import { type RunOptions, type RunResult, runPolicy } from "./engine/run";
+import { resolveQueueTiming, resolveScalingSettings } from "../functions/scaling/index";
+import { DEFAULT_LIFECYCLE, DEFAULT_SLO_TARGET, DEFAULT_SPOT, type LifecycleDelays } from "./constants";
+import type { RunResult } from "./engine/run";
 import type { ComparisonOptions, ComparisonProgress, PolicyName } from "./index";
-import { POLICIES } from "./policies/index";
-import { leadTimeSeconds } from "./policies/types";
+import type { Job, JobContext } from "./parallel/job";
+import { defaultWorkers, runJobs } from "./parallel/pool";
 import type { CostSloCurve, PolicySummary, ReportData, WaitHistogram } from "./report/types";
 import { ScenarioError } from "./scenario";
+import {
+  costAtSlo,
+  DEFAULT_KNOBS,
+  DEFAULT_SEEDS,
+  DEFAULT_SETTINGS,
+  meanCi95,
+  paretoFrontier,
+  type SettingOutcome,
+  sweepDesign,
+} from "./sweep";
 import { buildWorkload, type Workload } from "./workload";
 
 export const WAIT_EDGES_SECONDS = [0, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600, 7200];
 
-/** Knob bounds of the search: below MIN the policy is starved, above MAX it is not going to get there. */
-const KNOB_MIN = 0.125;
-const KNOB_MAX = 16;
-const BISECTIONS = 5;
+export const ALL_POLICIES: PolicyName[] = [
+  "gpufleet",
+  "reactive",
+  "predictive-hourly",
+  "static-peak",
+  "foresight",
+  "gpufleet-no-prediction",
+  "gpufleet-no-rebalancer",
+];
 
-export interface SearchOutcome {
-  costAtSloUsd: number | null;
-  points: RunResult[];
-}
-
-function passes(r: RunResult, target: number): boolean {
-  return r.lostRequests === 0 && r.sloAttainment >= target;
-}
-
-/**
- * Cheapest cost at which a policy reaches the target: from the default knob, halve (or
- * double) until the outcome flips, then bisect the bracket geometrically. Assumes what the
- * knob promises, that a larger knob never means less capacity.
- */
-export function searchCostAtSlo(run: (knob: number) => RunResult, base: RunResult, target: number): SearchOutcome {
-  const points = [base];
-  const at = (knob: number) => {
-    const r = run(knob);
-    points.push(r);
-    return r;
-  };
-  let pass: RunResult | null = null;
-  let failKnob: number;
-  if (passes(base, target)) {
-    pass = base;
-    failKnob = base.knob;
-    for (let k = base.knob / 2; k >= KNOB_MIN; k /= 2) {
-      const r = at(k);
-      if (!passes(r, target)) {
-        failKnob = k;
-        break;
-      }
-      pass = r;
-    }
-    if (failKnob === base.knob) failKnob = pass.knob / 2;
-  } else {
-    failKnob = base.knob;
-    for (let k = base.knob * 2; k <= KNOB_MAX; k *= 2) {
-      const r = at(k);
-      if (passes(r, target)) {
-        pass = r;
-        break;
-      }
-      failKnob = k;
-    }
-    if (pass === null) return { costAtSloUsd: null, points };
-  }
-  let lo = failKnob;
-  let hi = pass.knob;
-  for (let i = 0; i < BISECTIONS && hi / lo > 1.02; i++) {
-    const mid = Math.sqrt(lo * hi);
-    const r = at(mid);
-    if (passes(r, target)) {
-      hi = mid;
-      if (r.costUsd < pass.costUsd || pass.knob > mid) pass = r;
-    } else lo = mid;
-  }
-  let best = pass.costUsd;
-  for (const p of points) if (passes(p, target) && p.costUsd < best) best = p.costUsd;
-  return { costAtSloUsd: best, points };
-}
+const WITH_REBALANCER = new Set<string>(["gpufleet", "foresight", "gpufleet-no-prediction"]);
 
 function histogram(policy: string, sortedWaits: Float32Array): WaitHistogram {
   const last = sortedWaits.length > 0 ? (sortedWaits[sortedWaits.length - 1] as number) : 0;
@@ -93,25 +51,32 @@ function histogram(policy: string, sortedWaits: Float32Array): WaitHistogram {
   return { policy, edgesSeconds: edges, counts };
 }
 
-function notes(w: Workload, options: RunOptions): string[] {
-  const l = options.lifecycle;
+function notes(w: Workload, l: LifecycleDelays, sloOnLatency: boolean, seeds: number[], settings: number): string[] {
+  const lead = l.caScanSeconds + l.nodeBootSeconds + l.devicePluginSeconds + l.imagePullSeconds;
   const out = [
-    `Lead time to a serving replica on a new node: ${leadTimeSeconds(l)} s of control lag, node boot (${l.nodeBootSeconds} s), device plugin (${l.devicePluginSeconds} s) and image pull (${l.imagePullSeconds} s), plus model load.`,
-    `KEDA polls every ${l.kedaPollSeconds} s; HPA syncs every ${l.hpaSyncSeconds} s (tolerance ${l.hpaTolerance}, scale-down stabilization ${l.hpaDownStabilizationSeconds} s); Cluster Autoscaler scans every ${l.caScanSeconds} s and removes nodes unneeded for ${l.caUnneededSeconds} s.`,
-    `Queue wait is from sending a request to the receive that completes it; billing stops at the end of the trace (${w.durationSeconds} s).`,
+    `Lead time to a serving replica on a new node: about ${lead} s (Cluster Autoscaler scan ${l.caScanSeconds} s, node boot ${l.nodeBootSeconds} s, device plugin ${l.devicePluginSeconds} s, image pull ${l.imagePullSeconds} s) plus model load.`,
+    `HPA syncs every ${l.hpaSyncSeconds} s (tolerance ${l.hpaTolerance}) with each endpoint's deployed behaviour (functions/scaling); Cluster Autoscaler scans every ${l.caScanSeconds} s, fails over at once on insufficient capacity, waits ${l.caScaleDownDelayAfterAddSeconds} s after a scale-up before removing nodes.`,
+    `The autoscaler reads SQS metrics from CloudWatch ${l.sqsMetricLagSeconds} s after each minute ends; its predicted replicas reach KEDA ${l.putMetricVisibleSeconds} s after PutMetricData.`,
+    `${sloOnLatency ? "End-to-end latency (wait + service)" : "Queue wait"} is what the SLO bounds; nodes are billed until the last request is served.`,
+    `Each policy is tuned over the same ${settings} settings (its capacity knob, minReplicas, scale-down unneeded time), each over seeds ${seeds.join(", ")}; cost at SLO is the mean over seeds of the cheapest setting whose mean attainment reaches the target, with a 95% confidence interval.`,
   ];
   for (const pool of w.scenario.pools) {
     const spot = { ...DEFAULT_SPOT, ...pool.spot };
     out.push(
       pool.capacityType === "spot"
-        ? `Pool ${pool.name}: spot ${pool.instanceTypes.join("/")}, ${spot.interruptionsPerNodeMonth} interruptions per node-month, ${spot.burstsPerDay} zone bursts per day (${Math.round(spot.burstShare * 100)}% of a zone, then ${spot.shortageSeconds / 60} min without capacity).`
+        ? `Pool ${pool.name}: spot ${pool.instanceTypes.join("/")}, ${spot.interruptionsPerNodeMonth} interruptions per node-month, ${spot.burstsPerDay} zone bursts per day (${Math.round(spot.burstShare * 100)}% of one of ${spot.zones} zones, then ${spot.shortageSeconds / 60} min without capacity in that zone).`
         : `Pool ${pool.name}: on-demand ${pool.instanceTypes.join("/")}${pool.fallback ? " (fallback)" : ""}.`,
     );
   }
-  for (const e of w.endpoints)
-    out.push(`Endpoint ${e.name}: request cost ${e.costModel}; SLO ${e.profile.sloSeconds} s queue wait.`);
+  for (const e of w.endpoints) {
+    const s = resolveScalingSettings(e.configured);
+    const q = resolveQueueTiming(e.configured);
+    out.push(
+      `Endpoint ${e.name}: request cost ${e.costModel}; SLO ${e.profile.sloSeconds} s; SQS target ${s.queueLengthPerReplica} messages per replica; visibility timeout ${q.visibilityTimeoutSeconds} s, dead-letter after ${q.maxReceiveCount} receives.`,
+    );
+  }
   out.push(
-    "Oracle: knows future arrivals, provisions the least capacity a fluid model needs over the coming lead time, frees empty nodes after a minute, prefers spot; it meets the same spot market and runs the same rebalancer core as gpufleet.",
+    "Foresight: gpufleet with the true busiest minute of the coming horizon in place of the forecast; everything else is gpufleet's. The lower bound is not a policy: the cheapest per-minute capacity that a relaxation of the cluster allows (sim/bound.ts).",
   );
   return out;
 }
@@ -120,18 +85,13 @@ export async function compare(
   options: ComparisonOptions,
   onProgress?: (progress: ComparisonProgress) => void,
 ): Promise<ReportData> {
-  const seed = options.seed ?? 1;
+  const firstSeed = options.seed ?? 1;
+  const seeds = Array.from({ length: options.seeds ?? DEFAULT_SEEDS }, (_, i) => firstSeed + i);
   const target = options.sloTarget ?? DEFAULT_SLO_TARGET;
-  const names: PolicyName[] = options.policies ?? [
-    "gpufleet",
-    "reactive",
-    "predictive-hourly",
-    "static-peak",
-    "oracle",
-  ];
-  const workload = buildWorkload(options.scenario, seed, options.sloSeconds);
-  // gpufleet and the oracle run the rebalancer, which needs exactly one on-demand fallback pool: say so before any run.
-  const withRebalancer = names.filter((n) => n === "gpufleet" || n === "oracle");
+  const names: PolicyName[] = options.policies ?? ALL_POLICIES;
+  // Built once here so a bad trace fails before any worker starts; the workers build their own.
+  const probe = buildWorkload(options.scenario, firstSeed, options.sloSeconds);
+  const withRebalancer = names.filter((n) => WITH_REBALANCER.has(n));
   if (withRebalancer.length > 0) {
     try {
       rebalancerConfig(options.scenario.pools.map(({ spot: _spot, ...pool }) => pool));
@@ -141,48 +101,82 @@ export async function compare(
       );
     }
   }
-  const base: Omit<RunOptions, "knob" | "detail"> = {
-    seed,
-    lifecycle: { ...DEFAULT_LIFECYCLE, ...options.scenario.lifecycle },
+  const lifecycle = { ...DEFAULT_LIFECYCLE, ...options.scenario.lifecycle };
+  const ctx: JobContext = {
+    scenario: options.scenario,
+    lifecycle,
     releaseOnSigterm: options.scenario.releaseOnSigterm ?? true,
+    sloOnLatency: options.sloOn === "latency",
+    target,
   };
+  if (options.sloSeconds !== undefined) ctx.sloSeconds = options.sloSeconds;
   const search = options.costAtSlo ?? true;
+  const design = search ? sweepDesign(options.settings ?? DEFAULT_SETTINGS) : [];
+  const jobs: Job[] = [];
+  for (const seed of seeds) {
+    if (seed === firstSeed)
+      for (const policy of names)
+        jobs.push({ kind: "run", id: jobs.length, policy, knobs: DEFAULT_KNOBS, seed, detail: true });
+    if (search) {
+      jobs.push({ kind: "bound", id: jobs.length, seed });
+      for (const policy of names)
+        for (const knobs of design) jobs.push({ kind: "run", id: jobs.length, policy, knobs, seed, detail: false });
+    }
+  }
   let done = 0;
-  let total = names.length * (search ? 9 : 1);
-  const summaries: PolicySummary[] = [];
+  const results = await runJobs(ctx, jobs, options.workers ?? defaultWorkers(), (result, job) => {
+    done++;
+    const message =
+      "run" in result
+        ? `${result.run.policy} seed ${job.seed} knob ${result.run.knobs.primary.toFixed(3)}: $${result.run.costUsd.toFixed(2)}, SLO ${(result.run.sloAttainment * 100).toFixed(2)}%`
+        : `lower bound seed ${job.seed}: $${result.boundUsd.toFixed(2)}`;
+    onProgress?.({ policy: job.kind === "run" ? job.policy : "lower bound", done, total: jobs.length, message });
+  });
+
+  const bounds: number[] = [];
+  const mains = new Map<string, RunResult>();
+  const sweeps = new Map<string, Map<number, SettingOutcome>>();
+  results.forEach((result, i) => {
+    const job = jobs[i] as Job;
+    if ("boundUsd" in result) {
+      bounds.push(result.boundUsd);
+      return;
+    }
+    if (job.kind !== "run") return;
+    if (job.detail) {
+      mains.set(job.policy, result.run);
+      return;
+    }
+    const byPolicy = sweeps.get(job.policy) ?? new Map<number, SettingOutcome>();
+    sweeps.set(job.policy, byPolicy);
+    const index = design.indexOf(job.knobs);
+    const outcome = byPolicy.get(index) ?? { knobs: job.knobs, costs: [], attainments: [], lost: [] };
+    byPolicy.set(index, outcome);
+    outcome.costs.push(result.run.costUsd);
+    outcome.attainments.push(result.run.sloAttainment);
+    outcome.lost.push(result.run.lostRequests);
+  });
+
   const report: ReportData = {
     title: options.title ?? `gpufleet simulation: ${options.scenario.name}`,
     trace: options.scenario.name,
-    durationSeconds: workload.durationSeconds,
-    slo: { waitSeconds: workload.endpoints[0]?.profile.sloSeconds ?? 0, target },
-    summaries,
+    durationSeconds: probe.durationSeconds,
+    slo: { waitSeconds: probe.endpoints[0]?.profile.sloSeconds ?? 0, target },
+    sloOn: ctx.sloOnLatency ? "latency" : "wait",
+    seeds: search ? seeds : [firstSeed],
+    lowerBoundUsd: bounds.length > 0 ? meanCi95(bounds).mean : null,
+    summaries: [],
     series: [],
     waitHistograms: [],
     costSlo: [],
-    notes: notes(workload, { ...base, knob: 1, detail: false }),
+    notes: notes(probe, lifecycle, ctx.sloOnLatency, seeds, design.length),
   };
   for (const name of names) {
-    const factory = POLICIES[name];
-    if (!factory) throw new Error(`unknown policy ${name}`);
-    const run = (knob: number, detail: boolean) => {
-      const r = runPolicy(workload, factory, { ...base, knob, detail });
-      done++;
-      total = Math.max(total, done);
-      onProgress?.({
-        policy: name,
-        done,
-        total,
-        message: `${name} knob ${knob.toFixed(3)}: $${r.costUsd.toFixed(2)}, SLO ${(r.sloAttainment * 100).toFixed(2)}%`,
-      });
-      // Let a caller's timers and stream writes run between runs.
-      return r;
-    };
-    const main = run(1, true);
-    await new Promise((resolve) => setImmediate(resolve));
-    const outcome = search
-      ? searchCostAtSlo((k) => run(k, false), main, target)
-      : { costAtSloUsd: null, points: [main] };
-    summaries.push({
+    const main = mains.get(name) as RunResult;
+    const outcomes = [...(sweeps.get(name)?.values() ?? [])];
+    const best = search ? costAtSlo(outcomes, target) : null;
+    const frontier = paretoFrontier(outcomes);
+    const summary: PolicySummary = {
       name,
       costUsd: main.costUsd,
       gpuHours: main.gpuHours,
@@ -190,20 +184,23 @@ export async function compare(
       sloAttainment: main.sloAttainment,
       p50WaitSeconds: main.p50WaitSeconds,
       p99WaitSeconds: main.p99WaitSeconds,
+      p99LatencySeconds: main.p99LatencySeconds,
       lostRequests: main.lostRequests,
+      deadLettered: main.deadLettered,
       interruptions: main.interruptions,
-      costAtSloUsd: search ? outcome.costAtSloUsd : null,
-    });
+      costAtSloUsd: best?.costUsd ?? null,
+      costAtSloCi95: best?.ci95 ?? null,
+      tunedKnobs: best?.knobs ?? null,
+      frontier,
+    };
+    report.summaries.push(summary);
     report.series.push(...main.series);
     report.waitHistograms.push(histogram(name, main.waits));
     const curve: CostSloCurve = {
       policy: name,
-      points: outcome.points
-        .map((p) => ({ knob: p.knob, costUsd: p.costUsd, sloAttainment: p.sloAttainment }))
-        .sort((a, b) => a.knob - b.knob),
+      points: frontier.map((p) => ({ knob: p.knob, costUsd: p.costUsd, sloAttainment: p.sloAttainment })),
     };
     report.costSlo.push(curve);
-    total = done + (names.length - names.indexOf(name) - 1) * (search ? 9 : 1);
   }
   return report;
 }

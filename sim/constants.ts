@@ -3,7 +3,11 @@
  * and docs/simulator.md repeat them next to the figures they produce.
  */
 
-/** Seconds each step of bringing capacity up takes. */
+/**
+ * Seconds each step of bringing capacity up takes, and the controllers' own clocks. What an
+ * endpoint deploys (KEDA triggers, HPA behaviour, SQS timing) is not here: the simulator
+ * takes it from functions/scaling, the module ModelEndpoint renders.
+ */
 export interface LifecycleDelays {
   /** EC2 launch to kubelet Ready for a GPU node (g5/g6): ~2–4 min, no official figure. */
   nodeBootSeconds: number;
@@ -13,22 +17,33 @@ export interface LifecycleDelays {
   imagePullSeconds: number;
   /** Cluster Autoscaler scan interval (its --scan-interval default). */
   caScanSeconds: number;
-  /** Cluster Autoscaler removes a node that was unneeded this long (--scale-down-unneeded-time). */
+  /** Cluster Autoscaler removes a node that was unneeded this long (--scale-down-unneeded-time default). */
   caUnneededSeconds: number;
+  /** No scale-down for this long after a scale-up (--scale-down-delay-after-add default). */
+  caScaleDownDelayAfterAddSeconds: number;
   /** Cluster Autoscaler gives up on a node that did not register in this time (--max-node-provision-time). */
   caMaxProvisionSeconds: number;
-  /** How long Cluster Autoscaler leaves a node group alone after giving up on it (initial backoff). */
+  /**
+   * How long Cluster Autoscaler leaves a node group alone after giving up on it (initial
+   * backoff). On InsufficientInstanceCapacity it gives up at once (kubernetes/autoscaler PR #4489).
+   */
   caBackoffSeconds: number;
-  /** KEDA polling interval (pollingInterval default). */
-  kedaPollSeconds: number;
   /** HPA sync period (--horizontal-pod-autoscaler-sync-period default). */
   hpaSyncSeconds: number;
   /** HPA tolerance (--horizontal-pod-autoscaler-tolerance default). */
   hpaTolerance: number;
-  /** HPA scale-down stabilization window default. */
-  hpaDownStabilizationSeconds: number;
-  /** SQS visibility timeout the endpoint queues use. */
-  visibilityTimeoutSeconds: number;
+  /**
+   * Seconds after a minute ends until CloudWatch serves that minute's SQS datapoint
+   * (NumberOfMessagesSent, ApproximateAgeOfOldestMessage). AWS publishes no figure; about
+   * 2 minutes for one-minute AWS metrics is the availability delay Datadog documents
+   * (docs.datadoghq.com/integrations/guide/cloud-metric-delay).
+   */
+  sqsMetricLagSeconds: number;
+  /**
+   * Seconds from PutMetricData until GetMetricData returns the value (the predicted replicas
+   * KEDA's aws-cloudwatch trigger reads). No published figure; one minute assumed.
+   */
+  putMetricVisibleSeconds: number;
 }
 
 export const DEFAULT_LIFECYCLE: LifecycleDelays = {
@@ -37,13 +52,13 @@ export const DEFAULT_LIFECYCLE: LifecycleDelays = {
   imagePullSeconds: 120,
   caScanSeconds: 10,
   caUnneededSeconds: 600,
+  caScaleDownDelayAfterAddSeconds: 600,
   caMaxProvisionSeconds: 900,
   caBackoffSeconds: 300,
-  kedaPollSeconds: 30,
   hpaSyncSeconds: 15,
   hpaTolerance: 0.1,
-  hpaDownStabilizationSeconds: 300,
-  visibilityTimeoutSeconds: 300,
+  sqsMetricLagSeconds: 120,
+  putMetricVisibleSeconds: 60,
 };
 
 /**
@@ -63,7 +78,7 @@ export interface SpotModel {
   burstSpreadSeconds: number;
   /** Longest lead of a rebalance recommendation before the notice (uniform 0..this; none is published). */
   rebalanceLeadMaxSeconds: number;
-  /** After a burst the pool's zone cannot launch (InsufficientInstanceCapacity) for this long. */
+  /** After a burst the burst's zone cannot launch (InsufficientInstanceCapacity) for this long; other zones can. */
   shortageSeconds: number;
   /** Availability zones a pool spreads its nodes over. */
   zones: number;
@@ -96,6 +111,15 @@ export const DEFAULT_TOKEN_COST = {
   /** Decode: ~40 generated tokens per second per sequence for a 7B model on one A10G. */
   secondsPerGeneratedToken: 0.025,
 } as const;
+
+/**
+ * The batching curve inside a replica: with n requests in service at once, each runs at
+ * 1 / (1 + BATCH_SLOWDOWN × (n − 1)) of its solo speed, so 4 at once give 3.1× the
+ * throughput of one and 8 give 4.7×. An assumption: batched LLM decode is memory-bound and
+ * scales sub-linearly, and no curve is published for this model class and GPU. A scenario
+ * sets its own with `batchSlowdown` (0 is perfect batching).
+ */
+export const BATCH_SLOWDOWN = 0.1;
 
 /** SLO attainment a policy must reach for costAtSloUsd. */
 export const DEFAULT_SLO_TARGET = 0.99;

@@ -10,20 +10,36 @@ import type { Scenario } from "./scenario";
 export type { Scenario, ScenarioEndpoint, ScenarioPool, TraceSpec } from "./scenario";
 export { loadScenarioFile, ScenarioError, scenarioFromTrace, validateScenario } from "./scenario";
 
-export const POLICY_NAMES = ["gpufleet", "reactive", "predictive-hourly", "static-peak", "oracle"] as const;
+export const POLICY_NAMES = [
+  "gpufleet",
+  "reactive",
+  "predictive-hourly",
+  "static-peak",
+  "foresight",
+  "gpufleet-no-prediction",
+  "gpufleet-no-rebalancer",
+] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export interface ComparisonOptions {
   scenario: Scenario;
-  /** Seed of arrivals within minutes, spot events and launch failures. @default 1 */
+  /** First seed of arrivals within minutes, spot events and launch failures. @default 1 */
   seed?: number;
+  /** Seeds each knob setting runs with: seed, seed + 1, ... @default 5 */
+  seeds?: number;
+  /** Knob settings each policy is tuned over. @default 27 */
+  settings?: number;
+  /** Worker threads. @default one per core */
+  workers?: number;
+  /** What the SLO bounds. @default "wait" */
+  sloOn?: "wait" | "latency";
   /** Share of requests that must wait at most the SLO. @default 0.99 */
   sloTarget?: number;
   /** Overrides every endpoint's profile.sloSeconds. */
   sloSeconds?: number;
   /** @default all of POLICY_NAMES */
   policies?: PolicyName[];
-  /** Run the cost-at-SLO search (bisection on each policy's headroom knob). @default true */
+  /** Run the sweep of knob settings and seeds (cost at SLO, frontier, lower bound). @default true */
   costAtSlo?: boolean;
   /** Report title. @default "gpufleet simulation: <scenario name>" */
   title?: string;
@@ -32,7 +48,7 @@ export interface ComparisonOptions {
 /** Progress of a long run, for a progress line on stderr. */
 export interface ComparisonProgress {
   policy: string;
-  /** Runs finished so far and the expected total (the total grows by a few while searching). */
+  /** Jobs finished so far and the total. */
   done: number;
   total: number;
   message: string;

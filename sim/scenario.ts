@@ -52,6 +52,8 @@ export interface Scenario {
    * gpufleet worker contract) or leaves them to come back after the visibility timeout.
    */
   releaseOnSigterm?: boolean;
+  /** The batching curve inside a replica (see BATCH_SLOWDOWN in sim/constants.ts). @default 0.1 */
+  batchSlowdown?: number;
 }
 
 /** Invalid scenario or trace input: the message names the field, the value and the rule. */
@@ -130,6 +132,7 @@ const scenarioSchema = z.object({
   durationSeconds: positive.optional(),
   lifecycle: z.record(z.string(), nonNegative).optional(),
   releaseOnSigterm: z.boolean().optional(),
+  batchSlowdown: z.number().min(0).max(10).optional(),
 });
 
 function fieldPath(path: readonly PropertyKey[]): string {

@@ -6,13 +6,23 @@
 import type { EndpointProfile, TokenCostModel } from "../functions/contract";
 import { DEFAULT_TOKEN_COST } from "./constants";
 import { Rng, streamSeed } from "./engine/prng";
+import { LIMITS } from "./limits";
 import { type Scenario, type ScenarioEndpoint, ScenarioError } from "./scenario";
+import { printable } from "./text";
 import { parseTraceFile } from "./trace/parse";
 
 export interface EndpointWorkload {
   name: string;
-  /** The profile the run uses; secondsPerRequest is the trace's mean when request sizes come from tokens. */
+  /**
+   * The profile with hindsight: secondsPerRequest is the whole trace's mean when request sizes
+   * come from tokens. For reports, static-peak and the lower bound only.
+   */
   profile: EndpointProfile;
+  /** The profile as the scenario configures it: what the endpoint deploys (its SQS target, its queue timing). */
+  configured: EndpointProfile;
+  /** Prefix sums per minute: service seconds and requests of minutes [0, m). */
+  cumWork: Float64Array;
+  cumCount: Float64Array;
   pools: string[];
   arrivals: Float64Array;
   /** Service seconds of each request when its replica has the GPU to itself. */
@@ -60,9 +70,18 @@ function spreadMinute(rng: Rng, minute: number, count: number, out: number[]): v
 
 function fromRate(counts: Float64Array, peakRps: number | undefined, seed: number, label: string): Float64Array {
   let peak = 0;
-  for (const c of counts) peak = Math.max(peak, c);
-  if (peak === 0) throw new ScenarioError(`${label}: every minute of the trace is 0`);
+  let sum = 0;
+  for (const c of counts) {
+    peak = Math.max(peak, c);
+    sum += c;
+  }
+  if (peak === 0) throw new ScenarioError(`${printable(label)}: every minute of the trace is 0`);
   const scale = peakRps !== undefined ? (peakRps * 60) / peak : 1;
+  // Checked before any arrival is drawn: the count decides the memory a run takes.
+  if (sum * scale > LIMITS.requests)
+    throw new ScenarioError(
+      `${printable(label)}: the trace scaled to ${peakRps ?? "its own"} requests/s at peak makes ${Math.round(sum * scale)} requests, more than the ${LIMITS.requests} a simulation replays`,
+    );
   const rng = new Rng(streamSeed(seed, "arrivals", label));
   const out: number[] = [];
   for (let m = 0; m < counts.length; m++) {
@@ -74,13 +93,18 @@ function fromRate(counts: Float64Array, peakRps: number | undefined, seed: numbe
   return Float64Array.from(out);
 }
 
-function tokenWork(model: TokenCostModel, context: Float64Array, generated: Float64Array): Float64Array {
+function tokenWork(model: TokenCostModel, context: Float64Array, generated: Float64Array, label: string): Float64Array {
   const work = new Float64Array(context.length);
   for (let i = 0; i < work.length; i++) {
-    work[i] =
+    const seconds =
       model.baseSeconds +
       (context[i] as number) * model.secondsPerContextToken +
       (generated[i] as number) * model.secondsPerGeneratedToken;
+    if (!(seconds <= LIMITS.workSeconds))
+      throw new ScenarioError(
+        `${printable(label)}: request ${i + 1} takes ${seconds} s from its tokens (${context[i]} context, ${generated[i]} generated), more than ${LIMITS.workSeconds} s`,
+      );
+    work[i] = seconds;
   }
   return work;
 }
@@ -98,7 +122,7 @@ function endpointWorkload(
   let spanSeconds = 0;
   const withTokens = (context: Float64Array, generated: Float64Array) => {
     const model = profile.tokenCost ?? DEFAULT_TOKEN_COST;
-    work = tokenWork(model, context, generated);
+    work = tokenWork(model, context, generated, endpoint.name);
     let sum = 0;
     for (const w of work) sum += w;
     const mean = work.length > 0 ? sum / work.length : profile.secondsPerRequest;
@@ -139,6 +163,9 @@ function endpointWorkload(
   return {
     name: endpoint.name,
     profile,
+    configured: endpoint.profile,
+    cumWork: new Float64Array(0),
+    cumCount: new Float64Array(0),
     pools: endpoint.pools,
     arrivals,
     work,
@@ -173,7 +200,14 @@ export function buildWorkload(scenario: Scenario, seed: number, sloSeconds?: num
       workPerMinute[m] = (workPerMinute[m] as number) + (work[i] as number);
     }
     const profile = sloSeconds !== undefined ? { ...p.profile, sloSeconds } : p.profile;
-    return { ...p, profile, arrivals, work, perMinute, workPerMinute };
+    const configured = sloSeconds !== undefined ? { ...p.configured, sloSeconds } : p.configured;
+    const cumWork = new Float64Array(minutes + 1);
+    const cumCount = new Float64Array(minutes + 1);
+    for (let m = 0; m < minutes; m++) {
+      cumWork[m + 1] = (cumWork[m] as number) + (workPerMinute[m] as number);
+      cumCount[m + 1] = (cumCount[m] as number) + (perMinute[m] as number);
+    }
+    return { ...p, profile, configured, cumWork, cumCount, arrivals, work, perMinute, workPerMinute };
   });
   // k-way merge into one arrival stream (endpoints are few).
   const total = endpoints.reduce((n, e) => n + e.arrivals.length, 0);

@@ -2,11 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FLEET_CONFIG_FILE, FLEET_CONFIG_VERSION, type FleetConfig } from "../../functions/autoscaler/config";
 import { PREDICTED_REPLICAS_METRIC } from "../../functions/contract";
-import type { FleetControlArgs } from "./args";
+import { denyInsecureTransportPolicy } from "../model-endpoint/queue";
+import type { FleetControlArgs, FleetControlTransforms } from "./args";
 import { autoscalerPolicyDocument } from "./autoscaler-policy";
-import { bundleFunction } from "./bundle";
+import { shippedBundle } from "./bundle";
 import { FLEET_CONTROL_DEFAULTS } from "./defaults";
 import { functionLogGroupName } from "./log-group";
+import type { AwsScope } from "./scope";
+import { tagged } from "./tags";
+import { createTick } from "./tick";
 import type { ResolvedFleetControl } from "./validate";
 
 export interface AutoscalerResources {
@@ -39,7 +43,7 @@ export function fleetConfigJson(args: FleetControlArgs, resolved: ResolvedFleetC
         slicesPerGpu: resolved.endpoints[i]?.slicesPerGpu ?? 1,
         leadTimeSeconds: resolved.endpoints[i]?.leadTimeSeconds ?? FLEET_CONTROL_DEFAULTS.leadTimeSeconds,
       })),
-      ...(args.autoscalerSettings ? { settings: args.autoscalerSettings } : {}),
+      settings: { ...args.autoscalerSettings, tickSeconds: resolved.tickSeconds },
     };
     return JSON.stringify(config, null, 2);
   });
@@ -48,26 +52,35 @@ export function fleetConfigJson(args: FleetControlArgs, resolved: ResolvedFleetC
 /**
  * The autoscaler: bundled handler plus fleet.json in one archive (Lambda environment
  * variables are limited to 4 KB, too little for hundreds of endpoints), a least-privilege
- * role, a log group with retention, a one-minute schedule with a dead-letter queue, and alarms.
+ * role, a log group with retention, a one-minute schedule with a TLS-only dead-letter queue,
+ * and alarms.
  */
 export function createAutoscaler(
   name: string,
   args: FleetControlArgs,
   resolved: ResolvedFleetControl,
+  scope: AwsScope,
   parent: pulumi.Resource,
+  transform: FleetControlTransforms = {},
 ): AutoscalerResources {
   const opts = { parent };
+  const tags = tagged(args.tags);
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-autoscaler-logs`,
-    { name: functionLogGroupName(name, "autoscaler"), retentionInDays: resolved.logRetentionDays },
+    { name: functionLogGroupName(name, "autoscaler"), retentionInDays: resolved.logRetentionDays, ...tags },
     opts,
   );
   const deadLetterQueue = new aws.sqs.Queue(
     `${name}-autoscaler-dlq`,
-    { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 },
+    { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600, ...tags },
     opts,
   );
-  const role = new aws.iam.Role(`${name}-autoscaler-role`, { assumeRolePolicy: lambdaAssumeRole }, opts);
+  new aws.sqs.QueuePolicy(
+    `${name}-autoscaler-dlq`,
+    { queueUrl: deadLetterQueue.url, policy: deadLetterQueue.arn.apply(denyInsecureTransportPolicy) },
+    opts,
+  );
+  const role = new aws.iam.Role(`${name}-autoscaler-role`, { assumeRolePolicy: lambdaAssumeRole, ...tags }, opts);
   const policyDocument = pulumi
     .all([pulumi.all(args.endpoints.map((e) => e.queueArn)), logGroup.arn, deadLetterQueue.arn])
     .apply(([queueArns, logGroupArn, dlqArn]) =>
@@ -79,10 +92,11 @@ export function createAutoscaler(
     opts,
   );
 
-  const archive = pulumi.all([pulumi.output(bundleFunction("autoscaler")), fleetConfigJson(args, resolved)]).apply(
-    ([bundle, fleetJson]) =>
+  const handlerFile = shippedBundle("autoscaler");
+  const archive = fleetConfigJson(args, resolved).apply(
+    (fleetJson) =>
       new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.StringAsset(bundle.code),
+        "index.js": new pulumi.asset.FileAsset(handlerFile),
         [FLEET_CONFIG_FILE]: new pulumi.asset.StringAsset(fleetJson),
       }),
   );
@@ -94,17 +108,17 @@ export function createAutoscaler(
     role: role.arn,
     memorySize: resolved.memorySizeMb,
     timeout: resolved.timeoutSeconds,
-    loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+    loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
     environment: {
       variables: {
-        FLEET_CONFIG_PATH: FLEET_CONFIG_FILE,
         HISTORY_DAYS: String(resolved.historyDays),
         POWERTOOLS_SERVICE_NAME: "gpufleet-autoscaler",
       },
     },
+    ...tags,
     description: pulumi.interpolate`gpufleet predictive autoscaler for ${args.clusterName}: publishes ${PREDICTED_REPLICAS_METRIC.namespace}/${PREDICTED_REPLICAS_METRIC.metricName}`,
   };
-  if (args.transform?.autoscalerFunction) functionArgs = args.transform.autoscalerFunction(functionArgs);
+  if (transform.autoscalerFunction) functionArgs = transform.autoscalerFunction(functionArgs);
   const fn = new aws.lambda.Function(`${name}-autoscaler`, functionArgs, { parent, dependsOn: [rolePolicy, logGroup] });
   // A late tick is worth nothing: no async retries, the next minute decides afresh.
   new aws.lambda.FunctionEventInvokeConfig(
@@ -118,52 +132,18 @@ export function createAutoscaler(
     opts,
   );
 
-  const schedulerRole = new aws.iam.Role(
-    `${name}-autoscaler-scheduler-role`,
-    {
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "scheduler.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
-    },
-    opts,
-  );
-  const schedulerPolicy = new aws.iam.RolePolicy(
-    `${name}-autoscaler-scheduler-policy`,
-    {
-      role: schedulerRole.name,
-      policy: pulumi.all([fn.arn, deadLetterQueue.arn]).apply(([fnArn, dlqArn]) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: [fnArn] },
-            { Effect: "Allow", Action: ["sqs:SendMessage"], Resource: [dlqArn] },
-          ],
-        }),
-      ),
-    },
-    opts,
-  );
-  const schedule = new aws.scheduler.Schedule(
-    `${name}-autoscaler-schedule`,
-    {
-      scheduleExpression: resolved.schedule,
-      flexibleTimeWindow: { mode: "OFF" },
-      target: {
-        arn: fn.arn,
-        roleArn: schedulerRole.arn,
-        deadLetterConfig: { arn: deadLetterQueue.arn },
-        retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 },
-      },
-    },
-    { parent, dependsOn: [schedulerPolicy] },
+  const { schedule } = createTick(
+    `${name}-autoscaler`,
+    { expression: resolved.schedule, functionArn: fn.arn, deadLetterQueueArn: deadLetterQueue.arn, tags: args.tags },
+    scope,
+    parent,
   );
 
   const alarmActions = args.alarmActions ?? [];
   const alarm = (role: string, alarmArgs: aws.cloudwatch.MetricAlarmArgs) =>
     new aws.cloudwatch.MetricAlarm(
       `${name}-autoscaler-${role}`,
-      { alarmActions, okActions: alarmActions, ...alarmArgs },
+      { alarmActions, okActions: alarmActions, ...tags, ...alarmArgs },
       opts,
     );
   const alarms = [

@@ -1,49 +1,35 @@
-import { existsSync, readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { existsSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { findPackageRoot } from "../package-root";
 
-/** The repository root: functions/ lives here whether this runs from source or as a dependency. */
-export const packageRoot = resolve(__dirname, "../..");
+/**
+ * Where the Lambda bundles live inside the package: `npm run build` writes them and
+ * `npm pack` ships them, so a deployment uploads the exact file that was built and tested,
+ * and nothing is compiled on the deploying machine.
+ */
+export const BUNDLE_DIR = join("dist", "lambda");
 
-export interface FunctionBundle {
-  name: string;
-  /** The bundled handler module, CommonJS, minified. */
-  code: string;
-  bytes: number;
-}
+/** The Lambda functions FleetControl deploys. */
+export const FUNCTION_NAMES = ["autoscaler", "rebalancer"] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
-/** Names of the Lambda functions in functions/: every folder with a handler.ts. */
-export function functionNames(root: string = packageRoot): string[] {
-  const dir = join(root, "functions");
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, "handler.ts")))
-    .map((entry) => entry.name)
-    .sort();
+/** Path of one shipped bundle: `<package>/dist/lambda/<name>/index.js`. */
+export function bundlePath(name: FunctionName, root: string = findPackageRoot()): string {
+  return join(root, BUNDLE_DIR, name, "index.js");
 }
 
 /**
- * Bundles functions/<name>/handler.ts into one minified CommonJS file for the Lambda
- * Node.js runtime. The AWS SDK v3 is bundled rather than taken from the runtime, so the
- * code that was tested is the code that runs.
+ * The shipped bundle of one function, checked to exist. In a checkout the bundles come from
+ * `npm run build` (the test suites build them in their global setup); a missing one is an
+ * error that says so, never a silent rebuild at deploy time.
  */
-export async function bundleFunction(name: string, root: string = packageRoot): Promise<FunctionBundle> {
-  const entry = join(root, "functions", name, "handler.ts");
-  if (!existsSync(entry)) {
-    throw new Error(`functions/${name}/handler.ts does not exist (known functions: ${functionNames(root).join(", ")})`);
+export function shippedBundle(name: FunctionName, root: string = findPackageRoot()): string {
+  const path = bundlePath(name, root);
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new Error(
+      `the ${name} Lambda bundle is missing at ${relative(process.cwd(), path) || path}: ` +
+        "the published package ships it; in a gpufleet checkout run `npm run build` first",
+    );
   }
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    sourcemap: false,
-    legalComments: "none",
-    write: false,
-    logLevel: "silent",
-  });
-  const file = result.outputFiles[0];
-  if (!file) throw new Error(`esbuild produced no output for functions/${name}/handler.ts`);
-  return { name, code: file.text, bytes: file.contents.byteLength };
+  return path;
 }

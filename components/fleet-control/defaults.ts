@@ -1,7 +1,9 @@
+import { DEFAULT_LEAD_TIME_SECONDS, DEFAULT_SCHEDULE } from "../../functions/scaling/planning";
+
 /** FleetControl's defaults, in one place (documented with @default in args.ts). */
 export const FLEET_CONTROL_DEFAULTS = {
-  leadTimeSeconds: 360,
-  schedule: "rate(1 minute)",
+  leadTimeSeconds: DEFAULT_LEAD_TIME_SECONDS,
+  schedule: DEFAULT_SCHEDULE,
   historyDays: 14,
   logRetentionDays: 30,
   memorySizeMb: 1024,
@@ -13,6 +15,15 @@ export const FLEET_CONTROL_DEFAULTS = {
    */
   runtime: "nodejs22.x",
   architecture: "arm64",
+} as const;
+
+/** The rebalancer's defaults (documented with @default in args.ts); its log retention is FleetControl's. */
+export const REBALANCER_DEFAULTS = {
+  /** The recovery tick (migration back to spot), independent of the autoscaler's schedule. */
+  schedule: "rate(1 minute)",
+  maxReceiveCount: 5,
+  timeoutSeconds: 60,
+  batchSize: 100,
 } as const;
 
 /** Retention periods CloudWatch Logs accepts. */

@@ -1,13 +1,28 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { FleetControlArgs } from "./args";
-import { createAutoscaler } from "./autoscaler";
+import type { FleetControlArgs, FleetControlOptions } from "./args";
+import { type AutoscalerResources, createAutoscaler } from "./autoscaler";
+import { shippedBundle } from "./bundle";
 import { dashboardBody } from "./dashboard";
-import { createRebalancer } from "./rebalancer";
-import { tagChildren } from "./tags";
+import { createRebalancer, type RebalancerResources } from "./rebalancer";
+import { awsScope } from "./scope";
+import { tagged } from "./tags";
 import { validateFleetControlArgs } from "./validate";
 
-export type { FleetControlArgs, RebalancerOptions } from "./args";
+export type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
+export type { RebalancerTunables } from "../../functions/rebalancer/core/types";
+export type { FleetControlArgs, FleetControlOptions, FleetControlTransforms, RebalancerOptions } from "./args";
+export type { AutoscalerResources } from "./autoscaler";
+export type { RebalancerResources } from "./rebalancer";
+
+/** FleetControl's child resources, for stacks that need to reference or depend on one. */
+export interface FleetControlResources {
+  autoscaler: AutoscalerResources;
+  /** Undefined when the rebalancer is left out. */
+  rebalancer: RebalancerResources | undefined;
+  /** Undefined when `dashboard: false`. */
+  dashboard: aws.cloudwatch.Dashboard | undefined;
+}
 export { autoscalerPolicyDocument } from "./autoscaler-policy";
 export { rebalancerPolicyDocument } from "./rebalancer-policy";
 export { FleetControlError, validateFleetControlArgs } from "./validate";
@@ -17,39 +32,73 @@ export { FleetControlError, validateFleetControlArgs } from "./validate";
  * with its event plumbing, and a CloudWatch dashboard of the fleet.
  */
 export class FleetControl extends pulumi.ComponentResource {
-  /** The autoscaler function's name and ARN. */
+  /** The autoscaler function's name and ARN, and the ARN of the role it runs as. */
   readonly autoscalerFunctionName: pulumi.Output<string>;
   readonly autoscalerFunctionArn: pulumi.Output<string>;
+  readonly autoscalerRoleArn: pulumi.Output<string>;
+  /** ARNs of the autoscaler's alarms: errors, not running, dead letters. */
+  readonly autoscalerAlarmArns: pulumi.Output<string[]>;
   /** The autoscaler role's IAM policy document (JSON): exactly what it may do. */
   readonly autoscalerPolicyDocument: pulumi.Output<string>;
   readonly autoscalerLogGroupName: pulumi.Output<string>;
   readonly autoscalerDeadLetterQueueUrl: pulumi.Output<string>;
-  /** The rebalancer's function, event queue, state table and role policy (JSON); undefined when it is left out. */
+  readonly autoscalerDeadLetterQueueArn: pulumi.Output<string>;
+  /** The rebalancer's function, role, event queue and its DLQ, state table and role policy (JSON); undefined when it is left out. */
   readonly rebalancerFunctionName: pulumi.Output<string | undefined>;
+  readonly rebalancerFunctionArn: pulumi.Output<string | undefined>;
+  readonly rebalancerRoleArn: pulumi.Output<string | undefined>;
   readonly rebalancerQueueUrl: pulumi.Output<string | undefined>;
+  readonly rebalancerQueueArn: pulumi.Output<string | undefined>;
+  readonly rebalancerDeadLetterQueueUrl: pulumi.Output<string | undefined>;
   readonly rebalancerTableName: pulumi.Output<string | undefined>;
   readonly rebalancerPolicyDocument: pulumi.Output<string | undefined>;
   /** The dashboard's name; undefined when `dashboard: false`. */
   readonly dashboardName: pulumi.Output<string | undefined>;
+  /** The child resources. */
+  readonly resources: FleetControlResources;
 
-  constructor(name: string, args: FleetControlArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: FleetControlArgs, opts?: FleetControlOptions) {
     // Validate before anything is registered: a bad argument creates nothing, not even the component.
     const resolved = validateFleetControlArgs(args);
-    const transformations = [...(opts?.transformations ?? []), ...(args.tags ? [tagChildren(args.tags)] : [])];
-    super("gpufleet:index:FleetControl", name, {}, { ...opts, transformations });
+    // A missing Lambda bundle is a broken install, reported before anything is registered.
+    shippedBundle("autoscaler");
+    if (resolved.rebalancer) shippedBundle("rebalancer");
+    const { transform = {}, ...resourceOptions } = opts ?? {};
+    super("gpufleet:index:FleetControl", name, {}, resourceOptions);
 
-    const autoscaler = createAutoscaler(name, args, resolved, this);
+    const scope = awsScope(this);
+    const autoscaler = createAutoscaler(name, args, resolved, scope, this, transform);
     this.autoscalerFunctionName = autoscaler.function.name;
     this.autoscalerFunctionArn = autoscaler.function.arn;
     this.autoscalerPolicyDocument = autoscaler.policyDocument;
     this.autoscalerLogGroupName = autoscaler.logGroup.name;
     this.autoscalerDeadLetterQueueUrl = autoscaler.deadLetterQueue.url;
+    this.autoscalerDeadLetterQueueArn = autoscaler.deadLetterQueue.arn;
+    this.autoscalerRoleArn = autoscaler.role.arn;
+    this.autoscalerAlarmArns = pulumi.all(autoscaler.alarms.map((alarm) => alarm.arn));
 
     const rebalancer = resolved.rebalancer
-      ? createRebalancer(name, { ...resolved.rebalancer, clusterName: args.clusterName, pools: args.pools }, this)
+      ? createRebalancer(
+          name,
+          {
+            ...resolved.rebalancer,
+            clusterName: args.clusterName,
+            pools: args.pools,
+            ...tagged(args.tags),
+            ...(transform.rebalancerFunction ? { transformFunction: transform.rebalancerFunction } : {}),
+          },
+          scope,
+          this,
+        )
       : undefined;
-    this.rebalancerFunctionName = rebalancer ? rebalancer.function.name : pulumi.output(undefined);
-    this.rebalancerQueueUrl = rebalancer ? rebalancer.queueUrl : pulumi.output(undefined);
+    const ofRebalancer = <T>(value: (r: RebalancerResources) => pulumi.Output<T>): pulumi.Output<T | undefined> =>
+      rebalancer ? value(rebalancer) : pulumi.output(undefined);
+    this.rebalancerFunctionName = ofRebalancer((r) => r.function.name);
+    this.rebalancerFunctionArn = ofRebalancer((r) => r.function.arn);
+    this.rebalancerRoleArn = ofRebalancer((r) => r.role.arn);
+    this.rebalancerQueueUrl = ofRebalancer((r) => r.queueUrl);
+    this.rebalancerQueueArn = ofRebalancer((r) => r.queueArn);
+    this.rebalancerDeadLetterQueueUrl = ofRebalancer((r) => r.deadLetterQueue.url);
     this.rebalancerTableName = rebalancer ? rebalancer.tableName : pulumi.output(undefined);
     this.rebalancerPolicyDocument = rebalancer ? rebalancer.policyDocument : pulumi.output(undefined);
 
@@ -57,7 +106,7 @@ export class FleetControl extends pulumi.ComponentResource {
     if (resolved.dashboard) {
       const endpoints = pulumi.all(args.endpoints.map((e) => pulumi.output(e.queueName)));
       const pools = pulumi.all(args.pools.map((p) => pulumi.output(p.asgNames)));
-      const region = aws.getRegionOutput({}, { parent: this }).region;
+      const region = scope.region;
       dashboard = new aws.cloudwatch.Dashboard(
         `${name}-dashboard`,
         {
@@ -77,6 +126,7 @@ export class FleetControl extends pulumi.ComponentResource {
       );
     }
     this.dashboardName = dashboard ? dashboard.dashboardName : pulumi.output(undefined);
+    this.resources = { autoscaler, rebalancer, dashboard };
 
     this.registerOutputs({
       autoscalerFunctionName: this.autoscalerFunctionName,
@@ -84,8 +134,15 @@ export class FleetControl extends pulumi.ComponentResource {
       autoscalerPolicyDocument: this.autoscalerPolicyDocument,
       autoscalerLogGroupName: this.autoscalerLogGroupName,
       autoscalerDeadLetterQueueUrl: this.autoscalerDeadLetterQueueUrl,
+      autoscalerDeadLetterQueueArn: this.autoscalerDeadLetterQueueArn,
+      autoscalerRoleArn: this.autoscalerRoleArn,
+      autoscalerAlarmArns: this.autoscalerAlarmArns,
       rebalancerFunctionName: this.rebalancerFunctionName,
+      rebalancerFunctionArn: this.rebalancerFunctionArn,
+      rebalancerRoleArn: this.rebalancerRoleArn,
       rebalancerQueueUrl: this.rebalancerQueueUrl,
+      rebalancerQueueArn: this.rebalancerQueueArn,
+      rebalancerDeadLetterQueueUrl: this.rebalancerDeadLetterQueueUrl,
       rebalancerTableName: this.rebalancerTableName,
       rebalancerPolicyDocument: this.rebalancerPolicyDocument,
       dashboardName: this.dashboardName,

@@ -6,6 +6,8 @@ export interface RebalancerPolicyInputs {
   partition: string;
   region: string;
   accountId: string;
+  /** The EKS cluster: EKS tags its managed node groups' Auto Scaling groups with `eks:cluster-name`. */
+  clusterName: string;
   /** The node groups' Auto Scaling group names: the only groups whose size it may set. */
   asgNames: string[];
   tableArn: string;
@@ -18,6 +20,7 @@ export interface PolicyStatement {
   Effect: "Allow";
   Action: string[];
   Resource: string[];
+  Condition?: Record<string, Record<string, string>>;
 }
 
 export interface PolicyDocument {
@@ -40,12 +43,14 @@ export function rebalancerPolicyDocument(inputs: RebalancerPolicyInputs): Policy
         Effect: "Allow",
         Action: ["autoscaling:SetDesiredCapacity"],
         Resource: [...new Set(inputs.asgNames)].sort().map((name) => asgArn(partition, region, accountId, name)),
+        // A group of the same name in another cluster (names are reused after a rebuild) stays out of reach.
+        Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": inputs.clusterName } },
       },
       {
         // These Describe calls support no resource-level permissions: "*" is the only form, and they are read-only.
         Sid: "DescribeGroupsAndInstances",
         Effect: "Allow",
-        Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"],
+        Action: ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances"],
         Resource: ["*"],
       },
       {

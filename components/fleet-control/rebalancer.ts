@@ -1,30 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { rebalancerConfig } from "../../functions/rebalancer/core/config";
-import type { RebalancerTunables } from "../../functions/rebalancer/core/types";
 import { DETAIL_TYPES } from "../../functions/rebalancer/parse";
-import { RUNTIME_CONFIG_FILE, type RuntimeConfig } from "../../functions/rebalancer/settings";
-import type { GpuPoolInfo } from "../types";
-import { bundleFunction } from "./bundle";
-import { FLEET_CONTROL_DEFAULTS, LOG_RETENTION_DAYS } from "./defaults";
+import { RUNTIME_CONFIG_FILE } from "../../functions/rebalancer/settings";
+import { denyInsecureTransportPolicy } from "../model-endpoint/queue";
+import type { RebalancerResourcesArgs } from "./args";
+import { shippedBundle } from "./bundle";
+import { FLEET_CONTROL_DEFAULTS, REBALANCER_DEFAULTS } from "./defaults";
 import { functionLogGroupName } from "./log-group";
+import { runtimeConfigJson } from "./rebalancer-config";
 import { rebalancerPolicyDocument } from "./rebalancer-policy";
-
-export interface RebalancerResourcesArgs {
-  clusterName: pulumi.Input<string>;
-  /** The cluster's GPU pools: spot pools are watched; the one fallback pool takes over. */
-  pools: GpuPoolInfo[];
-  /** Health model and decision knobs. @default DEFAULT_REBALANCER_TUNABLES (stable 600 s, half-life 300 s) */
-  tunables?: Partial<RebalancerTunables>;
-  /** Days the function's logs are kept. @default 30 */
-  logRetentionDays?: number;
-  /** Deliveries of one event before it moves to the dead-letter queue. @default 5 */
-  maxReceiveCount?: number;
-  /** The function's timeout, seconds. @default 60 */
-  timeoutSeconds?: number;
-  /** Records per invocation: a storm is coalesced per pool, so larger batches mean fewer API calls. @default 100 */
-  batchSize?: number;
-}
+import { validateRebalancerArgs } from "./rebalancer-validate";
+import type { AwsScope } from "./scope";
+import { tagged } from "./tags";
+import { createTick } from "./tick";
 
 export interface RebalancerResources {
   function: aws.lambda.Function;
@@ -39,94 +27,45 @@ export interface RebalancerResources {
   policyDocument: pulumi.Output<string>;
   rules: aws.cloudwatch.EventRule[];
   eventSourceMapping: aws.lambda.EventSourceMapping;
-  schedule: aws.cloudwatch.EventRule;
+  schedule: aws.scheduler.Schedule;
 }
 
-export const REBALANCER_DEFAULTS = {
-  logRetentionDays: 30,
-  maxReceiveCount: 5,
-  timeoutSeconds: 60,
-  batchSize: 100,
-} as const;
-
-export class RebalancerArgsError extends Error {
-  override name = "RebalancerArgsError";
-}
-
-function checkInt(field: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RebalancerArgsError(`${field} (${value}) must be an integer between ${min} and ${max}`);
-  }
-}
-
-/** Pure validation, run before any resource exists. Returns the arguments with defaults applied. */
-export function validateRebalancerArgs(args: RebalancerResourcesArgs) {
-  rebalancerConfig(args.pools, args.tunables);
-  const resolved = {
-    logRetentionDays: args.logRetentionDays ?? REBALANCER_DEFAULTS.logRetentionDays,
-    maxReceiveCount: args.maxReceiveCount ?? REBALANCER_DEFAULTS.maxReceiveCount,
-    timeoutSeconds: args.timeoutSeconds ?? REBALANCER_DEFAULTS.timeoutSeconds,
-    batchSize: args.batchSize ?? REBALANCER_DEFAULTS.batchSize,
-  };
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(resolved.logRetentionDays)) {
-    throw new RebalancerArgsError(
-      `logRetentionDays (${resolved.logRetentionDays}) must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
-    );
-  }
-  checkInt("maxReceiveCount", resolved.maxReceiveCount, 1, 1000);
-  checkInt("timeoutSeconds", resolved.timeoutSeconds, 10, 900);
-  checkInt("batchSize", resolved.batchSize, 1, 10_000);
-  return resolved;
-}
-
-/** The rebalancer's runtime configuration, bundled as a file next to the handler (see settings.ts). */
-export function runtimeConfigJson(args: RebalancerResourcesArgs): pulumi.Output<string> {
-  const poolOutputs = pulumi.all(
-    args.pools.map((p) => pulumi.all([pulumi.output(p.asgNames), pulumi.output(p.nodeGroupName)])),
-  );
-  const tunables = Object.fromEntries(Object.entries(args.tunables ?? {}).filter(([, v]) => v !== undefined));
-  return pulumi.all([pulumi.output(args.clusterName), poolOutputs]).apply(([clusterName, resolved]) => {
-    const config: RuntimeConfig = {
-      clusterName,
-      pools: args.pools.map((p, i) => {
-        const [asgNames, nodeGroupName] = resolved[i] as [string[], string];
-        return {
-          name: p.name,
-          capacityType: p.capacityType,
-          fallback: p.fallback,
-          instanceTypes: [...p.instanceTypes],
-          gpusPerNode: p.gpusPerNode,
-          slicesPerGpu: p.slicesPerGpu,
-          minNodes: p.minNodes,
-          maxNodes: p.maxNodes,
-          ...(p.pricePerNodeHour === undefined ? {} : { pricePerNodeHour: p.pricePerNodeHour }),
-          nodeGroupName,
-          asgNames,
-        };
-      }),
-      tunables: tunables as Record<string, number>,
-    };
-    return JSON.stringify(config);
+/** The event queue's policy: TLS only, and only this stack's EventBridge rules may send. */
+function eventQueuePolicy(queueArn: string, ruleArns: string[]): string {
+  const tlsOnly = JSON.parse(denyInsecureTransportPolicy(queueArn)) as { Statement: unknown[] };
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      ...tlsOnly.Statement,
+      {
+        Sid: "EventBridgeRulesOnly",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
+      },
+    ],
   });
 }
 
 /**
- * Creates the spot rebalancer: EventBridge rules -> SQS queue (SSE, DLQ) -> Lambda, a
- * one-minute schedule, the DynamoDB state table and a role limited to the node groups'
- * ASGs, the table and the queue. Children are named `${name}-rebalancer-*` under `parent`.
+ * Creates the spot rebalancer: EventBridge rules -> SQS queue (SSE, TLS only, DLQ) ->
+ * Lambda, a one-minute schedule, the DynamoDB state table and a role limited to the node
+ * groups' ASGs (by ARN and by the cluster's tag), the table and the queue. Children are
+ * named `${name}-rebalancer-*` under `parent`.
  */
 export function createRebalancer(
   name: string,
   args: RebalancerResourcesArgs,
+  scope: AwsScope,
   parent: pulumi.Resource,
 ): RebalancerResources {
   const settings = validateRebalancerArgs(args);
   const opts: pulumi.CustomResourceOptions = { parent };
-  const invokeOpts = { parent };
   const prefix = `${name}-rebalancer`;
-  const partition = aws.getPartitionOutput({}, invokeOpts).partition;
-  const region = aws.getRegionOutput({}, invokeOpts).region;
-  const accountId = aws.getCallerIdentityOutput({}, invokeOpts).accountId;
+  const tags = tagged(args.tags);
+  const { partition, region, accountId } = scope;
   const allAsgNames = pulumi.all(args.pools.map((p) => pulumi.output(p.asgNames))).apply((lists) => lists.flat());
   const spotAsgNames = pulumi
     .all(args.pools.filter((p) => p.capacityType === "spot").map((p) => pulumi.output(p.asgNames)))
@@ -134,7 +73,12 @@ export function createRebalancer(
 
   const deadLetterQueue = new aws.sqs.Queue(
     `${prefix}-dlq`,
-    { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600 },
+    { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 24 * 3600, ...tags },
+    opts,
+  );
+  new aws.sqs.QueuePolicy(
+    `${prefix}-dlq`,
+    { queueUrl: deadLetterQueue.url, policy: deadLetterQueue.arn.apply(denyInsecureTransportPolicy) },
     opts,
   );
   const queue = new aws.sqs.Queue(
@@ -147,6 +91,7 @@ export function createRebalancer(
       redrivePolicy: deadLetterQueue.arn.apply((arn) =>
         JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: settings.maxReceiveCount }),
       ),
+      ...tags,
     },
     opts,
   );
@@ -171,7 +116,7 @@ export function createRebalancer(
   const rules = Object.entries(patterns).map(([role, eventPattern]) => {
     const rule = new aws.cloudwatch.EventRule(
       `${prefix}-${role}`,
-      { description: `gpufleet rebalancer: ${role}`, eventPattern },
+      { description: `gpufleet rebalancer: ${role}`, eventPattern, ...tags },
       opts,
     );
     new aws.cloudwatch.EventTarget(`${prefix}-${role}`, { rule: rule.name, arn: queue.arn }, opts);
@@ -181,21 +126,9 @@ export function createRebalancer(
     `${prefix}-events`,
     {
       queueUrl: queue.url,
-      policy: pulumi.all([queue.arn, ...rules.map((r) => r.arn)]).apply(([queueArn, ...ruleArns]) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "EventBridgeRulesOnly",
-              Effect: "Allow",
-              Principal: { Service: "events.amazonaws.com" },
-              Action: "sqs:SendMessage",
-              Resource: queueArn,
-              Condition: { ArnEquals: { "aws:SourceArn": ruleArns } },
-            },
-          ],
-        }),
-      ),
+      policy: pulumi
+        .all([queue.arn, pulumi.all(rules.map((r) => r.arn))])
+        .apply(([queueArn, ruleArns]) => eventQueuePolicy(queueArn, ruleArns)),
     },
     opts,
   );
@@ -209,12 +142,13 @@ export function createRebalancer(
       ttl: { attributeName: "expiresAt", enabled: true },
       serverSideEncryption: { enabled: true },
       pointInTimeRecovery: { enabled: true },
+      ...tags,
     },
     opts,
   );
   const logGroup = new aws.cloudwatch.LogGroup(
     `${prefix}-logs`,
-    { name: functionLogGroupName(name, "rebalancer"), retentionInDays: settings.logRetentionDays },
+    { name: functionLogGroupName(name, "rebalancer"), retentionInDays: settings.logRetentionDays, ...tags },
     opts,
   );
 
@@ -225,40 +159,50 @@ export function createRebalancer(
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
+      ...tags,
     },
     opts,
   );
   const policyDocument = pulumi
-    .all([partition, region, accountId, allAsgNames, table.arn, queue.arn, logGroup.arn])
-    .apply(([p, r, a, asgNames, tableArn, queueArn, logGroupArn]) =>
+    .all([partition, region, accountId, args.clusterName, allAsgNames, table.arn, queue.arn, logGroup.arn])
+    .apply(([p, r, a, clusterName, asgNames, tableArn, queueArn, logGroupArn]) =>
       JSON.stringify(
-        rebalancerPolicyDocument({ partition: p, region: r, accountId: a, asgNames, tableArn, queueArn, logGroupArn }),
+        rebalancerPolicyDocument({
+          partition: p,
+          region: r,
+          accountId: a,
+          clusterName,
+          asgNames,
+          tableArn,
+          queueArn,
+          logGroupArn,
+        }),
       ),
     );
   const rolePolicy = new aws.iam.RolePolicy(`${prefix}-policy`, { role: role.id, policy: policyDocument }, opts);
 
-  const code = pulumi.all([pulumi.output(bundleFunction("rebalancer")), runtimeConfigJson(args)]).apply(
-    ([bundle, configJson]) =>
+  const handlerFile = shippedBundle("rebalancer");
+  const code = runtimeConfigJson(args, { accountId, region }).apply(
+    (configJson) =>
       new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.StringAsset(bundle.code),
+        "index.js": new pulumi.asset.FileAsset(handlerFile),
         [RUNTIME_CONFIG_FILE]: new pulumi.asset.StringAsset(configJson),
       }),
   );
-  const fn = new aws.lambda.Function(
-    `${prefix}-fn`,
-    {
-      runtime: FLEET_CONTROL_DEFAULTS.runtime,
-      architectures: [FLEET_CONTROL_DEFAULTS.architecture],
-      handler: "index.handler",
-      code,
-      role: role.arn,
-      timeout: settings.timeoutSeconds,
-      memorySize: 256,
-      environment: { variables: { TABLE_NAME: table.name, POWERTOOLS_SERVICE_NAME: "gpufleet-rebalancer" } },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-    },
-    { ...opts, dependsOn: [rolePolicy] },
-  );
+  let functionArgs: aws.lambda.FunctionArgs = {
+    runtime: FLEET_CONTROL_DEFAULTS.runtime,
+    architectures: [FLEET_CONTROL_DEFAULTS.architecture],
+    handler: "index.handler",
+    code,
+    role: role.arn,
+    timeout: settings.timeoutSeconds,
+    memorySize: 256,
+    environment: { variables: { TABLE_NAME: table.name, POWERTOOLS_SERVICE_NAME: "gpufleet-rebalancer" } },
+    loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+    ...tags,
+  };
+  if (args.transformFunction) functionArgs = args.transformFunction(functionArgs);
+  const fn = new aws.lambda.Function(`${prefix}-fn`, functionArgs, { ...opts, dependsOn: [rolePolicy] });
 
   const eventSourceMapping = new aws.lambda.EventSourceMapping(
     `${prefix}-events`,
@@ -275,16 +219,11 @@ export function createRebalancer(
     opts,
   );
 
-  const schedule = new aws.cloudwatch.EventRule(
-    `${prefix}-tick`,
-    { description: "gpufleet rebalancer: recovery tick", scheduleExpression: "rate(1 minute)" },
-    opts,
-  );
-  new aws.cloudwatch.EventTarget(`${prefix}-tick`, { rule: schedule.name, arn: fn.arn }, opts);
-  new aws.lambda.Permission(
-    `${prefix}-tick`,
-    { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: schedule.arn },
-    opts,
+  const { schedule } = createTick(
+    prefix,
+    { expression: REBALANCER_DEFAULTS.schedule, functionArn: fn.arn, tags: args.tags },
+    scope,
+    parent,
   );
 
   return {

@@ -1,24 +1,10 @@
-import type * as pulumi from "@pulumi/pulumi";
-
-/** The child types of FleetControl that accept `tags`; others (policies, schedules, dashboards) take none. */
-const TAGGABLE = new Set([
-  "aws:cloudwatch/eventRule:EventRule",
-  "aws:cloudwatch/logGroup:LogGroup",
-  "aws:cloudwatch/metricAlarm:MetricAlarm",
-  "aws:dynamodb/table:Table",
-  "aws:iam/role:Role",
-  "aws:lambda/function:Function",
-  "aws:sqs/queue:Queue",
-]);
-
 /**
- * Adds the given tags to every taggable child, under any tags the child sets itself, so
- * cost reports see the whole control plane without each resource repeating them.
+ * The `tags` input of FleetControl's taggable children (event rules, log groups, alarms,
+ * the table, roles, functions, queues): the component's tags, or nothing when none are
+ * given. Passed to each child explicitly rather than through a transform, because
+ * transforms run in the Pulumi engine: Pulumi's mocks and the offline `gpufleet plan`
+ * would never see the tags.
  */
-export function tagChildren(tags: Record<string, string>): pulumi.ResourceTransformation {
-  return (child) => {
-    if (!TAGGABLE.has(child.type)) return undefined;
-    const own = (child.props.tags ?? {}) as Record<string, pulumi.Input<string>>;
-    return { props: { ...child.props, tags: { ...tags, ...own } }, opts: child.opts };
-  };
+export function tagged(tags: Record<string, string> | undefined): { tags?: Record<string, string> } {
+  return tags && Object.keys(tags).length > 0 ? { tags: { ...tags } } : {};
 }

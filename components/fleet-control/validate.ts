@@ -1,8 +1,13 @@
-import { AutoscalerConfigError, resolveSettings } from "../../functions/autoscaler/core/settings";
+import {
+  AutoscalerConfigError,
+  DEFAULT_AUTOSCALER_SETTINGS,
+  resolveSettings,
+} from "../../functions/autoscaler/core/settings";
 import { RebalancerConfigError } from "../../functions/rebalancer/core/config";
+import { planningInputs, tickSecondsOf } from "../../functions/scaling/planning";
 import type { FleetControlArgs, RebalancerOptions } from "./args";
 import { FLEET_CONTROL_DEFAULTS, LOG_RETENTION_DAYS } from "./defaults";
-import { RebalancerArgsError, validateRebalancerArgs } from "./rebalancer";
+import { RebalancerArgsError, validateRebalancerArgs } from "./rebalancer-validate";
 
 /** An invalid FleetControl argument; the message quotes the field, the value and the rule. */
 export class FleetControlError extends Error {
@@ -14,6 +19,8 @@ export interface ResolvedFleetControl {
   /** Per endpoint, in order: the pool lead time and slices per GPU it plans with. */
   endpoints: { leadTimeSeconds: number; slicesPerGpu: number }[];
   schedule: string;
+  /** Seconds between autoscaler ticks: the schedule's period (or autoscalerSettings.tickSeconds for cron and at schedules). */
+  tickSeconds: number;
   historyDays: number;
   logRetentionDays: number;
   memorySizeMb: number;
@@ -49,15 +56,13 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
   });
 
   const lead = args.leadTimeSeconds ?? FLEET_CONTROL_DEFAULTS.leadTimeSeconds;
-  const leadFor = (pool: string): number =>
-    typeof lead === "number" ? lead : (lead[pool] ?? FLEET_CONTROL_DEFAULTS.leadTimeSeconds);
-  if (typeof lead === "number") integerIn("leadTimeSeconds", lead, 0, 3600);
-  else {
-    for (const [pool, seconds] of Object.entries(lead)) {
-      if (!pools.has(pool)) fail(`leadTimeSeconds.${pool} names no pool (pools: ${[...pools.keys()].join(", ")})`);
-      integerIn(`leadTimeSeconds.${pool}`, seconds, 0, 3600);
-    }
+  integerIn("leadTimeSeconds", lead, 0, 3600);
+  const byPool = args.leadTimeSecondsByPool ?? {};
+  for (const [pool, seconds] of Object.entries(byPool)) {
+    if (!pools.has(pool)) fail(`leadTimeSecondsByPool.${pool} names no pool (pools: ${[...pools.keys()].join(", ")})`);
+    integerIn(`leadTimeSecondsByPool.${pool}`, seconds, 0, 3600);
   }
+  const leadFor = (pool: string): number => byPool[pool] ?? lead;
 
   const seen = new Set<string>();
   const endpoints = args.endpoints.map((e, i) => {
@@ -82,11 +87,9 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
     if (!(p.modelLoadSeconds >= 0)) fail(`${at}.profile.modelLoadSeconds (${p.modelLoadSeconds}) must be at least 0`);
     integerIn(`${at}.profile.minReplicas`, p.minReplicas, 0, 10_000);
     integerIn(`${at}.profile.maxReplicas`, p.maxReplicas, p.minReplicas, 10_000);
-    return {
-      // The slowest pool's lead time and the most-sliced pool's (smallest) share: the safe side.
-      leadTimeSeconds: Math.max(...e.poolNames.map(leadFor)),
-      slicesPerGpu: Math.max(...e.poolNames.map((pool) => pools.get(pool)?.slicesPerGpu ?? 1)),
-    };
+    return planningInputs(
+      e.poolNames.map((pool) => ({ slicesPerGpu: pools.get(pool)?.slicesPerGpu ?? 1, leadTimeSeconds: leadFor(pool) })),
+    );
   });
 
   try {
@@ -100,6 +103,14 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
   if (!/^(rate\(.+\)|cron\(.+\)|at\(.+\))$/.test(schedule)) {
     fail(`schedule (${schedule}) must be an EventBridge Scheduler expression: rate(...), cron(...) or at(...)`);
   }
+  // The schedule and the autoscaler's tickSeconds are one fact: the period is read from the schedule.
+  const fromSchedule = tickSecondsOf(schedule);
+  const tickSeconds = args.autoscalerSettings?.tickSeconds;
+  if (fromSchedule !== undefined && tickSeconds !== undefined && tickSeconds !== fromSchedule) {
+    fail(
+      `autoscalerSettings.tickSeconds (${tickSeconds}) must match the schedule (${schedule} ticks every ${fromSchedule} s); leave it out`,
+    );
+  }
   const historyDays = args.historyDays ?? FLEET_CONTROL_DEFAULTS.historyDays;
   integerIn("historyDays", historyDays, 0, 14);
   const logRetentionDays = args.logRetentionDays ?? FLEET_CONTROL_DEFAULTS.logRetentionDays;
@@ -112,6 +123,7 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
   integerIn("timeoutSeconds", timeoutSeconds, 1, 900);
   return {
     endpoints,
+    tickSeconds: fromSchedule ?? tickSeconds ?? DEFAULT_AUTOSCALER_SETTINGS.tickSeconds,
     rebalancer: resolveRebalancer(args, logRetentionDays),
     schedule,
     historyDays,
@@ -124,8 +136,8 @@ export function validateFleetControlArgs(args: FleetControlArgs): ResolvedFleetC
 
 /** The rebalancer's options with FleetControl's log retention as its default; its errors in FleetControl's words. */
 function resolveRebalancer(args: FleetControlArgs, logRetentionDays: number): RebalancerOptions | undefined {
-  const wanted = args.rebalancer ?? (args.pools.some((p) => p.capacityType === "spot") ? {} : false);
-  if (wanted === false) return undefined;
+  const { enabled, ...wanted } = args.rebalancer ?? {};
+  if (!(enabled ?? args.pools.some((p) => p.capacityType === "spot"))) return undefined;
   const options: RebalancerOptions = { logRetentionDays, ...wanted };
   try {
     validateRebalancerArgs({ ...options, clusterName: args.clusterName, pools: args.pools });

@@ -4,13 +4,22 @@ import type { CapacityType } from "../../functions/contract";
 import type { AddonChartsArgs } from "./cluster-addons";
 
 /** The node image of a GPU pool. Both ship the NVIDIA driver and container toolkit. */
-export type GpuAmiFamily = "al2023-nvidia" | "bottlerocket-nvidia";
+export const GpuAmiFamily = { Al2023Nvidia: "al2023-nvidia", BottlerocketNvidia: "bottlerocket-nvidia" } as const;
+export type GpuAmiFamily = (typeof GpuAmiFamily)[keyof typeof GpuAmiFamily];
 
 /** EKS control-plane log types. */
-export type ControlPlaneLogType = "api" | "audit" | "authenticator" | "controllerManager" | "scheduler";
+export const ControlPlaneLogType = {
+  Api: "api",
+  Audit: "audit",
+  Authenticator: "authenticator",
+  ControllerManager: "controllerManager",
+  Scheduler: "scheduler",
+} as const;
+export type ControlPlaneLogType = (typeof ControlPlaneLogType)[keyof typeof ControlPlaneLogType];
 
 /** How workloads on a new cluster get AWS credentials. */
-export type IdentityMode = "pod-identity" | "irsa";
+export const IdentityMode = { PodIdentity: "pod-identity", Irsa: "irsa" } as const;
+export type IdentityMode = (typeof IdentityMode)[keyof typeof IdentityMode];
 
 /** One GPU pool: an EKS managed node group of GPU instances that share one GPU model. */
 export interface GpuPoolArgs {
@@ -185,8 +194,8 @@ export type ExistingIdentityArgs =
 /** Add GPU pools and add-ons to a cluster the user already runs. */
 export interface ExistingClusterArgs {
   mode: "byo";
-  /** The existing EKS cluster's name. */
-  clusterName: string;
+  /** The existing EKS cluster's name; may come from another stack (a StackReference output). */
+  clusterName: pulumi.Input<string>;
   /**
    * Kubeconfig for the cluster.
    * @default one built from the cluster's endpoint (one `eks:DescribeCluster` lookup), unless `provider` is given

@@ -16,8 +16,26 @@ import {
 } from "./iam";
 import { buildKubeconfig } from "./kubeconfig";
 import { createNodePool, nodeGroupName } from "./node-pool";
+import { childTransformation, type GpuClusterOptions } from "./transform";
 import { validateGpuClusterArgs } from "./validate";
 import { SERVICE_ACCOUNTS } from "./versions";
+
+/** The add-ons' IAM roles; an add-on that is off is absent. */
+export interface GpuClusterRoles {
+  keda?: aws.iam.Role;
+  clusterAutoscaler?: aws.iam.Role;
+}
+
+/** GpuCluster's children that stacks reference or depend on. */
+export interface GpuClusterResources {
+  /** The Kubernetes provider the add-ons were created with. */
+  provider: k8s.Provider;
+  /** The GPU pools' EKS managed node groups, by pool name. */
+  nodeGroups: Record<string, aws.eks.NodeGroup>;
+  /** The Kubernetes add-ons (their Helm releases and PriorityClasses). */
+  addons: ClusterAddons;
+  roles: GpuClusterRoles;
+}
 
 /**
  * An EKS cluster (new, or one the user already runs) with spot and on-demand GPU pools,
@@ -53,11 +71,18 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
   readonly addons: ClusterAddons;
   /** Prefix of endpoint queue names: the KEDA operator's role may read these queues only. */
   readonly queueNamePrefix: string;
+  /** The child resources other stacks most often reference or depend on. */
+  readonly resources: GpuClusterResources;
 
-  constructor(name: string, args: GpuClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: GpuClusterArgs, opts?: GpuClusterOptions) {
     // Before anything is registered: a bad config must leave no resource behind.
     validateGpuClusterArgs(args);
-    super("gpufleet:index:GpuCluster", name, {}, opts);
+    const { transform, ...resourceOptions } = opts ?? {};
+    const transformations = [
+      ...(resourceOptions.transformations ?? []),
+      ...(transform ? [childTransformation(transform)] : []),
+    ];
+    super("gpufleet:index:GpuCluster", name, {}, { ...resourceOptions, transformations });
 
     const tags = { ...(args.tags ?? {}), "gpufleet.io/cluster": name };
     const pools = args.pools.map(resolvePool);
@@ -72,9 +97,10 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
     const foundation: ClusterFoundation = newCluster
       ? createEksCluster({ name, config: newCluster, partition, region, callerArn: caller.arn, tags, parent: this })
       : this.existingCluster(clusterMode as ExistingClusterArgs, region);
-    // Known while the program runs, so IAM policies can name the cluster's node groups.
-    const plainClusterName = newCluster ? newCluster.clusterName : (clusterMode as ExistingClusterArgs).clusterName;
-    const addons = resolveAddons(args.addons, plainClusterName);
+    // IAM policies and the autoscaler's discovery name the cluster; a BYO name may be another stack's output.
+    const clusterNameInput = newCluster ? newCluster.clusterName : (clusterMode as ExistingClusterArgs).clusterName;
+    // The default queue prefix comes from the cluster's name, or the component's when that name is an output.
+    const addons = resolveAddons(args.addons, typeof clusterNameInput === "string" ? clusterNameInput : name);
     this.queueNamePrefix = addons.sqsQueueNamePrefix;
 
     this.clusterName = foundation.clusterName;
@@ -92,7 +118,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
             { parent: this, dependsOn: foundation.providerDependencies },
           );
 
-    this.pools = pools.map((pool) =>
+    const nodePools = pools.map((pool) =>
       createNodePool(
         pool,
         {
@@ -106,6 +132,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
         this,
       ),
     );
+    this.pools = nodePools.map((p) => p.info);
 
     const scope: pulumi.Output<ArnScope> = pulumi
       .all([partition, region, accountId])
@@ -141,7 +168,9 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
       ? roleFor(
           "cluster-autoscaler",
           SERVICE_ACCOUNTS.clusterAutoscaler,
-          scope.apply((s) => clusterAutoscalerPolicy(s, plainClusterName, nodeGroups)),
+          pulumi
+            .all([scope, clusterNameInput])
+            .apply(([s, clusterName]) => clusterAutoscalerPolicy(s, clusterName, nodeGroups)),
         )
       : undefined;
     this.kedaOperatorRoleArn = keda?.role.arn;
@@ -184,6 +213,13 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
       { parent: this },
     );
 
+    this.resources = {
+      provider: this.provider,
+      nodeGroups: Object.fromEntries(nodePools.map((p) => [p.info.name, p.nodeGroup])),
+      addons: this.addons,
+      roles: { ...(keda ? { keda: keda.role } : {}), ...(autoscaler ? { clusterAutoscaler: autoscaler.role } : {}) },
+    };
+
     this.registerOutputs({
       clusterName: this.clusterName,
       kubeconfig: this.kubeconfig,
@@ -206,14 +242,16 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
     } else {
       const found = aws.eks.getClusterOutput({ name: c.clusterName }, { parent: this });
       kubeconfig = pulumi.secret(
-        pulumi.all([found.endpoint, found.certificateAuthorities, region]).apply(([endpoint, cas, r]) =>
-          buildKubeconfig({
-            clusterName: c.clusterName,
-            endpoint: endpoint ?? "",
-            certificateAuthority: cas?.[0]?.data ?? "",
-            region: r,
-          }),
-        ),
+        pulumi
+          .all([c.clusterName, found.endpoint, found.certificateAuthorities, region])
+          .apply(([clusterName, endpoint, cas, r]) =>
+            buildKubeconfig({
+              clusterName,
+              endpoint: endpoint ?? "",
+              certificateAuthority: cas?.[0]?.data ?? "",
+              region: r,
+            }),
+          ),
       );
     }
     return {
@@ -232,7 +270,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
 
 export { PRIORITY_VALUES } from "./addons";
 export { allocatableFor, type NodeAllocatable, type SliceShare, sliceShare } from "./allocatable";
-export type * from "./args";
+export * from "./args";
 export {
   type AddonChartsArgs,
   type AddonPoolArgs,
@@ -241,5 +279,6 @@ export {
   validateClusterAddonsArgs,
 } from "./cluster-addons";
 export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
+export type { GpuClusterOptions, GpuClusterTransforms } from "./transform";
 export { GpuClusterConfigError, validateGpuClusterArgs } from "./validate";
 export { CHARTS, type ChartPin, type ChartSource } from "./versions";

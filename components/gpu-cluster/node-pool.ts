@@ -120,8 +120,14 @@ export interface NodePoolArgs {
   dependsOn: pulumi.Resource[];
 }
 
+/** A created GPU pool: what other components see of it, and its node group. */
+export interface NodePool {
+  info: GpuPoolInfo;
+  nodeGroup: aws.eks.NodeGroup;
+}
+
 /** Creates one GPU pool: the managed node group, and the autoscaler's template tags on its ASG. */
-export function createNodePool(pool: ResolvedPool, args: NodePoolArgs, parent: pulumi.Resource): GpuPoolInfo {
+export function createNodePool(pool: ResolvedPool, args: NodePoolArgs, parent: pulumi.Resource): NodePool {
   const base = `${args.prefix}-${pool.name}`;
   const bottlerocket = pool.amiType === "bottlerocket-nvidia";
   const launchTemplate = bottlerocket
@@ -195,5 +201,5 @@ export function createNodePool(pool: ResolvedPool, args: NodePoolArgs, parent: p
     asgNames,
   };
   if (pool.pricePerNodeHour !== undefined) info.pricePerNodeHour = pool.pricePerNodeHour;
-  return info;
+  return { info, nodeGroup };
 }

@@ -278,7 +278,9 @@ function validateNewCluster(c: NewClusterArgs, problems: string[]): void {
 }
 
 function validateExistingCluster(c: ExistingClusterArgs, problems: string[]): void {
-  if (typeof c.clusterName !== "string" || !CLUSTER_NAME.test(c.clusterName)) {
+  // A name from another stack is an output: AWS checks it; a plain name is checked here.
+  const plainName = typeof c.clusterName === "string";
+  if (plainName ? !CLUSTER_NAME.test(c.clusterName as string) : c.clusterName === undefined || c.clusterName === null) {
     problems.push(`cluster.clusterName (${quote(c.clusterName)}) must name the existing EKS cluster`);
   }
   const identity = c.identity as ExistingClusterArgs["identity"] | undefined;

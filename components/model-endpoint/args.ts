@@ -2,6 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { PriorityTier, TokenCostModel } from "../../functions/contract";
 import type { ClusterRef } from "../types";
+import type { ModelEndpointSidecarArgs } from "./sidecar";
 
 /** How the endpoint serves: what the autoscaler, the simulator and the KEDA SQS trigger plan with. */
 export interface ModelEndpointProfileArgs {
@@ -173,7 +174,7 @@ export interface ModelEndpointArgs {
    * @default "default"
    */
   namespace?: string;
-  /** Container image of the model worker. */
+  /** Container image of the model worker; in sidecar mode, of the HTTP model server. */
   image: string;
   /**
    * Container command.
@@ -232,6 +233,12 @@ export interface ModelEndpointArgs {
    * @default none
    */
   results?: ModelEndpointResultsArgs;
+  /**
+   * Sidecar mode: `image` is a plain HTTP model server and gpufleet's worker sidecar runs the
+   * worker contract for it (see docs/worker.md).
+   * @default none (the image implements the worker contract itself)
+   */
+  sidecar?: ModelEndpointSidecarArgs;
   /**
    * KEDA settings.
    * @default see ModelEndpointScalingArgs

@@ -5,6 +5,13 @@ import {
   SPOT_NOTICE_SECONDS,
   type TokenCostModel,
 } from "../../functions/contract";
+import {
+  backlogPerReplica,
+  QUEUE_DEFAULTS,
+  resolveQueueTiming,
+  resolveScalingSettings,
+  SCALING_DEFAULTS,
+} from "../../functions/scaling/index";
 import { type SliceShare, sliceShare } from "../gpu-cluster/allocatable";
 import type { GpuPoolInfo } from "../types";
 import type { ModelEndpointArgs, ModelEndpointProfileArgs } from "./args";
@@ -17,12 +24,7 @@ export const MODEL_ENDPOINT_DEFAULTS = {
   concurrencyPerReplica: 1,
   minReplicas: 1,
   maxReplicas: 10,
-  /** The longest request, as a multiple of the mean request. */
-  maxProcessingMultiple: 5,
-  /** Visibility timeout as a multiple of the longest request, and its floor. */
-  visibilityTimeoutMultiple: 2,
-  minVisibilityTimeoutSeconds: 30,
-  maxReceiveCount: 3,
+  ...QUEUE_DEFAULTS,
   retentionSeconds: 4 * 24 * 3600,
   dlqRetentionSeconds: 14 * 24 * 3600,
   /** Long polling: fewer empty receives, and a worker waits for work instead of spinning. */
@@ -34,14 +36,7 @@ export const MODEL_ENDPOINT_DEFAULTS = {
   spotGracePeriodSeconds: SPOT_NOTICE_SECONDS - 30,
   /** On on-demand-only endpoints a replica may finish its longest request, plus this margin. */
   onDemandGraceMarginSeconds: 30,
-  pollingIntervalSeconds: 15,
-  cooldownSeconds: 600,
-  scaleUpStabilizationSeconds: 0,
-  scaleDownStabilizationSeconds: 600,
-  scaleUpPercentPerMinute: 100,
-  scaleUpMinPodsPerMinute: 4,
-  scaleDownPercentPerMinute: 25,
-  scaleDownMinPodsPerMinute: 1,
+  ...SCALING_DEFAULTS,
   alarmsEnabled: true,
   createTopic: false,
   oldestMessageSloMultiple: 3,
@@ -115,21 +110,8 @@ export function resolveProfile(profile: ModelEndpointProfileArgs): EndpointProfi
   return resolved;
 }
 
-/**
- * Target backlog per replica for the aws-sqs-queue trigger (which counts visible and in-flight
- * messages). A replica works on `c = concurrencyPerReplica` requests at once and finishes
- * `c / secondsPerRequest` per second, so while meeting the SLO it can hold its `c` in-flight
- * requests plus the `c × sloSeconds / secondsPerRequest` it will drain within the SLO:
- *
- *   queueLengthPerReplica = floor(c × (1 + sloSeconds / secondsPerRequest)), at least 1
- *
- * With B messages KEDA asks for ceil(B / queueLengthPerReplica) replicas: exactly enough that the
- * newest message is picked up within the SLO once those replicas are serving.
- */
-export function backlogPerReplica(profile: EndpointProfile): number {
-  const perReplica = profile.concurrencyPerReplica * (1 + profile.sloSeconds / profile.secondsPerRequest);
-  return Math.max(1, Math.floor(perReplica));
-}
+/** The SQS target per replica (defined with the rest of the scaling configuration). */
+export { backlogPerReplica };
 
 /** Applies every default to args whose individual values were already checked. */
 export function resolveModelEndpoint(
@@ -164,11 +146,10 @@ export function resolveModelEndpoint(
   const mayRunOnSpot = pools.some((p) => p.capacityType === "spot");
   // The cluster's prefix, so the KEDA operator's role (scoped to the prefix) may read the queue.
   const queueName = args.queue?.name ?? `${args.cluster.queueNamePrefix ?? ""}${endpointName}`;
-  const maxProcessingSeconds =
-    args.queue?.maxProcessingSeconds ?? Math.ceil(profile.secondsPerRequest * d.maxProcessingMultiple);
-  const visibilityTimeoutSeconds =
-    args.queue?.visibilityTimeoutSeconds ??
-    Math.max(d.minVisibilityTimeoutSeconds, Math.ceil(maxProcessingSeconds * d.visibilityTimeoutMultiple));
+  const { maxProcessingSeconds, visibilityTimeoutSeconds, maxReceiveCount } = resolveQueueTiming(
+    profile,
+    args.queue ?? {},
+  );
   const terminationGracePeriodSeconds =
     args.terminationGracePeriodSeconds ??
     (mayRunOnSpot
@@ -191,20 +172,12 @@ export function resolveModelEndpoint(
       dlqName: `${queueName}-dlq`,
       maxProcessingSeconds,
       visibilityTimeoutSeconds,
-      maxReceiveCount: args.queue?.maxReceiveCount ?? d.maxReceiveCount,
+      maxReceiveCount,
       retentionSeconds: args.queue?.retentionSeconds ?? d.retentionSeconds,
       dlqRetentionSeconds: args.queue?.dlqRetentionSeconds ?? d.dlqRetentionSeconds,
       receiveWaitTimeSeconds: d.receiveWaitTimeSeconds,
     },
-    scaling: {
-      queueLengthPerReplica: args.scaling?.queueLengthPerReplica ?? backlogPerReplica(profile),
-      pollingIntervalSeconds: args.scaling?.pollingIntervalSeconds ?? d.pollingIntervalSeconds,
-      cooldownSeconds: args.scaling?.cooldownSeconds ?? d.cooldownSeconds,
-      scaleUpStabilizationSeconds: args.scaling?.scaleUpStabilizationSeconds ?? d.scaleUpStabilizationSeconds,
-      scaleDownStabilizationSeconds: args.scaling?.scaleDownStabilizationSeconds ?? d.scaleDownStabilizationSeconds,
-      scaleUpPercentPerMinute: args.scaling?.scaleUpPercentPerMinute ?? d.scaleUpPercentPerMinute,
-      scaleDownPercentPerMinute: args.scaling?.scaleDownPercentPerMinute ?? d.scaleDownPercentPerMinute,
-    },
+    scaling: resolveScalingSettings(profile, args.scaling ?? {}),
     terminationGracePeriodSeconds,
     alarms: {
       enabled: args.alarms?.enabled ?? d.alarmsEnabled,

@@ -7,6 +7,7 @@ import type { ResolvedModelEndpoint } from "./defaults";
 import { createIdentity, type EndpointIdentity, regionOf } from "./identity";
 import { ModelWorkload } from "./model-workload";
 import { createQueues, type EndpointQueues } from "./queue";
+import { createResults, type EndpointResults } from "./results";
 import type { EndpointScaling } from "./scaling";
 import { validateModelEndpointArgs } from "./validate";
 import type { EndpointWorkload } from "./workload";
@@ -20,6 +21,15 @@ export interface ModelEndpointResources
   /** The Kubernetes half, which owns the workload and scaling resources below. */
   workload: ModelWorkload;
   alarms?: EndpointAlarms;
+  /** The results bucket sidecar mode creates. */
+  results?: EndpointResults;
+}
+
+/** What a client needs to send requests and read results (see client/). */
+export interface ModelEndpointClientOutput {
+  queueUrl: string;
+  resultsUri: string;
+  region: string;
 }
 
 export type * from "./args";
@@ -28,7 +38,9 @@ export { isReservedEnvName, WORKER_ENV } from "./env";
 export { scalerPolicyDocument, workerPolicyDocument } from "./identity";
 export { ModelWorkload, type ModelWorkloadArgs, validateModelWorkloadArgs } from "./model-workload";
 export { denyInsecureTransportPolicy } from "./queue";
+export { clientPolicyDocument, resultsBucketPolicyDocument, resultsWriterPolicyDocument } from "./results";
 export { scaledObjectSpec } from "./scaling";
+export { checkSidecarArgs, SIDECAR_DEFAULTS, withWorkerSidecar, workerContainer } from "./sidecar";
 export { ModelEndpointConfigError, requestProblems, validateModelEndpointArgs } from "./validate";
 export { poolAffinity } from "./workload";
 
@@ -57,6 +69,12 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
   /** The SNS topic the alarms notify, when the endpoint has one. */
   readonly alarmTopicArn: pulumi.Output<string | undefined>;
   readonly alarmArns: pulumi.Output<string[]>;
+  /** The queue's region. */
+  readonly region: pulumi.Output<string>;
+  /** `s3://bucket/prefix/` where results are written, when the endpoint has a results location. */
+  readonly resultsUri: pulumi.Output<string | undefined>;
+  /** Queue URL, results URI and region for the client SDK and `gpufleet invoke`, when there are results. */
+  readonly client: pulumi.Output<ModelEndpointClientOutput | undefined>;
   /** Every setting after defaults, for inspection and tests. */
   readonly settings: ResolvedModelEndpoint;
   readonly resources: ModelEndpointResources;
@@ -92,6 +110,22 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       parent: this,
     });
 
+    // Sidecar mode with sidecar.results: a results bucket of the endpoint's own.
+    const resultsPrefix = `${r.endpointName}/`;
+    const results =
+      args.sidecar?.results !== undefined
+        ? createResults({
+            name,
+            endpointName: r.endpointName,
+            prefix: resultsPrefix,
+            args: args.sidecar.results,
+            roleName: identity.role.name,
+            tags,
+            parent: this,
+          })
+        : undefined;
+    const resultsLocation = results ? { bucketName: results.bucket.bucket, prefix: resultsPrefix } : r.results;
+
     const workload = new ModelWorkload(
       name,
       {
@@ -100,8 +134,9 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
         dlqUrl: dlq.url,
         region,
         roleArn: identity.role.arn,
-        identityDependencies: identity.podDependencies,
+        identityDependencies: results ? [...identity.podDependencies, results.writerPolicy] : identity.podDependencies,
         ...(identity.scalerRole ? { scalerRoleArn: identity.scalerRole.arn } : {}),
+        ...(results ? { sidecarResults: { bucketName: results.bucket.bucket, prefix: resultsPrefix } } : {}),
       },
       { parent: this },
     );
@@ -130,6 +165,7 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       triggerAuthentication: workload.triggerAuthentication,
       scaledObject: workload.scaledObject,
       ...(alarms ? { alarms } : {}),
+      ...(results ? { results } : {}),
     };
 
     this.queueName = queue.name;
@@ -142,6 +178,20 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
     this.roleArn = identity.role.arn;
     this.alarmTopicArn = pulumi.output(topicArn);
     this.alarmArns = pulumi.all(alarms ? [alarms.dlqNotEmpty.arn, alarms.oldestMessage.arn, alarms.stalled.arn] : []);
+    this.region = region;
+    const resultsUri = resultsLocation
+      ? pulumi.interpolate`s3://${resultsLocation.bucketName}/${resultsLocation.prefix}`
+      : undefined;
+    this.resultsUri = pulumi.output(resultsUri);
+    this.client = resultsUri
+      ? pulumi
+          .all([queue.url, resultsUri, region])
+          .apply(([queueUrl, uri, queueRegion]): ModelEndpointClientOutput | undefined => ({
+            queueUrl,
+            resultsUri: uri,
+            region: queueRegion,
+          }))
+      : pulumi.output<ModelEndpointClientOutput | undefined>(undefined);
 
     this.registerOutputs({
       endpointName: this.endpointName,
@@ -158,6 +208,9 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       roleArn: this.roleArn,
       alarmTopicArn: this.alarmTopicArn,
       alarmArns: this.alarmArns,
+      region: this.region,
+      resultsUri: this.resultsUri,
+      client: this.client,
     });
   }
 }

@@ -3,8 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ModelEndpointArgs, ModelEndpointQueueArgs } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
 import { createScaling } from "./scaling";
+import { podArrangement } from "./sidecar";
 import { ModelEndpointConfigError, validateModelEndpointArgs } from "./validate";
-import { createWorkload, workerEnv } from "./workload";
+import { createWorkload } from "./workload";
 
 export interface ModelWorkloadArgs extends Omit<ModelEndpointArgs, "queue" | "alarms" | "tags"> {
   /** The queue settings the worker contract passes to the pods (name, processing time, visibility). */
@@ -32,11 +33,22 @@ export interface ModelWorkloadArgs extends Omit<ModelEndpointArgs, "queue" | "al
    * @default none: KEDA uses the operator's own identity
    */
   scalerRoleArn?: pulumi.Input<string>;
+  /**
+   * Sidecar mode with `sidecar.results`: the bucket ModelEndpoint created for results (its name
+   * is known only at deploy time) and the prefix the worker writes under.
+   * @default none
+   */
+  sidecarResults?: { bucketName: pulumi.Input<string>; prefix: string };
 }
 
 /** Checks ModelWorkload arguments: the endpoint's own rules, plus the IRSA role annotation. */
 export function validateModelWorkloadArgs(name: string, args: ModelWorkloadArgs): ResolvedModelEndpoint {
   const resolved = validateModelEndpointArgs(name, args);
+  if (args.sidecar?.results !== undefined && args.sidecarResults === undefined) {
+    throw new ModelEndpointConfigError(
+      `ModelEndpoint "${resolved.endpointName}": sidecar.results describes a bucket ModelEndpoint creates; a ModelWorkload alone needs results.bucketName or sidecarResults`,
+    );
+  }
   if (args.cluster.identity.kind === "irsa" && args.roleArn === undefined) {
     throw new ModelEndpointConfigError(
       `ModelEndpoint "${resolved.endpointName}": roleArn (undefined) is required under IRSA: it annotates the ServiceAccount`,
@@ -69,19 +81,25 @@ export class ModelWorkload extends pulumi.ComponentResource {
     const addons = args.cluster.addons !== undefined ? [args.cluster.addons] : [];
     const irsa = args.cluster.identity.kind === "irsa" && args.roleArn !== undefined;
 
+    const pod = podArrangement(
+      r,
+      args,
+      { queueUrl: args.queueUrl, dlqUrl: args.dlqUrl, region: args.region },
+      args.sidecarResults ?? r.results,
+    );
     const workload = createWorkload({
       name,
       resolved: r,
       ...(args.command ? { command: args.command } : {}),
       ...(args.args ? { args: args.args } : {}),
-      env: workerEnv(r, { queueUrl: args.queueUrl, dlqUrl: args.dlqUrl, region: args.region }, args.env ?? {}),
+      env: pod.env,
       ...(args.readinessProbe ? { readinessProbe: args.readinessProbe } : {}),
       serviceAccountAnnotations: irsa
         ? pulumi
             .output(args.roleArn)
             .apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn ?? "" }))
         : {},
-      ...(args.transform ? { transform: args.transform } : {}),
+      ...(pod.transform ? { transform: pod.transform } : {}),
       provider,
       parent: this,
       dependsOn: [...(args.identityDependencies ?? []), ...addons],

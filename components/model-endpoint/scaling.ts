@@ -1,7 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { PREDICTED_REPLICAS_METRIC } from "../../functions/contract";
-import { MODEL_ENDPOINT_DEFAULTS, type ResolvedModelEndpoint } from "./defaults";
+import {
+  predictedTriggerMetadata,
+  type ScalingConfig,
+  scalingConfig,
+  sqsTriggerMetadata,
+} from "../../functions/scaling/index";
+import type { ResolvedModelEndpoint } from "./defaults";
 import { selectorLabels } from "./workload";
 
 export interface ScalingInputs {
@@ -19,74 +24,40 @@ export interface ScalingInputs {
  *   holds replicas up (the SQS trigger still covers the backlog).
  */
 export function scaledObjectSpec(r: ResolvedModelEndpoint, i: ScalingInputs): Record<string, unknown> {
-  const s = r.scaling;
+  const c = endpointScalingConfig(r);
   const authenticationRef = { name: i.authenticationName };
   return {
     scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: i.deploymentName },
-    pollingInterval: s.pollingIntervalSeconds,
-    cooldownPeriod: s.cooldownSeconds,
-    minReplicaCount: r.profile.minReplicas,
-    maxReplicaCount: r.profile.maxReplicas,
-    advanced: {
-      horizontalPodAutoscalerConfig: {
-        behavior: {
-          scaleUp: {
-            stabilizationWindowSeconds: s.scaleUpStabilizationSeconds,
-            selectPolicy: "Max",
-            policies: [
-              { type: "Percent", value: s.scaleUpPercentPerMinute, periodSeconds: 60 },
-              { type: "Pods", value: MODEL_ENDPOINT_DEFAULTS.scaleUpMinPodsPerMinute, periodSeconds: 60 },
-            ],
-          },
-          scaleDown: {
-            stabilizationWindowSeconds: s.scaleDownStabilizationSeconds,
-            selectPolicy: "Max",
-            policies: [
-              { type: "Percent", value: s.scaleDownPercentPerMinute, periodSeconds: 60 },
-              { type: "Pods", value: MODEL_ENDPOINT_DEFAULTS.scaleDownMinPodsPerMinute, periodSeconds: 60 },
-            ],
-          },
-        },
-      },
-    },
+    pollingInterval: c.pollingIntervalSeconds,
+    cooldownPeriod: c.cooldownSeconds,
+    minReplicaCount: c.minReplicaCount,
+    maxReplicaCount: c.maxReplicaCount,
+    advanced: { horizontalPodAutoscalerConfig: { behavior: c.behavior } },
     triggers: [
       {
         type: "aws-sqs-queue",
         name: "backlog",
         authenticationRef,
-        metadata: {
-          queueURL: i.queueUrl,
-          queueLength: String(s.queueLengthPerReplica),
-          activationQueueLength: "0",
-          awsRegion: i.region,
-          scaleOnInFlight: "true",
-          scaleOnDelayed: "false",
-        },
+        metadata: { queueURL: i.queueUrl, ...sqsTriggerMetadata(c), awsRegion: i.region },
       },
       {
         type: "aws-cloudwatch",
         name: "predicted",
         authenticationRef,
-        metadata: {
-          namespace: PREDICTED_REPLICAS_METRIC.namespace,
-          metricName: PREDICTED_REPLICAS_METRIC.metricName,
-          dimensionName: PREDICTED_REPLICAS_METRIC.dimensionName,
-          dimensionValue: r.endpointName,
-          // The metric is a replica count: one unit of it is one replica.
-          targetMetricValue: "1",
-          activationTargetMetricValue: "0",
-          minMetricValue: "0",
-          ignoreNullValues: "true",
-          metricStat: "Maximum",
-          metricStatPeriod: "60",
-          // Three minutes back, so the value published last minute is always in the window.
-          metricCollectionTime: "180",
-          metricEndTimeOffset: "0",
-          awsRegion: i.region,
-        },
+        metadata: { ...predictedTriggerMetadata(c), awsRegion: i.region },
       },
     ],
   };
+}
+
+/** The endpoint's scaling configuration: the same pure function the simulator runs. */
+export function endpointScalingConfig(r: ResolvedModelEndpoint): ScalingConfig {
+  return scalingConfig({
+    endpointName: r.endpointName,
+    minReplicas: r.profile.minReplicas,
+    maxReplicas: r.profile.maxReplicas,
+    settings: r.scaling,
+  });
 }
 
 export interface EndpointScaling {

@@ -5,6 +5,7 @@ import type { ModelEndpointArgs } from "./args";
 import { type ResolvedModelEndpoint, resolveModelEndpoint } from "./defaults";
 import { isReservedEnvName } from "./env";
 import { cpuMillis, memoryMiB } from "./quantity";
+import { checkSidecarArgs } from "./sidecar";
 
 /** Invalid ModelEndpoint configuration, found before any resource is created. */
 export class ModelEndpointConfigError extends Error {
@@ -137,6 +138,7 @@ function checkRaw(c: Checker, args: ModelEndpointArgs, clusterPools: readonly Gp
       c.fail(`results.prefix (${fmt(args.results.prefix)}) must not start with '/'`);
     }
   }
+  if (args.sidecar) checkSidecarArgs(args.sidecar, args.results !== undefined, (m) => c.fail(m));
   const a = args.alarms ?? {};
   if (a.topicArn !== undefined && a.createTopic) c.fail("alarms.topicArn and alarms.createTopic are exclusive");
   if (a.oldestMessageSloMultiple !== undefined)

@@ -1,61 +1,50 @@
 /**
- * Adds two gpufleet endpoints to an EKS cluster that another stack (or another team) runs.
- * Everything about the cluster comes from config under the `byo` namespace; see README.md.
+ * Adds spot and on-demand GPU pools, two model endpoints and the fleet's control plane to
+ * an EKS cluster that another stack (or another team) runs. Everything about the cluster
+ * comes from config under the `byo` namespace; see README.md.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type ClusterRef, type GpuPoolInfo, ModelEndpoint, type WorkloadIdentity } from "gpufleet";
-import { z } from "zod";
-
-const poolSchema = z.object({
-  name: z.string(),
-  capacityType: z.enum(["spot", "on-demand"]),
-  fallback: z.boolean().default(false),
-  instanceTypes: z.array(z.string()).min(1),
-  gpusPerNode: z.number().int().positive(),
-  slicesPerGpu: z.number().int().min(1).max(48),
-  gpuMemoryGiBPerGpu: z.number().positive(),
-  minNodes: z.number().int().nonnegative(),
-  maxNodes: z.number().int().positive(),
-  nodeGroupName: z.string(),
-  asgNames: z.array(z.string()).default([]),
-});
-
-const identitySchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("pod-identity") }),
-  z.object({ kind: z.literal("irsa"), oidcProviderArn: z.string(), oidcProviderUrl: z.string() }),
-]);
-
-/** Reads one structured config value, naming the key when it is malformed. */
-function read<T>(config: pulumi.Config, key: string, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(config.requireObject<unknown>(key));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`byo:${key}${issue?.path.length ? `.${issue.path.join(".")}` : ""}: ${issue?.message}`);
-  }
-  return parsed.data;
-}
+import { type ExistingIdentityArgs, FleetControl, GpuCluster, ModelEndpoint } from "gpufleet";
 
 const config = new pulumi.Config("byo");
-const pools: GpuPoolInfo[] = read(config, "pools", z.array(poolSchema).min(1)).map((pool) => ({
-  ...pool,
-  // The same rounding GpuCluster uses: what one time-slice may count on.
-  gpuMemoryMiBPerSlice: Math.floor((pool.gpuMemoryGiBPerGpu * 1024) / pool.slicesPerGpu),
-}));
-const identity: WorkloadIdentity = read(config, "identity", identitySchema);
-const kedaOperatorRoleArn = config.get("kedaOperatorRoleArn");
-const queueNamePrefix = config.get("queueNamePrefix");
-const alarmTopicArn = config.get("alarmTopicArn");
 const namespace = config.get("namespace") ?? "default";
+const alarmTopicArn = config.get("alarmTopicArn");
+const kubeconfig = config.getSecret("kubeconfig");
 
-const cluster: ClusterRef = {
-  clusterName: config.require("clusterName"),
-  provider: new k8s.Provider("byo-cluster", { kubeconfig: config.requireSecret("kubeconfig") }),
-  pools,
-  identity,
-  ...(kedaOperatorRoleArn ? { kedaOperatorRoleArn } : {}),
-  ...(queueNamePrefix ? { queueNamePrefix } : {}),
-};
+/** GPU pools on the existing cluster: spot across two 24 GiB GPU families of one size, and the on-demand fallback. */
+const cluster = new GpuCluster("ml", {
+  cluster: {
+    mode: "byo",
+    clusterName: config.require("clusterName"),
+    identity: config.requireObject<ExistingIdentityArgs>("identity"),
+    nodeRoleArn: config.require("nodeRoleArn"),
+    subnetIds: config.requireObject<string[]>("subnetIds"),
+    // Without a kubeconfig, GpuCluster looks the cluster up (eks:DescribeCluster) and builds one.
+    ...(kubeconfig ? { kubeconfig } : {}),
+  },
+  pools: [
+    {
+      name: "spot-24g",
+      capacityType: "spot",
+      instanceTypes: ["g5.xlarge", "g6.xlarge"],
+      minSize: 0,
+      maxSize: 10,
+      slicesPerGpu: 4,
+    },
+    {
+      name: "ondemand-g5",
+      capacityType: "on-demand",
+      fallback: true,
+      instanceTypes: ["g5.xlarge"],
+      minSize: 0,
+      maxSize: 4,
+      slicesPerGpu: 2,
+    },
+  ],
+  // The cluster's own KEDA and PriorityClasses stay; gpufleet adds the GPU parts.
+  addons: { keda: false, priorityClasses: false },
+});
+
 const alarms = alarmTopicArn ? { topicArn: alarmTopicArn } : {};
 
 /** Interactive chat: a small model, tight SLO, never scaled to zero. */
@@ -84,7 +73,7 @@ const summarize = new ModelEndpoint("summarize", {
   image: "ghcr.io/acme/summarize-worker:0.9.0",
   gpuMemoryGiB: 10,
   // 10 GiB only fits the on-demand pool's 2-way slices.
-  pools: pools.filter((p) => p.gpuMemoryMiBPerSlice >= 10 * 1024).map((p) => p.name),
+  pools: ["ondemand-g5"],
   tier: "batch",
   profile: {
     secondsPerRequest: 40,
@@ -99,6 +88,14 @@ const summarize = new ModelEndpoint("summarize", {
   alarms,
 });
 
+/** The predictive autoscaler and the spot rebalancer for both endpoints. */
+const control = new FleetControl("ml-control", {
+  clusterName: cluster.clusterName,
+  endpoints: [chat, summarize],
+  pools: cluster.pools,
+  ...(alarmTopicArn ? { alarmActions: [alarmTopicArn] } : {}),
+});
+
 export const endpoints = [chat, summarize].map((endpoint) => ({
   name: endpoint.endpointName,
   queueUrl: endpoint.queueUrl,
@@ -107,3 +104,5 @@ export const endpoints = [chat, summarize].map((endpoint) => ({
   deploymentName: endpoint.deploymentName,
   profile: endpoint.profile,
 }));
+export const autoscalerFunction = control.autoscalerFunctionName;
+export const rebalancerQueueUrl = control.rebalancerQueueUrl;

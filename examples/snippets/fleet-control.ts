@@ -36,7 +36,8 @@ new FleetControl("fleet", {
   clusterName: cluster.clusterName,
   endpoints: [chat, embed], // ModelEndpoints (or any FleetEndpoint)
   pools: cluster.pools, // GpuPoolInfo[]
-  leadTimeSeconds: { "g5-spot": 360, "g5-od": 300 },
+  leadTimeSeconds: 360, // every pool…
+  leadTimeSecondsByPool: { "g5-od": 300 }, // …but these
   autoscalerSettings: { headroom: 1.1 }, // 10% above the calibrated default
   alarmActions: [topic.arn],
   tags: { team: "ml-platform", "cost-center": "inference" }, // on every taggable child

@@ -10,9 +10,9 @@ import {
   type MetricDatum,
   PutMetricDataCommand,
 } from "@aws-sdk/client-cloudwatch";
+import { describeError } from "../kit/aws-error";
+import { chunks } from "../kit/concurrency";
 import type { MinuteSeries } from "./core/types";
-import { describeError } from "./errors";
-import { chunks } from "./limit";
 
 /** GetMetricData accepts at most 500 queries per call; datapoints beyond 100,800 come in further pages. */
 export const MAX_QUERIES_PER_CALL = 500;

@@ -4,80 +4,69 @@
  * environment variables are limited to 4 KB in total and 500 endpoints do not fit there.
  * Shared by the handler (parse) and the component (build), so both agree on the shape.
  */
-import { z } from "zod";
+
+import { FunctionSetupError, parseConfigJson } from "../kit/setup";
+import * as z from "../validation";
 import { DEFAULT_AUTOSCALER_SETTINGS } from "./core/settings";
 import type { AutoscalerSettings } from "./core/types";
 
 export const FLEET_CONFIG_FILE = "fleet.json";
 export const FLEET_CONFIG_VERSION = 1;
 
+const positive = () => z.number().check(z.positive());
+const nonnegative = () => z.number().check(z.nonnegative());
+
 const profileSchema = z.object({
-  secondsPerRequest: z.number().positive(),
-  tokenCost: z
-    .object({
-      baseSeconds: z.number().nonnegative(),
-      secondsPerContextToken: z.number().nonnegative(),
-      secondsPerGeneratedToken: z.number().nonnegative(),
-    })
-    .optional(),
-  concurrencyPerReplica: z.number().int().positive(),
-  modelLoadSeconds: z.number().nonnegative(),
-  sloSeconds: z.number().positive(),
-  minReplicas: z.number().int().nonnegative(),
-  maxReplicas: z.number().int().nonnegative(),
+  secondsPerRequest: positive(),
+  tokenCost: z.optional(
+    z.object({
+      baseSeconds: nonnegative(),
+      secondsPerContextToken: nonnegative(),
+      secondsPerGeneratedToken: nonnegative(),
+    }),
+  ),
+  concurrencyPerReplica: z.int().check(z.positive()),
+  modelLoadSeconds: nonnegative(),
+  sloSeconds: positive(),
+  minReplicas: z.int().check(z.nonnegative()),
+  maxReplicas: z.int().check(z.nonnegative()),
 });
 
 const endpointSchema = z.object({
   /** The metric dimension value (Endpoint) the KEDA trigger reads. */
-  name: z.string().min(1),
-  queueName: z.string().min(1),
-  queueUrl: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
+  queueName: z.string().check(z.minLength(1)),
+  queueUrl: z.string().check(z.minLength(1)),
   profile: profileSchema,
-  slicesPerGpu: z.number().int().min(1).max(48),
-  leadTimeSeconds: z.number().nonnegative(),
+  slicesPerGpu: z.int().check(z.gte(1), z.lte(48)),
+  leadTimeSeconds: nonnegative(),
 });
 
-const settingsSchema = z
-  .object(
-    Object.fromEntries(Object.keys(DEFAULT_AUTOSCALER_SETTINGS).map((k) => [k, z.number().optional()])) as Record<
-      keyof AutoscalerSettings,
-      z.ZodOptional<z.ZodNumber>
-    >,
-  )
-  .strict();
+const settingsSchema = z.strictObject(
+  Object.fromEntries(Object.keys(DEFAULT_AUTOSCALER_SETTINGS).map((k) => [k, z.optional(z.number())])) as Record<
+    keyof AutoscalerSettings,
+    z.ZodMiniOptional<z.ZodMiniNumber>
+  >,
+);
 
 export const fleetConfigSchema = z.object({
   version: z.literal(FLEET_CONFIG_VERSION),
   endpoints: z.array(endpointSchema),
-  settings: settingsSchema.optional(),
+  settings: z.optional(settingsSchema),
 });
 
 export type FleetConfig = z.infer<typeof fleetConfigSchema>;
 export type FleetConfigEndpoint = z.infer<typeof endpointSchema>;
 
-/** Parses fleet.json text; the error names the first bad field, e.g. `endpoints[2].queueUrl: ...`. */
+/** Parses fleet.json text; the error names the file, the first bad field and its value. */
 export function parseFleetConfig(text: string, source = FLEET_CONFIG_FILE): FleetConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${source} is not valid JSON: ${(error as Error).message}`);
-  }
-  const result = fleetConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = (issue?.path ?? [])
-      .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-      .join("");
-    throw new Error(`${source}: ${path || "(root)"}: ${issue?.message ?? "invalid"}`);
-  }
-  const config = result.data;
+  const config = parseConfigJson(fleetConfigSchema, text, source);
   const seen = new Set<string>();
   config.endpoints.forEach((e, i) => {
-    if (seen.has(e.name)) throw new Error(`${source}: endpoints[${i}].name (${e.name}) is a duplicate`);
+    if (seen.has(e.name)) throw new FunctionSetupError(`${source}: endpoints[${i}].name (${e.name}) is a duplicate`);
     seen.add(e.name);
     if (e.profile.maxReplicas < e.profile.minReplicas) {
-      throw new Error(
+      throw new FunctionSetupError(
         `${source}: endpoints[${i}].profile.maxReplicas (${e.profile.maxReplicas}) must be at least minReplicas (${e.profile.minReplicas})`,
       );
     }

@@ -1,7 +1,7 @@
 /** SQS adapter: the queue's depth from GetQueueAttributes, read with a bound on concurrent calls. */
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { describeError } from "./errors";
-import { mapLimit } from "./limit";
+import { describeError } from "../kit/aws-error";
+import { mapLimit } from "../kit/concurrency";
 
 export interface QueueDepth {
   visible: number;

@@ -6,11 +6,12 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { PREDICTED_REPLICAS_METRIC } from "../contract";
+import type { LogSink } from "../kit/log";
+import type { HealthMetrics } from "../kit/metrics";
 import { publishMetric, readMinuteSeries, type SeriesQuery, type SeriesResult } from "./cloudwatch";
 import type { FleetConfig } from "./config";
 import { decideReplicas } from "./core";
 import type { EndpointInput, PublishedReplicas } from "./core/types";
-import { emfLine } from "./emf";
 import type { ArrivalHistory } from "./history";
 import { readQueueDepths } from "./sqs";
 
@@ -20,18 +21,12 @@ export const REFRESH_MINUTES = 15;
 /** Minutes of the published metric and of the oldest-message age read back. */
 export const RECENT_MINUTES = 30;
 
-export interface DecisionLogger {
-  info(message: string, extra: Record<string, unknown>): void;
-  warn(message: string, extra: Record<string, unknown>): void;
-  error(message: string, extra: Record<string, unknown>): void;
-}
-
 export interface TickDeps {
   cloudwatch: CloudWatchClient;
   sqs: SQSClient;
-  logger: DecisionLogger;
-  /** Writes one embedded-metric log line (stdout in Lambda). */
-  emit: (line: string) => void;
+  logger: LogSink;
+  /** The tick's own health, as embedded-metric log lines. */
+  metrics: HealthMetrics;
   now: () => number;
   history: ArrivalHistory;
 }
@@ -39,7 +34,6 @@ export interface TickDeps {
 export interface TickOptions {
   historyDays: number;
   queueConcurrency: number;
-  healthNamespace: string;
 }
 
 export interface TickSummary {
@@ -184,20 +178,16 @@ export async function runTick(deps: TickDeps, config: FleetConfig, options: Tick
   });
   if (outcome.failed > 0) deps.logger.error("publish failed", { failed: outcome.failed, errors: outcome.errors });
 
-  deps.emit(
-    emfLine(
-      options.healthNamespace,
-      { Function: "autoscaler" },
-      {
-        Endpoints: { value: summary.endpoints, unit: "Count" },
-        HeldEndpoints: { value: summary.held, unit: "Count" },
-        PublishErrors: { value: summary.publishFailed, unit: "Count" },
-        QueueReadErrors: { value: summary.queueReadErrors, unit: "Count" },
-        MetricReadErrors: { value: summary.metricReadErrors, unit: "Count" },
-        TickDuration: { value: deps.now() - started, unit: "Milliseconds" },
-      },
-      nowMs,
-    ),
+  deps.metrics.publish(
+    {
+      Endpoints: { value: summary.endpoints, unit: "Count" },
+      HeldEndpoints: { value: summary.held, unit: "Count" },
+      PublishErrors: { value: summary.publishFailed, unit: "Count" },
+      QueueReadErrors: { value: summary.queueReadErrors, unit: "Count" },
+      MetricReadErrors: { value: summary.metricReadErrors, unit: "Count" },
+      TickDuration: { value: deps.now() - started, unit: "Milliseconds" },
+    },
+    nowMs,
   );
   // Nothing reached KEDA: fail the invocation so the error alarm and the dead-letter queue see it.
   if (endpoints.length > 0 && outcome.published === 0) {

@@ -1,3 +1,4 @@
+import { describeError } from "../kit/aws-error";
 import type { GroupCapacity, GroupControl } from "./autoscaling";
 import type { CapacityAction, PoolCapacity } from "./core";
 import type { RuntimePool } from "./settings";
@@ -70,7 +71,7 @@ export async function executeActions(
       for (const [name, desired] of targets) await control.setDesired(name, desired);
       if (targets.size > 0) report.applied.push(action);
     } catch (error) {
-      const failure = { action, error: `${(error as Error).name}: ${(error as Error).message}` };
+      const failure = { action, error: describeError(error) };
       if (action.desired > current) {
         report.failedIncrease = failure;
         return report;

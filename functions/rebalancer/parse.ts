@@ -1,4 +1,5 @@
-import { z } from "zod";
+import { describeIssues } from "../kit/setup";
+import * as z from "../validation";
 
 /**
  * Pure parser for the EventBridge events the rebalancer's queue receives. It never throws:
@@ -48,9 +49,43 @@ export type ParseResult = { ok: true; event: ParsedEvent } | { ok: false; reject
 
 const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
 
+/**
+ * EventBridge event ids are UUIDs. The rebalancer keeps recent ids in its state item, so an
+ * id is held to a short, plain form: that keeps the item's size bounded (DynamoDB's limit
+ * is 400 KB) whatever the queue receives, and the ids need no escaping in logs.
+ */
+export const EVENT_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** EventBridge's `time`: an RFC 3339 UTC or offset timestamp, e.g. 2026-03-07T10:15:00Z. */
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Epoch milliseconds of a strict ISO 8601 timestamp, or undefined. Date.parse alone accepts
+ * "1" and "March 7" and rolls 2026-02-30 over to March: each field is checked instead.
+ */
+export function parseIsoTimestamp(text: string): number | undefined {
+  const m = ISO_TIMESTAMP.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const offsetHours = m[9] === undefined ? 0 : Number(m[9]);
+  const offsetMinutes = m[10] === undefined ? 0 : Number(m[10]);
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return undefined;
+  const atMs = Date.parse(text);
+  return Number.isFinite(atMs) ? atMs : undefined;
+}
+
 const envelope = z.object({
   version: z.string(),
-  id: z.string().min(1).max(256),
+  id: z.string().check(z.regex(EVENT_ID, "must be 1 to 64 letters, digits or ._:-")),
   "detail-type": z.string(),
   source: z.string(),
   account: z.string(),
@@ -60,13 +95,16 @@ const envelope = z.object({
   detail: z.record(z.string(), z.unknown()),
 });
 
-const ec2Detail = z.object({ "instance-id": z.string().regex(INSTANCE_ID), "instance-action": z.string().optional() });
+const ec2Detail = z.object({
+  "instance-id": z.string().check(z.regex(INSTANCE_ID)),
+  "instance-action": z.optional(z.string()),
+});
 
 const launchDetail = z.object({
-  AutoScalingGroupName: z.string().min(1).max(255),
-  StatusCode: z.string().optional(),
-  StatusMessage: z.string().optional(),
-  EC2InstanceId: z.string().optional(),
+  AutoScalingGroupName: z.string().check(z.minLength(1), z.maxLength(255)),
+  StatusCode: z.optional(z.string()),
+  StatusMessage: z.optional(z.string()),
+  EC2InstanceId: z.optional(z.string()),
 });
 
 function malformed(message: string, id?: string): ParseResult {
@@ -74,13 +112,6 @@ function malformed(message: string, id?: string): ParseResult {
     ok: false,
     rejection: id === undefined ? { disposition: "malformed", message } : { disposition: "malformed", message, id },
   };
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.join(".") || "(event)"}: ${issue.message}`)
-    .join("; ");
 }
 
 /** Parses an event object (the SQS message body, already decoded). Never throws. */
@@ -96,15 +127,13 @@ export function parseEvent(raw: unknown): ParseResult {
 function parseEnvelope(raw: unknown): ParseResult {
   const outer = envelope.safeParse(raw);
   if (!outer.success) {
-    const id =
-      typeof raw === "object" && raw !== null && typeof (raw as { id?: unknown }).id === "string"
-        ? (raw as { id: string }).id
-        : undefined;
-    return malformed(`not an EventBridge event: ${describeIssues(outer.error)}`, id);
+    const rawId = typeof raw === "object" && raw !== null ? (raw as { id?: unknown }).id : undefined;
+    const id = typeof rawId === "string" && EVENT_ID.test(rawId) ? rawId : undefined;
+    return malformed(`not an EventBridge event: ${describeIssues(outer.error, raw)}`, id);
   }
   const e = outer.data;
-  const atMs = Date.parse(e.time);
-  if (!Number.isFinite(atMs))
+  const atMs = parseIsoTimestamp(e.time);
+  if (atMs === undefined)
     return malformed(`time (${JSON.stringify(e.time.slice(0, 40))}) is not an ISO 8601 timestamp`, e.id);
   const base = { id: e.id, atMs, region: e.region, account: e.account };
   const type = e["detail-type"];
@@ -113,7 +142,7 @@ function parseEnvelope(raw: unknown): ParseResult {
     if (e.source !== "aws.ec2")
       return ignored(`${type} from source ${JSON.stringify(e.source)}, expected aws.ec2`, e.id);
     const detail = ec2Detail.safeParse(e.detail);
-    if (!detail.success) return malformed(`${type}: ${describeIssues(detail.error)}`, e.id);
+    if (!detail.success) return malformed(`${type}: ${describeIssues(detail.error, e.detail)}`, e.id);
     const instanceId = detail.data["instance-id"];
     if (type === DETAIL_TYPES.rebalanceRecommendation) {
       return { ok: true, event: { kind: "rebalance-recommendation", ...base, instanceId } };
@@ -132,7 +161,7 @@ function parseEnvelope(raw: unknown): ParseResult {
     if (e.source !== "aws.autoscaling")
       return ignored(`${type} from source ${JSON.stringify(e.source)}, expected aws.autoscaling`, e.id);
     const detail = launchDetail.safeParse(e.detail);
-    if (!detail.success) return malformed(`${type}: ${describeIssues(detail.error)}`, e.id);
+    if (!detail.success) return malformed(`${type}: ${describeIssues(detail.error, e.detail)}`, e.id);
     const d = detail.data;
     const instanceId = d.EC2InstanceId && INSTANCE_ID.test(d.EC2InstanceId) ? d.EC2InstanceId : undefined;
     const event: ParsedEvent = {

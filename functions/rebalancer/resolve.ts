@@ -1,21 +1,29 @@
+import { describeError } from "../kit/aws-error";
 import type { SpotSignal } from "./core";
-import type { InstanceDirectory } from "./ec2";
+import type { InstanceDirectory } from "./instances";
 import { type ParsedEvent, parseMessageBody } from "./parse";
 
-/** A queue record reduced to what the handler needs. */
+/** A queue record reduced to what the handler needs; the body is whatever the record held. */
 export interface QueueRecord {
   messageId: string;
-  body: string;
+  body: unknown;
+}
+
+/** The account and region the stack runs in: the only ones whose events it acts on. */
+export interface Home {
+  accountId: string;
+  region: string;
 }
 
 /**
  * What becomes of one record: `signal` goes to the core; `ack` is acknowledged and dropped
- * (logged); `retry` is reported as a batch item failure, so the queue redelivers it and,
+ * (logged); `foreign` is an event of another account or region, acknowledged, logged and
+ * counted; `retry` is reported as a batch item failure, so the queue redelivers it and,
  * after its maxReceiveCount, moves it to the DLQ.
  */
 export type RecordOutcome =
   | { messageId: string; disposition: "signal"; signal: SpotSignal }
-  | { messageId: string; disposition: "ack" | "retry"; note: string; eventId?: string };
+  | { messageId: string; disposition: "ack" | "foreign" | "retry"; note: string; eventId?: string };
 
 function toSignal(event: ParsedEvent, pool: string): SpotSignal {
   const signal: SpotSignal = { id: event.id, kind: event.kind, pool, atMs: event.atMs };
@@ -23,19 +31,26 @@ function toSignal(event: ParsedEvent, pool: string): SpotSignal {
   return signal;
 }
 
+function isHome(event: ParsedEvent, home: Home): boolean {
+  return event.account === home.accountId && event.region === home.region;
+}
+
 /**
- * Parses the records and maps each event to the pool it concerns: launch failures by the
- * group name they carry, instance events through the instance's Auto Scaling group tag
- * (one DescribeInstances for the whole batch).
+ * Parses the records, sets aside events of another account or region (an instance id says
+ * nothing about where it lives: looked up here, it could match a local instance), and maps
+ * each remaining event to the pool it concerns: launch failures by the group name they
+ * carry, instance events through the instance's Auto Scaling group
+ * (DescribeAutoScalingInstances, 50 instances per call).
  */
 export async function resolveRecords(
   records: QueueRecord[],
   directory: InstanceDirectory,
   poolOfAsg: Map<string, string>,
+  home: Home,
 ): Promise<RecordOutcome[]> {
   const parsed = records.map((record) => ({ record, result: parseMessageBody(record.body) }));
   const instanceIds = parsed.flatMap(({ result }) =>
-    result.ok && result.event.kind !== "launch-failure" ? [result.event.instanceId] : [],
+    result.ok && result.event.kind !== "launch-failure" && isHome(result.event, home) ? [result.event.instanceId] : [],
   );
   let groups: Map<string, { asgName?: string }> | undefined;
   let lookupError: string | undefined;
@@ -43,7 +58,7 @@ export async function resolveRecords(
     try {
       groups = await directory.groupsOf(instanceIds);
     } catch (error) {
-      lookupError = `DescribeInstances failed: ${(error as Error).name}: ${(error as Error).message}`;
+      lookupError = `DescribeAutoScalingInstances failed: ${describeError(error)}`;
     }
   }
 
@@ -60,6 +75,14 @@ export async function resolveRecords(
       return outcome;
     }
     const event = result.event;
+    if (!isHome(event, home)) {
+      return {
+        messageId,
+        disposition: "foreign",
+        eventId: event.id,
+        note: `event of account ${event.account.slice(0, 32)} in ${event.region.slice(0, 32)}; this stack runs in ${home.accountId} ${home.region}`,
+      };
+    }
     if (event.kind === "launch-failure") {
       const pool = poolOfAsg.get(event.asgName);
       if (!pool)
@@ -78,7 +101,7 @@ export async function resolveRecords(
         messageId,
         disposition: "ack",
         eventId: event.id,
-        note: `instance ${event.instanceId} is unknown to EC2 here (gone, or another account or region)`,
+        note: `instance ${event.instanceId} is unknown to Auto Scaling here (gone, not in a group, or another account or region)`,
       };
     }
     const pool = group.asgName ? poolOfAsg.get(group.asgName) : undefined;

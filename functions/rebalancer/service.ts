@@ -1,17 +1,14 @@
+import { describeError } from "../kit/aws-error";
+import { mapLimit } from "../kit/concurrency";
+import type { LogSink } from "../kit/log";
+import type { HealthMetrics } from "../kit/metrics";
 import type { GroupControl } from "./autoscaling";
 import { decideRebalance, initialRebalancerState, type SpotSignal } from "./core";
-import type { InstanceDirectory } from "./ec2";
 import { executeActions, poolCapacity } from "./execute";
+import type { InstanceDirectory } from "./instances";
 import { type QueueRecord, type RecordOutcome, resolveRecords } from "./resolve";
 import type { LoadedConfig } from "./settings";
 import type { StateStore } from "./state-store";
-
-/** The structured log the shell writes (Powertools Logger fits it). */
-export interface LogSink {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
 
 export interface ServiceDeps {
   loaded: LoadedConfig;
@@ -19,8 +16,8 @@ export interface ServiceDeps {
   groups: GroupControl;
   store: StateStore;
   log: LogSink;
-  /** Writes one CloudWatch embedded-metric line. */
-  emitMetrics: (line: string) => void;
+  /** The function's own health, as embedded-metric log lines. */
+  metrics: HealthMetrics;
   /** This invocation's id: the lease owner. */
   owner: string;
   clock: () => number;
@@ -39,19 +36,6 @@ export interface BatchResult {
 
 /** Parallel claims, bounded so a 1,000-event storm stays within DynamoDB's per-partition write rate. */
 const CLAIM_CONCURRENCY = 16;
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 async function withLease<T>(
   deps: ServiceDeps,
@@ -96,27 +80,16 @@ async function rebalance(deps: ServiceDeps, signals: SpotSignal[]): Promise<bool
     capacity,
     reasons: decision.reasons.slice(0, 50),
   });
-  deps.emitMetrics(
-    JSON.stringify({
-      _aws: {
-        Timestamp: nowMs,
-        CloudWatchMetrics: [
-          {
-            Namespace: "gpufleet",
-            Dimensions: [["Function"]],
-            Metrics: [
-              { Name: "RebalancerSignals", Unit: "Count" },
-              { Name: "RebalancerActions", Unit: "Count" },
-              { Name: "RebalancerUnhealthyPools", Unit: "Count" },
-            ],
-          },
-        ],
+  deps.metrics.publish(
+    {
+      Signals: { value: signals.length, unit: "Count" },
+      Actions: { value: report.applied.length, unit: "Count" },
+      UnhealthyPools: {
+        value: Object.values(decision.health).filter((h) => h !== "healthy").length,
+        unit: "Count",
       },
-      Function: "rebalancer",
-      RebalancerSignals: signals.length,
-      RebalancerActions: report.applied.length,
-      RebalancerUnhealthyPools: Object.values(decision.health).filter((h) => h !== "healthy").length,
-    }),
+    },
+    nowMs,
   );
   for (const failure of report.failedDecreases)
     deps.log.warn("capacity decrease failed; extra capacity stays", failure);
@@ -134,13 +107,48 @@ function logOutcome(deps: ServiceDeps, outcome: RecordOutcome): void {
   if (outcome.disposition === "signal") return;
   const detail = { messageId: outcome.messageId, eventId: outcome.eventId, note: outcome.note };
   if (outcome.disposition === "retry") deps.log.warn("record will be retried", detail);
+  else if (outcome.disposition === "foreign") deps.log.warn("event of another account or region acknowledged", detail);
   else deps.log.info("record acknowledged and ignored", detail);
 }
 
+/** SQS message ids are UUIDs; anything else cannot name a record in a batch response. */
+const MESSAGE_ID = /^[\x21-\x7e]{1,128}$/;
+
+/**
+ * The records of an invocation, whatever it was sent: each one with a usable message id
+ * (the only thing a batch response can name), and a count of those without one. A record
+ * with no id is not an SQS message (the event source always sets one): there is nothing
+ * the queue could redeliver, so it is logged and counted, never reported as a failure.
+ */
+export function queueRecords(raw: readonly unknown[]): { records: QueueRecord[]; unnamed: number } {
+  const records: QueueRecord[] = [];
+  let unnamed = 0;
+  for (const r of raw) {
+    const messageId = typeof r === "object" && r !== null ? (r as { messageId?: unknown }).messageId : undefined;
+    if (typeof messageId === "string" && MESSAGE_ID.test(messageId)) {
+      records.push({ messageId, body: (r as { body?: unknown }).body });
+    } else unnamed++;
+  }
+  return { records, unnamed };
+}
+
 /** One SQS batch: every record ends acknowledged or reported as a failure; none crashes the batch. */
-export async function handleRecords(deps: ServiceDeps, records: QueueRecord[]): Promise<BatchResult> {
+export async function handleRecords(deps: ServiceDeps, raw: readonly unknown[]): Promise<BatchResult> {
   const failures = new Set<string>();
-  const outcomes = await resolveRecords(records, deps.directory, deps.loaded.poolOfAsg);
+  const { records, unnamed } = queueRecords(raw);
+  if (unnamed > 0) deps.log.error("records without a message id acknowledged (not SQS messages)", { unnamed });
+  const { accountId, region } = deps.loaded.runtime;
+  const outcomes = await resolveRecords(records, deps.directory, deps.loaded.poolOfAsg, { accountId, region });
+  const count = (d: RecordOutcome["disposition"]) => outcomes.filter((o) => o.disposition === d).length;
+  deps.metrics.publish(
+    {
+      Records: { value: raw.length, unit: "Count" },
+      ForeignEvents: { value: count("foreign"), unit: "Count" },
+      IgnoredRecords: { value: count("ack") + unnamed, unit: "Count" },
+      RetriedRecords: { value: count("retry"), unit: "Count" },
+    },
+    deps.clock(),
+  );
   for (const outcome of outcomes) {
     logOutcome(deps, outcome);
     if (outcome.disposition === "retry") failures.add(outcome.messageId);
@@ -155,14 +163,14 @@ export async function handleRecords(deps: ServiceDeps, records: QueueRecord[]): 
       for (const c of candidates) if (!firstOfId.has(c.signal.id)) firstOfId.set(c.signal.id, c.messageId);
       const nowMs = deps.clock();
       const staleMs = deps.leaseMs * 2;
-      const claimed = await mapLimited(candidates, CLAIM_CONCURRENCY, async (c) => {
+      const claimed = await mapLimit(candidates, CLAIM_CONCURRENCY, async (c) => {
         if (firstOfId.get(c.signal.id) !== c.messageId) return "duplicate" as const;
         try {
           return (await deps.store.claimEvent(c.signal.id, nowMs, deps.claimTtlSeconds, staleMs))
             ? ("claimed" as const)
             : ("duplicate" as const);
         } catch (error) {
-          deps.log.warn("event claim failed", { eventId: c.signal.id, error: (error as Error).message });
+          deps.log.warn("event claim failed", { eventId: c.signal.id, error: describeError(error) });
           return "error" as const;
         }
       });
@@ -179,7 +187,7 @@ export async function handleRecords(deps: ServiceDeps, records: QueueRecord[]): 
           mine.map((c) => c.signal),
         );
       } catch (error) {
-        deps.log.error("rebalance failed; the batch will be retried", { error: (error as Error).message });
+        deps.log.error("rebalance failed; the batch will be retried", { error: describeError(error) });
       }
       if (!ok) {
         // Give the claims back so the redelivered records act.

@@ -51,6 +51,58 @@ function policyDocument(inputs: Record<string, unknown>): Record<string, unknown
   return { json, minifiedJson: json, id: "offline-policy-document" };
 }
 
+/** A hex string derived from `text`: stable placeholders that differ between clusters. */
+function placeholderHex(text: string, length: number): string {
+  let hash = 0x811c9dc5;
+  let out = "";
+  while (out.length < length) {
+    for (const char of `${text}#${out.length}`) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+    out += hash.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, length).toUpperCase();
+}
+
+/**
+ * `aws.eks.getCluster`, the bring-your-own-cluster lookup: a cluster by that name, with a
+ * placeholder endpoint, certificate and OIDC issuer derived from the name and region.
+ */
+function eksCluster(inputs: Record<string, unknown>, account: OfflineAccount): Record<string, unknown> {
+  const { accountId, region } = account;
+  const name = String(inputs.name ?? "");
+  const id = placeholderHex(`${accountId}/${region}/${name}`, 32);
+  const zone = (suffix: string) => `${region}${suffix}`;
+  return {
+    id: name,
+    name,
+    region,
+    arn: `arn:aws:eks:${region}:${accountId}:cluster/${name}`,
+    clusterId: "",
+    endpoint: `https://${id}.gr7.${region}.eks.amazonaws.com`,
+    // Base64 of a PEM header: recognisably a placeholder, and well-formed for a kubeconfig.
+    certificateAuthorities: [{ data: Buffer.from("-----BEGIN CERTIFICATE-----\n").toString("base64") }],
+    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${region}.amazonaws.com/id/${id}` }] }],
+    roleArn: `arn:aws:iam::${accountId}:role/${name}-cluster`,
+    version: "1.32",
+    platformVersion: "eks.1",
+    status: "ACTIVE",
+    createdAt: "2025-01-01T00:00:00Z",
+    deletionProtection: false,
+    enabledClusterLogTypes: [],
+    accessConfigs: [{ authenticationMode: "API_AND_CONFIG_MAP", bootstrapClusterCreatorAdminPermissions: false }],
+    kubernetesNetworkConfigs: [{ ipFamily: "ipv4", serviceIpv4Cidr: "172.20.0.0/16", serviceIpv6Cidr: "" }],
+    vpcConfig: {
+      clusterSecurityGroupId: `sg-${id.slice(0, 17).toLowerCase()}`,
+      endpointPrivateAccess: true,
+      endpointPublicAccess: false,
+      publicAccessCidrs: [],
+      securityGroupIds: [],
+      subnetIds: ["a", "b", "c"].map((z) => `subnet-${placeholderHex(zone(z), 17).toLowerCase()}`),
+      vpcId: `vpc-${id.slice(0, 17).toLowerCase()}`,
+    },
+    tags: {},
+  };
+}
+
 export function offlineInvokes(account: OfflineAccount): Record<string, InvokeHandler> {
   const { accountId, region } = account;
   const zones = ["a", "b", "c"].map((z) => `${region}${z}`);
@@ -90,5 +142,6 @@ export function offlineInvokes(account: OfflineAccount): Record<string, InvokeHa
       id: inputs.name,
     }),
     "aws:iam/getPolicyDocument:getPolicyDocument": policyDocument,
+    "aws:eks/getCluster:getCluster": (inputs) => eksCluster(inputs, account),
   };
 }

@@ -1,19 +1,17 @@
 /**
  * The Kubernetes and EC2 side: Deployment replicas (pods), the scheduler, node groups
- * (Auto Scaling desired capacity, launches and launch failures) and the Cluster
- * Autoscaler (scan, priority expander, unneeded-node removal, provisioning give-up).
+ * (Auto Scaling desired capacity, launches across zones and launch failures) and the Cluster
+ * Autoscaler (scan, priority expander, fail-fast on insufficient capacity, scale-down delay
+ * after a scale-up, unneeded-node removal, provisioning give-up).
  */
 import { pull, releaseAll, relist } from "./serve";
 import { scheduleIndependentInterruption } from "./spot";
 import { type EndpointState, Ev, type Node, PodState, type Pool, type Replica, type World } from "./world";
 
-/** How a policy's Cluster Autoscaler differs from the default one. */
+/** The Cluster Autoscaler settings a policy is tuned with. */
 export interface CaOptions {
+  /** --scale-down-unneeded-time. */
   unneededSeconds: number;
-  /** Skip pools that cannot launch right now (only the oracle knows this in advance). */
-  knowsShortages: boolean;
-  /** Placement fills spot nodes first and scale-in takes replicas off on-demand nodes first. */
-  costAwareScaleIn?: boolean;
 }
 
 export function slotsPerNode(pool: Pool): number {
@@ -29,6 +27,7 @@ function newReplica(world: World, ep: number): Replica {
     node: null,
     gpu: null,
     slots: new Int32Array(c).fill(-1),
+    v: 0,
     finishV: new Float64Array(c),
     busy: 0,
     list: 0,
@@ -40,12 +39,24 @@ function newReplica(world: World, ep: number): Replica {
   return rep;
 }
 
-export function launchNode(world: World, pool: Pool, warm: boolean): Node {
+/** The zone an Auto Scaling group launches in: the one with the fewest nodes that has capacity; -1 when none has. */
+function launchZone(world: World, pool: Pool, warm: boolean): number {
   const zones = pool.spot.zones;
   const perZone = new Array<number>(zones).fill(0);
   for (const n of pool.nodes) perZone[n.zone] = (perZone[n.zone] as number) + 1;
-  let zone = 0;
-  for (let z = 1; z < zones; z++) if ((perZone[z] as number) < (perZone[zone] as number)) zone = z;
+  const spot = pool.desc.capacityType === "spot" && !warm;
+  let zone = -1;
+  for (let z = 0; z < zones; z++) {
+    if (spot && world.now < (pool.zoneShortageUntil[z] as number)) continue;
+    if (zone < 0 || (perZone[z] as number) < (perZone[zone] as number)) zone = z;
+  }
+  return zone;
+}
+
+/** Launches a node, or returns null when every zone of the pool lacks capacity. */
+export function launchNode(world: World, pool: Pool, warm: boolean): Node | null {
+  const zone = launchZone(world, pool, warm);
+  if (zone < 0) return null;
   const node: Node = {
     id: world.nodes.length,
     pool,
@@ -67,7 +78,7 @@ export function launchNode(world: World, pool: Pool, warm: boolean): Node {
     interruptVersion: 0,
   };
   for (let g = 0; g < pool.desc.gpusPerNode; g++) {
-    const gpu = { id: world.gpus.length, node, replicas: [], busy: 0, v: 0, lastT: world.now, version: 0 };
+    const gpu = { id: world.gpus.length, node, replicas: [], busy: 0, lastT: world.now, version: 0 };
     world.gpus.push(gpu);
     node.gpus.push(gpu);
   }
@@ -117,10 +128,8 @@ export function schedulePending(world: World): void {
       let bestScore = -1;
       for (const p of ep.poolIdx) {
         const pool = world.pools[p] as Pool;
-        // Cost-aware placement (the oracle's) fills spot nodes before on-demand ones.
-        const bonus = world.costAwareScaleIn && pool.desc.capacityType === "spot" ? 1000 : 0;
         for (const node of pool.nodes) {
-          const score = bonus + node.replicas.length;
+          const score = node.replicas.length;
           if (fits(node) && score > bestScore) {
             best = node;
             bestScore = score;
@@ -201,9 +210,7 @@ export function setReplicas(world: World, epIdx: number, desired: number): void 
           ? -2
           : rep.state === PodState.Starting
             ? -1
-            : (rep.busy > 0 ? 1000 : 0) +
-              (world.costAwareScaleIn && rep.node?.pool.desc.capacityType === "spot" ? 500 : 0) +
-              (rep.node as Node).replicas.length;
+            : (rep.busy > 0 ? 1000 : 0) + (rep.node as Node).replicas.length;
       if (s < score || (s === score && victim !== null && rep.id > victim.id)) {
         score = s;
         victim = rep;
@@ -239,8 +246,9 @@ export function terminateNode(world: World, node: Node, immediate: boolean): voi
 /** Auto Scaling: launch or terminate nodes until the group matches its desired capacity. */
 export function reconcile(world: World, pool: Pool): void {
   while (pool.nodes.length < pool.desired) {
-    if (pool.desc.capacityType === "spot" && world.now < pool.shortageUntil) {
+    if (launchNode(world, pool, false) === null) {
       pool.launchFailures++;
+      pool.launchFailed = true;
       world.signals.push({
         id: `launch-failure-${pool.index}-${world.signalSeq++}`,
         kind: "launch-failure",
@@ -253,7 +261,6 @@ export function reconcile(world: World, pool: Pool): void {
       }
       return;
     }
-    launchNode(world, pool, false);
   }
   while (pool.nodes.length > pool.desired) {
     let victim: Node | null = null;
@@ -278,12 +285,18 @@ export function caScan(world: World, ca: CaOptions): void {
   for (const pool of world.pools) {
     if (pool.desired > pool.nodes.length) {
       if (pool.unfulfilledSince < 0) pool.unfulfilledSince = now;
-      else if (now - pool.unfulfilledSince >= l.caMaxProvisionSeconds) {
+      // On InsufficientInstanceCapacity the AWS provider gives up at once (kubernetes/autoscaler
+      // PR #4489), otherwise after --max-node-provision-time.
+      if (pool.launchFailed || now - pool.unfulfilledSince >= l.caMaxProvisionSeconds) {
         pool.desired = pool.nodes.length;
         pool.backoffUntil = now + l.caBackoffSeconds;
         pool.unfulfilledSince = -1;
+        pool.launchFailed = false;
       }
-    } else pool.unfulfilledSince = -1;
+    } else {
+      pool.unfulfilledSince = -1;
+      pool.launchFailed = false;
+    }
     let free = Math.max(0, pool.desired - pool.nodes.length) * slotsPerNode(pool);
     for (const node of pool.nodes) if (node.booting && !node.cordoned) free += node.slots - node.replicas.length;
     upcoming.set(pool, free);
@@ -302,15 +315,16 @@ export function caScan(world: World, ca: CaOptions): void {
       if (pending === 0) break;
       const pool = world.pools[p] as Pool;
       if (now < pool.backoffUntil || pool.desired >= pool.desc.maxNodes) continue;
-      if (ca.knowsShortages && pool.desc.capacityType === "spot" && now < pool.shortageUntil) continue;
       const per = slotsPerNode(pool);
       const add = Math.min(Math.ceil(pending / per), pool.desc.maxNodes - pool.desired);
       pool.desired += add;
+      world.lastScaleUpAt = now;
       upcoming.set(pool, (upcoming.get(pool) ?? 0) + add * per - Math.min(pending, add * per));
       pending = Math.max(0, pending - add * per);
       reconcile(world, pool);
     }
   }
+  if (now - world.lastScaleUpAt < l.caScaleDownDelayAfterAddSeconds) return;
   for (const pool of world.pools) {
     for (const node of [...pool.nodes]) {
       if (pool.nodes.length <= pool.desc.minNodes) break;
@@ -335,14 +349,14 @@ export function warmStart(world: World, replicas: number[]): void {
         if (target) break;
         if (pool.nodes.length < pool.desc.maxNodes) {
           target = launchNode(world, pool, true);
-          break;
+          if (target) break;
         }
       }
       if (target) place(world, rep, target, true);
     }
   });
   for (const pool of world.pools) {
-    while (pool.nodes.length < pool.desc.minNodes) launchNode(world, pool, true);
+    while (pool.nodes.length < pool.desc.minNodes) if (launchNode(world, pool, true) === null) break;
     pool.desired = pool.nodes.length;
   }
   for (const rep of world.replicas) if (rep.state === PodState.Ready) pull(world, rep);

@@ -1,69 +1,77 @@
 /**
- * The control plane as the policies see it: KEDA's SQS scaler, the HPA (tolerance,
- * scale-up rate, scale-down stabilization), the policy's minute tick and the spot signals
- * that go to a rebalancer. Desired capacity from a rebalancer is capped at maxNodes.
+ * The control plane as the policies see it: the HPA reading KEDA's triggers (the SQS
+ * backlog live, the predicted replicas through CloudWatch, a policy's direct trigger), the
+ * policy's minute tick with what the autoscaler Lambda can read, and the spot signals that
+ * go to a rebalancer. Desired capacity from a rebalancer is capped at maxNodes.
  */
 import type { CapacityAction } from "../../functions/rebalancer/core/types";
 import type { Policy, PolicyView } from "../policies/types";
+import { latestAge, readableMinutes, readPredicted, readPublished, recordAge } from "./cloudwatch";
 import { reconcile, setReplicas } from "./cluster";
+import { hpaStep, proposal } from "./hpa";
 import { oldestVisible } from "./serve";
 import { type EndpointState, PodState, type World } from "./world";
 
-export function kedaPoll(world: World): void {
-  // KEDA's aws-sqs-queue scaler counts visible and in-flight messages (scaleOnInFlight: true).
-  for (const ep of world.eps) ep.kedaMetric = ep.qLen + ep.inFlight;
+/** Minutes of its own metric the autoscaler reads back each tick (as functions/autoscaler/tick.ts). */
+const PUBLISHED_MINUTES = 10;
+
+/** Samples the oldest visible message's age into CloudWatch's per-minute maximum. */
+export function sampleAges(world: World): void {
+  for (const ep of world.eps) {
+    const oldest = oldestVisible(world, ep);
+    if (Number.isFinite(oldest)) recordAge(ep.metrics, world.now, world.now - oldest);
+    else recordAge(ep.metrics, world.now, 0);
+  }
 }
 
-export function hpaSync(world: World, policy: Policy, knob: number): void {
+export function hpaSync(world: World, policy: Policy): void {
   const l = world.lifecycle;
+  sampleAges(world);
   world.eps.forEach((ep, i) => {
-    const profile = world.w.endpoints[i]?.profile;
-    if (!profile) return;
-    const min = profile.minReplicas;
-    const max = profile.maxReplicas;
+    const c = ep.scaling;
     const current = ep.pods.length;
     if (!policy.reactive) {
-      setReplicas(world, i, Math.max(min, Math.min(max, ep.floor)));
+      // Fixed replicas: no autoscaler, the Deployment's own count.
+      const fixed = Math.max(c.minReplicaCount, Math.min(c.maxReplicaCount, ep.floor));
+      if (fixed !== current) setReplicas(world, i, fixed);
       return;
     }
-    // The SQS trigger's target per replica: its concurrency, scaled by the headroom knob.
-    const target = ep.concurrency / knob;
-    const ratio = current > 0 ? ep.kedaMetric / (target * current) : Number.POSITIVE_INFINITY;
-    const fromQueue =
-      current > 0 && Math.abs(ratio - 1) <= l.hpaTolerance ? current : Math.ceil(ep.kedaMetric / target - 1e-9);
-    let raw = Math.max(min, Math.min(max, Math.max(fromQueue, ep.floor)));
-    // Default scale-up policy: at most double or +4 pods per period, whichever is more.
-    raw = Math.min(raw, Math.max(2 * current, current + 4));
-    const h = ep.history;
-    h.push(world.now, raw);
-    let start = 0;
-    while (start < h.length && (h[start] as number) < world.now - l.hpaDownStabilizationSeconds) start += 2;
-    if (start > 0) h.splice(0, start);
-    let desired = raw;
-    if (raw < current) {
-      let highest = raw;
-      for (let k = 1; k < h.length; k += 2) highest = Math.max(highest, h[k] as number);
-      desired = Math.min(current, highest);
+    // aws-sqs-queue (scaleOnInFlight): KEDA reads the queue when the HPA asks.
+    let rec = proposal(ep.qLen + ep.inFlight, c.sqs.queueLength, current, l.hpaTolerance);
+    if (policy.publish) {
+      const predicted = readPredicted(ep.metrics, world.now, c.predicted, l.putMetricVisibleSeconds);
+      rec = Math.max(rec, proposal(predicted, c.predicted.targetMetricValue, current, l.hpaTolerance));
     }
+    if (ep.floor > 0) rec = Math.max(rec, proposal(ep.floor, 1, current, l.hpaTolerance));
+    // From zero KEDA activates the Deployment to one replica; the HPA takes over from there.
+    const desired =
+      current === 0
+        ? rec > 0
+          ? Math.max(1, c.minReplicaCount)
+          : c.minReplicaCount
+        : hpaStep(ep.hpa, c, world.now, current, rec);
     if (desired !== current) setReplicas(world, i, desired);
   });
 }
 
 export function policyView(world: World): PolicyView {
+  const l = world.lifecycle;
+  const nowMs = world.w.startMs + Math.round(world.now * 1000);
+  const readable = Math.min(world.w.minutes, readableMinutes(world.now, l.sqsMetricLagSeconds));
   return {
     nowSeconds: world.now,
-    nowMs: world.w.startMs + Math.round(world.now * 1000),
+    nowMs,
     minute: Math.floor(world.now / 60 + 1e-9),
-    endpoints: world.eps.map((ep: EndpointState, i) => {
+    readableMinutes: readable,
+    endpoints: world.eps.map((ep: EndpointState) => {
       const oldest = oldestVisible(world, ep);
-      const pool = world.pools[ep.poolIdx[0] as number];
-      void i;
       return {
         visible: ep.qLen,
         inFlight: ep.inFlight,
         oldestMessageAgeSeconds: Number.isFinite(oldest) ? world.now - oldest : 0,
+        cloudWatchAgeSeconds: latestAge(ep.metrics, world.now, l.sqsMetricLagSeconds),
+        published: readPublished(ep.metrics, world.now, PUBLISHED_MINUTES, l.putMetricVisibleSeconds, world.w.startMs),
         replicas: ep.pods.length,
-        slicesPerGpu: pool?.desc.slicesPerGpu ?? 1,
       };
     }),
     pools: world.pools.map((p) => ({

@@ -1,35 +1,48 @@
 /**
  * One simulation run: one policy at one knob setting over a workload. Arrivals come from
  * the workload's sorted stream, everything else from the event heap; after the trace ends
- * the run continues until every request is served (or six more hours pass), billing stops
- * at the end of the trace.
+ * the run continues until every request is served or dead-lettered (or six more hours
+ * pass), and nodes are billed until then.
  */
 
-import { DEFAULT_SPOT, type LifecycleDelays, NODE_PRICES } from "../constants";
-import type { Policy, PolicyFactory } from "../policies/types";
+import { resolveQueueTiming, resolveScalingSettings, scalingConfig } from "../../functions/scaling/index";
+import { BATCH_SLOWDOWN, DEFAULT_SPOT, type LifecycleDelays, NODE_PRICES } from "../constants";
+import {
+  type Knobs,
+  type Policy,
+  type PolicyEnv,
+  type PolicyFactory,
+  planningOf,
+  replicasFor,
+} from "../policies/types";
 import type { PolicySeries, PolicySummary } from "../report/types";
 import { ScenarioError } from "../scenario";
 import type { Workload } from "../workload";
+import { newEndpointMetrics, putPredicted } from "./cloudwatch";
 import { caScan, evict, finishStopping, nodeReady, podReady, reconcile, terminateNode, warmStart } from "./cluster";
-import { applyActions, hpaSync, kedaPoll, policyView, readyReplicas } from "./control";
+import { applyActions, hpaSync, policyView, readyReplicas, sampleAges } from "./control";
 import { EventHeap } from "./heap";
+import { newHpaState } from "./hpa";
 import { gpuDone, offer } from "./serve";
 import { burst, burstSchedule } from "./spot";
 import { Ev, type Node, PodState, type Pool, type World } from "./world";
 
 export interface RunOptions {
   seed: number;
-  knob: number;
+  knobs: Knobs;
   lifecycle: LifecycleDelays;
   releaseOnSigterm: boolean;
+  /** Whether the SLO bounds end-to-end latency (wait + service) instead of the queue wait. @default false */
+  sloOnLatency?: boolean;
   /** Keep per-minute series and the waits (the final run of a policy, not the search's). */
   detail: boolean;
 }
 
 /** A run's figures: a summary row (before the cost-at-SLO search) plus what the report draws. */
-export interface RunResult extends Omit<PolicySummary, "name" | "costAtSloUsd"> {
+export interface RunResult
+  extends Omit<PolicySummary, "name" | "costAtSloUsd" | "costAtSloCi95" | "tunedKnobs" | "frontier"> {
   policy: string;
-  knob: number;
+  knobs: Knobs;
   launchFailures: number;
   /** Total and per endpoint (when there are several), detail runs only. */
   series: PolicySeries[];
@@ -39,7 +52,7 @@ export interface RunResult extends Omit<PolicySummary, "name" | "costAtSloUsd"> 
 
 const DRAIN_SECONDS = 6 * 3600;
 
-function poolPrice(
+export function poolPrice(
   pool: { name: string; capacityType: string; instanceTypes: string[]; pricePerNodeHour?: number },
   i: number,
 ): number {
@@ -54,7 +67,16 @@ function poolPrice(
 
 const PRIORITY = (p: Pool) => (p.desc.capacityType === "spot" && !p.desc.fallback ? 0 : p.desc.fallback ? 2 : 1);
 
-function createWorld(w: Workload, options: RunOptions): World {
+/** minReplicaCount for a knob setting: a share of the replicas the trace's mean load needs, at least the profile's. */
+export function tunedMinReplicas(env: PolicyEnv, i: number): number {
+  const e = env.workload.endpoints[i];
+  if (!e) return 0;
+  const meanWork = (e.cumWork[e.cumWork.length - 1] ?? 0) / env.workload.durationSeconds;
+  const mean = replicasFor(meanWork, e.profile.concurrencyPerReplica, planningOf(env, i).slicesPerGpu);
+  return Math.min(e.profile.maxReplicas, Math.max(e.profile.minReplicas, Math.ceil(env.knobs.minShare * mean - 1e-9)));
+}
+
+function createWorld(w: Workload, options: RunOptions, policy: Policy, env: PolicyEnv): World {
   const pools: Pool[] = w.scenario.pools.map(({ spot, ...desc }, index) => ({
     index,
     desc,
@@ -62,7 +84,8 @@ function createWorld(w: Workload, options: RunOptions): World {
     spot: { ...DEFAULT_SPOT, ...spot },
     desired: 0,
     nodes: [],
-    shortageUntil: 0,
+    zoneShortageUntil: new Float64Array({ ...DEFAULT_SPOT, ...spot }.zones),
+    launchFailed: false,
     unfulfilledSince: -1,
     backoffUntil: 0,
     retryScheduled: false,
@@ -76,38 +99,54 @@ function createWorld(w: Workload, options: RunOptions): World {
     lifecycle: options.lifecycle,
     releaseOnSigterm: options.releaseOnSigterm,
     pools,
-    eps: w.endpoints.map((e) => ({
-      pods: [],
-      idle: [],
-      partial: [],
-      queue: new Int32Array(1024),
-      qHead: 0,
-      qLen: 0,
-      inFlight: 0,
-      kedaMetric: 0,
-      floor: 0,
-      history: [],
-      slo: e.profile.sloSeconds,
-      concurrency: e.profile.concurrencyPerReplica,
-      poolIdx: e.pools
-        .map((name) => pools.findIndex((p) => p.desc.name === name))
-        .sort((a, b) => PRIORITY(pools[a] as Pool) - PRIORITY(pools[b] as Pool) || a - b),
-    })),
+    eps: w.endpoints.map((e, i) => {
+      const settings = resolveScalingSettings(e.configured);
+      const queueLength = Math.max(1, Math.round(settings.queueLengthPerReplica / policy.sqsTargetDivisor));
+      return {
+        pods: [],
+        idle: [],
+        partial: [],
+        queue: new Int32Array(1024),
+        qHead: 0,
+        qLen: 0,
+        inFlight: 0,
+        floor: 0,
+        scaling: scalingConfig({
+          endpointName: e.name,
+          minReplicas: tunedMinReplicas(env, i),
+          maxReplicas: e.profile.maxReplicas,
+          settings: { ...settings, queueLengthPerReplica: queueLength },
+        }),
+        queueTiming: resolveQueueTiming(e.configured),
+        hpa: newHpaState(),
+        metrics: newEndpointMetrics(w.minutes + DRAIN_SECONDS / 60 + 2),
+        slo: e.profile.sloSeconds,
+        concurrency: e.profile.concurrencyPerReplica,
+        poolIdx: e.pools
+          .map((name) => pools.findIndex((p) => p.desc.name === name))
+          .sort((a, b) => PRIORITY(pools[a] as Pool) - PRIORITY(pools[b] as Pool) || a - b),
+      };
+    }),
     gpus: [],
     nodes: [],
     replicas: [],
     recv: new Float64Array(w.time.length),
     done: new Uint8Array(w.time.length),
+    receives: new Uint8Array(w.time.length),
     completed: 0,
+    deadLettered: 0,
     withinSlo: 0,
+    sloOnLatency: options.sloOnLatency === true,
     waits: new Float32Array(w.time.length),
+    latencies: new Float32Array(w.time.length),
     signals: [],
     signalSeq: 0,
     interruptions: 0,
     nodeSeconds: new Float64Array(pools.length),
-    endBilling: w.durationSeconds,
+    endBilling: Number.POSITIVE_INFINITY,
     seed: options.seed,
-    costAwareScaleIn: false,
+    batchSlowdown: w.scenario.batchSlowdown ?? BATCH_SLOWDOWN,
+    lastScaleUpAt: Number.NEGATIVE_INFINITY,
     afterStop: (rep) => finishStopping(world, rep),
   };
   return world;
@@ -183,15 +222,15 @@ function quantile(sorted: Float32Array, q: number): number {
 }
 
 export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptions): RunResult {
-  const policy: Policy = factory({ workload: w, lifecycle: options.lifecycle, knob: options.knob });
-  const world = createWorld(w, options);
-  world.costAwareScaleIn = policy.ca.costAwareScaleIn === true;
+  const env: PolicyEnv = { workload: w, lifecycle: options.lifecycle, knobs: options.knobs };
+  const policy: Policy = factory(env);
+  const world = createWorld(w, options, policy, env);
   const l = options.lifecycle;
   const heap = world.heap;
   warmStart(world, policy.initialReplicas);
   world.eps.forEach((ep, i) => {
-    ep.floor = policy.initialReplicas[i] ?? 0;
-    ep.history.push(0, ep.pods.length);
+    if (!policy.reactive) ep.floor = policy.initialReplicas[i] ?? 0;
+    ep.hpa.recs.push(0, ep.pods.length);
   });
   for (const pool of world.pools) {
     pool.burstTimes = burstSchedule(options.seed, pool, w.durationSeconds);
@@ -199,7 +238,6 @@ export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptio
       heap.push(t, Ev.Burst, pool.index, i);
     });
   }
-  heap.push(0, Ev.KedaPoll, 0, 0);
   heap.push(0, Ev.Minute, 0, 0);
   heap.push(l.caScanSeconds, Ev.CaScan, 0, 0);
   heap.push(l.hpaSyncSeconds, Ev.HpaSync, 0, 0);
@@ -218,7 +256,7 @@ export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptio
       offer(world, next++);
       continue;
     }
-    if (th > hardEnd || (th >= w.durationSeconds && world.completed === total)) break;
+    if (th > hardEnd || (th >= w.durationSeconds && world.completed + world.deadLettered === total)) break;
     heap.pop(ev);
     world.now = ev.time;
     switch (ev.kind) {
@@ -227,12 +265,8 @@ export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptio
         if (gpu && gpu.version === ev.ver) gpuDone(world, gpu);
         break;
       }
-      case Ev.KedaPoll:
-        kedaPoll(world);
-        heap.push(world.now + l.kedaPollSeconds, Ev.KedaPoll, 0, 0);
-        break;
       case Ev.HpaSync:
-        hpaSync(world, policy, options.knob);
+        hpaSync(world, policy);
         heap.push(world.now + l.hpaSyncSeconds, Ev.HpaSync, 0, 0);
         break;
       case Ev.CaScan:
@@ -243,11 +277,20 @@ export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptio
         const m = Math.round(world.now / 60);
         if (m > 0 && m <= w.minutes) sample(world, series, m - 1);
         sampled = m;
+        sampleAges(world);
         const view = policyView(world);
-        const floors = policy.floors(view);
-        world.eps.forEach((ep, i) => {
-          ep.floor = floors[i] ?? 0;
-        });
+        if (policy.floors) {
+          const floors = policy.floors(view);
+          world.eps.forEach((ep, i) => {
+            ep.floor = floors[i] ?? 0;
+          });
+        }
+        if (policy.publish) {
+          const values = policy.publish(view);
+          world.eps.forEach((ep, i) => {
+            putPredicted(ep.metrics, world.now, values[i] ?? 0);
+          });
+        }
         if (policy.rebalance) {
           applyActions(world, policy.rebalance(view, world.signals));
           world.signals.length = 0;
@@ -329,16 +372,19 @@ export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptio
     launchFailures += pool.launchFailures;
   }
   const waits = options.detail ? world.waits.slice(0, world.completed).sort() : new Float32Array(0);
+  const latencies = world.latencies.slice(0, world.completed).sort();
   return {
     policy: policy.name,
-    knob: options.knob,
+    knobs: options.knobs,
     costUsd: cost,
     gpuHours: gpuSeconds / 3600,
     spotShare: gpuSeconds > 0 ? spotGpuSeconds / gpuSeconds : 0,
     sloAttainment: total > 0 ? world.withinSlo / total : 1,
     p50WaitSeconds: quantile(waits, 0.5),
     p99WaitSeconds: quantile(waits, 0.99),
+    p99LatencySeconds: quantile(latencies, 0.99),
     lostRequests: total - world.completed,
+    deadLettered: world.deadLettered,
     interruptions: world.interruptions,
     launchFailures,
     series: options.detail ? series : [],

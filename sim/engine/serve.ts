@@ -3,16 +3,27 @@
  *
  * A GPU with k busy replicas gives each (1 - TIME_SLICE_OVERHEAD) / k of its throughput
  * (all of it when k = 1); a replica works on up to `concurrencyPerReplica` requests at
- * once, each progressing at the replica's rate. So every request on one GPU progresses at
- * the same rate, and a per-GPU virtual clock turns finish times into one number per slot.
+ * once, and with n of them each progresses at 1 / (1 + batchSlowdown × (n - 1)) of the
+ * replica's share (the batching curve). So every request on one replica progresses at the
+ * same rate, and a per-replica virtual clock turns finish times into one number per slot.
  */
 import { TIME_SLICE_OVERHEAD } from "../../functions/contract";
+import { receiveBatchSize, visibleAgainAt } from "../../functions/queue-worker";
 import { type EndpointState, Ev, type Gpu, gpuRate, PodState, type Replica, type World } from "./world";
 
 const EPS = 1e-9;
 
-function advance(gpu: Gpu, t: number): void {
-  if (gpu.busy > 0) gpu.v += (t - gpu.lastT) * gpuRate(gpu.busy, TIME_SLICE_OVERHEAD);
+/** Seconds of solo work one request of a replica gets per second. */
+function requestRate(world: World, gpu: Gpu, rep: Replica): number {
+  return gpuRate(gpu.busy, TIME_SLICE_OVERHEAD) / (1 + world.batchSlowdown * (rep.busy - 1));
+}
+
+/** Brings every busy replica's clock on the GPU to t (before any rate changes). */
+function advance(world: World, gpu: Gpu, t: number): void {
+  if (gpu.busy > 0) {
+    const dt = t - gpu.lastT;
+    for (const rep of gpu.replicas) if (rep.busy > 0) rep.v += dt * requestRate(world, gpu, rep);
+  }
   gpu.lastT = t;
 }
 
@@ -20,15 +31,16 @@ function advance(gpu: Gpu, t: number): void {
 function reschedule(world: World, gpu: Gpu): void {
   gpu.version++;
   if (gpu.busy === 0) return;
-  let min = Number.POSITIVE_INFINITY;
+  let soonest = Number.POSITIVE_INFINITY;
   for (const rep of gpu.replicas) {
     if (rep.busy === 0) continue;
     const f = rep.finishV;
     const s = rep.slots;
+    let min = Number.POSITIVE_INFINITY;
     for (let j = 0; j < s.length; j++) if ((s[j] as number) >= 0 && (f[j] as number) < min) min = f[j] as number;
+    soonest = Math.min(soonest, Math.max(0, min - rep.v) / requestRate(world, gpu, rep));
   }
-  const dt = Math.max(0, min - gpu.v) / gpuRate(gpu.busy, TIME_SLICE_OVERHEAD);
-  world.heap.push(world.now + dt, Ev.GpuDone, gpu.id, gpu.version);
+  world.heap.push(world.now + soonest, Ev.GpuDone, gpu.id, gpu.version);
 }
 
 function removeFromList(ep: EndpointState, rep: Replica): void {
@@ -57,13 +69,14 @@ export function relist(world: World, rep: Replica): void {
 
 function startOn(world: World, rep: Replica, req: number): void {
   const gpu = rep.gpu as Gpu;
-  advance(gpu, world.now);
+  advance(world, gpu, world.now);
   let j = 0;
   while ((rep.slots[j] as number) >= 0) j++;
   rep.slots[j] = req;
-  rep.finishV[j] = gpu.v + (world.w.work[req] as number);
+  rep.finishV[j] = rep.v + (world.w.work[req] as number);
   if (rep.busy++ === 0) gpu.busy++;
   world.recv[req] = world.now;
+  world.receives[req] = (world.receives[req] as number) + 1;
   (world.eps[rep.ep] as EndpointState).inFlight++;
 }
 
@@ -105,9 +118,16 @@ export function oldestVisible(world: World, ep: EndpointState): number {
   return ep.qLen > 0 ? (world.w.time[ep.queue[ep.qHead] as number] as number) : Number.POSITIVE_INFINITY;
 }
 
-/** A message becomes visible (sent, or back after a release or the visibility timeout). */
+/**
+ * A message becomes visible (sent, or back after a release or the visibility timeout); one
+ * received maxReceiveCount times already goes to the dead-letter queue instead.
+ */
 export function offer(world: World, req: number): void {
   const ep = world.eps[world.w.endpoint[req] as number] as EndpointState;
+  if ((world.receives[req] as number) >= ep.queueTiming.maxReceiveCount) {
+    world.deadLettered++;
+    return;
+  }
   const rep = ep.qLen === 0 ? pick(ep) : null;
   if (rep === null) {
     pushQueue(ep, req);
@@ -122,18 +142,19 @@ export function offer(world: World, req: number): void {
 export function pull(world: World, rep: Replica): void {
   const ep = world.eps[rep.ep] as EndpointState;
   if (rep.state !== PodState.Ready || ep.qLen === 0 || rep.busy === rep.slots.length) return;
-  while (ep.qLen > 0 && rep.busy < rep.slots.length) startOn(world, rep, popQueue(ep));
+  // The worker sidecar's rule: receive while a slot is free (its batches of at most 10 are instantaneous here).
+  while (ep.qLen > 0 && receiveBatchSize(rep.slots.length, rep.busy) > 0) startOn(world, rep, popQueue(ep));
   relist(world, rep);
   reschedule(world, rep.gpu as Gpu);
 }
 
 /** Completions on one GPU: delete the messages, record waits, let the replicas poll again. */
 export function gpuDone(world: World, gpu: Gpu): void {
-  advance(gpu, world.now);
-  const limit = gpu.v + EPS;
+  advance(world, gpu, world.now);
   for (const rep of gpu.replicas) {
     if (rep.busy === 0) continue;
     const ep = world.eps[rep.ep] as EndpointState;
+    const limit = rep.v + EPS;
     for (let j = 0; j < rep.slots.length; j++) {
       const req = rep.slots[j] as number;
       if (req < 0 || (rep.finishV[j] as number) > limit) continue;
@@ -141,8 +162,10 @@ export function gpuDone(world: World, gpu: Gpu): void {
       if (--rep.busy === 0) gpu.busy--;
       ep.inFlight--;
       const wait = (world.recv[req] as number) - (world.w.time[req] as number);
-      world.waits[world.completed++] = wait;
-      if (wait <= ep.slo + EPS) world.withinSlo++;
+      const latency = world.now - (world.w.time[req] as number);
+      world.waits[world.completed] = wait;
+      world.latencies[world.completed++] = latency;
+      if ((world.sloOnLatency ? latency : wait) <= ep.slo + EPS) world.withinSlo++;
       world.done[req] = 1;
     }
   }
@@ -151,7 +174,7 @@ export function gpuDone(world: World, gpu: Gpu): void {
   for (const rep of gpu.replicas) {
     if (rep.state === PodState.Ready) {
       const ep = world.eps[rep.ep] as EndpointState;
-      while (ep.qLen > 0 && rep.busy < rep.slots.length) startOn(world, rep, popQueue(ep));
+      while (ep.qLen > 0 && receiveBatchSize(rep.slots.length, rep.busy) > 0) startOn(world, rep, popQueue(ep));
     } else if (rep.state === PodState.Stopping && rep.busy === 0) stopped.push(rep);
     relist(world, rep);
   }
@@ -161,12 +184,13 @@ export function gpuDone(world: World, gpu: Gpu): void {
 
 /**
  * Takes a replica's in-flight messages away: visible at once when the worker releases them
- * on SIGTERM, else after the visibility timeout counted from their receipt.
+ * on SIGTERM, else after the visibility timeout counted from their receipt (the sidecar's
+ * rules, functions/queue-worker.ts).
  */
 export function releaseAll(world: World, rep: Replica, immediate: boolean): void {
   if (rep.busy === 0) return;
   const gpu = rep.gpu as Gpu;
-  advance(gpu, world.now);
+  advance(world, gpu, world.now);
   const ep = world.eps[rep.ep] as EndpointState;
   const back: number[] = [];
   for (let j = 0; j < rep.slots.length; j++) {
@@ -178,7 +202,12 @@ export function releaseAll(world: World, rep: Replica, immediate: boolean): void
       back.push(req);
     } else {
       // Still in flight for SQS until the timeout runs out; the Redeliver event makes it visible.
-      const visibleAt = Math.max(world.now, (world.recv[req] as number) + world.lifecycle.visibilityTimeoutSeconds);
+      const visibleAt = visibleAgainAt(
+        world.recv[req] as number,
+        world.now,
+        ep.queueTiming.visibilityTimeoutSeconds,
+        false,
+      );
       world.heap.push(visibleAt, Ev.Redeliver, req, 0);
     }
   }

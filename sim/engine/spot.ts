@@ -1,6 +1,7 @@
 /**
  * The spot market: per-node independent interruptions, zone-wide bursts, and the
- * capacity shortage that follows a burst (launches fail with InsufficientInstanceCapacity).
+ * capacity shortage that follows a burst in that zone (launches there fail with
+ * InsufficientInstanceCapacity; the Auto Scaling group launches in its other zones).
  * Each interruption goes rebalance recommendation -> 2-minute notice -> termination.
  */
 import { SPOT_NOTICE_SECONDS } from "../../functions/contract";
@@ -47,7 +48,10 @@ export function burstSchedule(seed: number, pool: Pool, durationSeconds: number)
 export function burst(world: World, pool: Pool, index: number): void {
   const rng = new Rng(streamSeed(world.seed, "burst", pool.desc.name, index));
   const zone = Math.floor(rng.next() * pool.spot.zones);
-  pool.shortageUntil = Math.max(pool.shortageUntil, world.now + pool.spot.shortageSeconds);
+  pool.zoneShortageUntil[zone] = Math.max(
+    pool.zoneShortageUntil[zone] as number,
+    world.now + pool.spot.shortageSeconds,
+  );
   for (const node of pool.nodes) {
     const hit = rng.next() < pool.spot.burstShare;
     const rec = world.now + rng.next() * pool.spot.burstSpreadSeconds;

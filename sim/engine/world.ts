@@ -4,15 +4,17 @@
  */
 import type { PoolDescriptor } from "../../functions/contract";
 import type { SpotSignal } from "../../functions/rebalancer/core/types";
+import type { QueueTiming, ScalingConfig } from "../../functions/scaling/index";
 import type { LifecycleDelays, SpotModel } from "../constants";
 import type { Workload } from "../workload";
+import type { EndpointMetrics } from "./cloudwatch";
 import type { EventHeap } from "./heap";
+import type { HpaState } from "./hpa";
 
 export enum Ev {
   GpuDone = 0,
   CaScan = 1,
   HpaSync = 2,
-  KedaPoll = 3,
   Minute = 4,
   NodeReady = 5,
   PodReady = 6,
@@ -40,8 +42,7 @@ export interface Gpu {
   replicas: Replica[];
   /** Replicas with at least one request in service. */
   busy: number;
-  /** Virtual work clock: seconds of whole-GPU work each in-service request has received since t=0. */
-  v: number;
+  /** When the busy replicas' clocks were last brought up to date. */
   lastT: number;
   version: number;
 }
@@ -54,7 +55,9 @@ export interface Replica {
   gpu: Gpu | null;
   /** Request id per concurrency slot, -1 when free. */
   slots: Int32Array;
-  /** Virtual finish time per slot. */
+  /** Virtual work clock: seconds of solo work each of its in-service requests has received. */
+  v: number;
+  /** Virtual finish time per slot, on the replica's clock. */
   finishV: Float64Array;
   busy: number;
   /** 0 none, 1 in its endpoint's idle list, 2 in its partial list. */
@@ -95,8 +98,10 @@ export interface Pool {
   spot: SpotModel;
   desired: number;
   nodes: Node[];
-  /** Launches fail (InsufficientInstanceCapacity) until this time. */
-  shortageUntil: number;
+  /** Per zone: launches there fail (InsufficientInstanceCapacity) until this time. */
+  zoneShortageUntil: Float64Array;
+  /** A launch failed since the Cluster Autoscaler last asked this pool for nodes. */
+  launchFailed: boolean;
   /** Since when desired has exceeded the nodes that exist (launch failures); -1 when it has not. */
   unfulfilledSince: number;
   /** The Cluster Autoscaler leaves the pool alone until then. */
@@ -116,12 +121,13 @@ export interface EndpointState {
   qHead: number;
   qLen: number;
   inFlight: number;
-  /** Last value the KEDA SQS scaler read. */
-  kedaMetric: number;
-  /** Floor the policy sets (predicted replicas, schedules, oracle); 0 for none. */
+  /** Replicas a policy's direct trigger asks for (a schedule, fixed replicas); 0 for none. */
   floor: number;
-  /** HPA recommendations of the last stabilization window: [time, replicas]. */
-  history: number[];
+  /** The endpoint's deployed scaling (with the run's minReplicas) and queue timing. */
+  scaling: ScalingConfig;
+  queueTiming: QueueTiming;
+  hpa: HpaState;
+  metrics: EndpointMetrics;
   slo: number;
   concurrency: number;
   poolIdx: number[];
@@ -142,9 +148,15 @@ export interface World {
   recv: Float64Array;
   /** 1 once a request was deleted (completed). */
   done: Uint8Array;
+  /** Receives of each request so far (a message goes to the dead-letter queue after maxReceiveCount). */
+  receives: Uint8Array;
   completed: number;
+  deadLettered: number;
   withinSlo: number;
+  /** Whether the SLO bounds the queue wait or the end-to-end latency (wait + service). */
+  sloOnLatency: boolean;
   waits: Float32Array;
+  latencies: Float32Array;
   /** Signals raised since the policy last looked. */
   signals: SpotSignal[];
   signalSeq: number;
@@ -153,7 +165,10 @@ export interface World {
   nodeSeconds: Float64Array;
   endBilling: number;
   seed: number;
-  costAwareScaleIn: boolean;
+  /** Per extra concurrent request, each request of a replica slows by this share of its solo speed. */
+  batchSlowdown: number;
+  /** When the Cluster Autoscaler last added nodes (scale-down waits after it). */
+  lastScaleUpAt: number;
   /** A scaled-in replica finished its last request and leaves its GPU. */
   afterStop: (rep: Replica) => void;
 }

@@ -1,73 +1,53 @@
 import { decideReplicas } from "../../functions/autoscaler/core/index";
-import type { PublishedReplicas } from "../../functions/autoscaler/core/types";
 import { decideRebalance, initialRebalancerState, rebalancerConfig } from "../../functions/rebalancer/core/index";
-import { DEFAULT_CA, leadTimeSeconds, type PolicyFactory, slicesOf, warmReplicas } from "./types";
+import { lambdaInput, lambdaSettings } from "./lambda";
+import { type PolicyFactory, tunedCa, warmReplicas } from "./types";
 
-/** Minutes of arrival history the autoscaler reads back each tick (its seasonal forecast uses up to 14 previous days). */
-const HISTORY_MINUTES = 15 * 1440;
-/** Published values kept for the core, like the metric it reads back. */
-const PUBLISHED_KEPT = 60;
+export interface GpufleetParts {
+  /** The autoscaler Lambda publishes predicted replicas. */
+  prediction: boolean;
+  /** The rebalancer core sets node groups' desired capacity on spot signals. */
+  rebalancer: boolean;
+}
 
 /**
- * What production runs: KEDA SQS trigger + HPA + Cluster Autoscaler as in `reactive`, plus
- * the autoscaler core's predicted replicas as a floor (the CloudWatch trigger; the HPA takes
- * the max) and the rebalancer core setting node groups' desired capacity on spot signals.
- * The knob is the core's `headroom` and also scales the SQS trigger's target.
+ * What production runs: the endpoint's deployed KEDA/HPA configuration and the Cluster
+ * Autoscaler as in `reactive`, plus the autoscaler core's predicted replicas (published to
+ * CloudWatch, read by KEDA's aws-cloudwatch trigger; the HPA takes the max) and the
+ * rebalancer core on spot signals. The knob is the core's `headroom`. The ablations leave
+ * one part out.
  */
-export const gpufleet: PolicyFactory = (env) => {
-  const w = env.workload;
-  const lead = leadTimeSeconds(env.lifecycle);
-  const published: PublishedReplicas[][] = w.endpoints.map(() => []);
-  const pools = w.scenario.pools.map(({ spot: _spot, ...descriptor }) => descriptor);
-  const config = rebalancerConfig(pools);
-  let state = initialRebalancerState();
-  return {
-    name: "gpufleet",
-    reactive: true,
-    ca: DEFAULT_CA(env.lifecycle),
-    initialReplicas: warmReplicas(env),
-    floors(view) {
-      const from = Math.max(0, view.minute - HISTORY_MINUTES);
-      const decisions = decideReplicas(
-        {
-          nowMs: view.nowMs,
-          endpoints: w.endpoints.map((e, i) => {
-            const q = view.endpoints[i];
-            return {
-              name: e.name,
-              profile: e.profile,
-              slicesPerGpu: slicesOf(env, i),
-              leadTimeSeconds: lead,
-              arrivals: {
-                startMs: w.startMs + from * 60_000,
-                values: Array.from(e.perMinute.subarray(from, view.minute)),
-              },
-              queue: q
-                ? {
-                    visible: q.visible,
-                    inFlight: q.inFlight,
-                    oldestMessageAgeSeconds: q.oldestMessageAgeSeconds,
-                    observedAtMs: view.nowMs,
-                  }
-                : null,
-              published: published[i] ?? [],
-            };
-          }),
-        },
-        { headroom: env.knob },
-      );
-      return w.endpoints.map((_, i) => {
-        const replicas = decisions[i]?.replicas ?? 0;
-        const history = published[i] as PublishedReplicas[];
-        history.push({ atMs: view.nowMs, replicas });
-        if (history.length > PUBLISHED_KEPT) history.shift();
-        return replicas;
-      });
-    },
-    rebalance(view, signals) {
-      const out = decideRebalance({ nowMs: view.nowMs, config, state, capacity: view.pools, signals });
-      state = out.state;
-      return out.actions;
-    },
+export function gpufleetPolicy(name: string, parts: GpufleetParts): PolicyFactory {
+  return (env) => {
+    const w = env.workload;
+    const config = rebalancerConfig(w.scenario.pools.map(({ spot: _spot, ...descriptor }) => descriptor));
+    const settings = lambdaSettings(env);
+    let state = initialRebalancerState();
+    return {
+      name,
+      reactive: true,
+      ca: tunedCa(env),
+      initialReplicas: warmReplicas(env),
+      sqsTargetDivisor: 1,
+      ...(parts.prediction
+        ? {
+            publish(view) {
+              const endpoints = w.endpoints.map((_, i) => lambdaInput(env, view, i));
+              return decideReplicas({ nowMs: view.nowMs, endpoints }, settings).map((d) => d.replicas);
+            },
+          }
+        : {}),
+      ...(parts.rebalancer
+        ? {
+            rebalance(view, signals) {
+              const out = decideRebalance({ nowMs: view.nowMs, config, state, capacity: view.pools, signals });
+              state = out.state;
+              return out.actions;
+            },
+          }
+        : {}),
+    };
   };
-};
+}
+
+export const gpufleet = gpufleetPolicy("gpufleet", { prediction: true, rebalancer: true });

@@ -1,11 +1,11 @@
-import { gpufleet } from "./gpufleet";
-import { oracle } from "./oracle";
+import { foresight } from "./foresight";
+import { gpufleet, gpufleetPolicy } from "./gpufleet";
 import { predictiveHourly } from "./predictive-hourly";
 import { reactive } from "./reactive";
 import { staticPeak } from "./static-peak";
 import type { PolicyFactory } from "./types";
 
-export type { Policy, PolicyEnv, PolicyFactory, PolicyView } from "./types";
+export type { Knobs, Policy, PolicyEnv, PolicyFactory, PolicyView } from "./types";
 
 /** Every policy by its name in reports and `gpufleet bench --json`. */
 export const POLICIES: Record<string, PolicyFactory> = {
@@ -13,5 +13,7 @@ export const POLICIES: Record<string, PolicyFactory> = {
   reactive,
   "predictive-hourly": predictiveHourly,
   "static-peak": staticPeak,
-  oracle,
+  foresight,
+  "gpufleet-no-prediction": gpufleetPolicy("gpufleet-no-prediction", { prediction: false, rebalancer: true }),
+  "gpufleet-no-rebalancer": gpufleetPolicy("gpufleet-no-rebalancer", { prediction: true, rebalancer: false }),
 };

@@ -1,4 +1,4 @@
-import { clampReplicas, DEFAULT_CA, type PolicyFactory, replicasFor, slicesOf, warmReplicas } from "./types";
+import { clampReplicas, type PolicyFactory, planningOf, replicasFor, tunedCa, warmReplicas } from "./types";
 
 const LAUNCH_EARLY_MINUTES = 5;
 const HISTORY_DAYS = 14;
@@ -6,7 +6,8 @@ const HISTORY_DAYS = 14;
 /**
  * Like EC2 Auto Scaling predictive scaling: an hourly forecast of the load from the same
  * hour of previous days (mean of up to 14 days; it needs at least one), applied as a
- * floor 5 minutes before the hour starts, with the reactive KEDA/HPA path on top.
+ * floor 5 minutes before the hour starts (a scheduled trigger the HPA reads directly), with
+ * the reactive KEDA/HPA path on top. Its knob multiplies the forecast.
  */
 export const predictiveHourly: PolicyFactory = (env) => {
   const eps = env.workload.endpoints;
@@ -14,8 +15,9 @@ export const predictiveHourly: PolicyFactory = (env) => {
   return {
     name: "predictive-hourly",
     reactive: true,
-    ca: DEFAULT_CA(env.lifecycle),
+    ca: tunedCa(env),
     initialReplicas: warmReplicas(env),
+    sqsTargetDivisor: 1,
     floors(view) {
       const nextHourStart = Math.floor((view.minute + LAUNCH_EARLY_MINUTES) / 60) * 60;
       if ((view.minute + LAUNCH_EARLY_MINUTES) % 60 !== 0) return floorsNow;
@@ -31,7 +33,10 @@ export const predictiveHourly: PolicyFactory = (env) => {
           days++;
         }
         const forecast = days > 0 ? sum / days : 0;
-        const n = Math.ceil(env.knob * replicasFor(forecast, e.profile.concurrencyPerReplica, slicesOf(env, i)) - 1e-9);
+        const n = Math.ceil(
+          env.knobs.primary * replicasFor(forecast, e.profile.concurrencyPerReplica, planningOf(env, i).slicesPerGpu) -
+            1e-9,
+        );
         floorsNow[i] = days > 0 ? clampReplicas(n, 0, e.profile.maxReplicas) : 0;
       });
       return floorsNow;

@@ -1,10 +1,10 @@
-import { DEFAULT_CA, type PolicyFactory, warmReplicas } from "./types";
+import { type PolicyFactory, tunedCa, warmReplicas } from "./types";
 
-/** KEDA SQS trigger + HPA + Cluster Autoscaler with their default settings: no floor, no rebalancer. */
+/** KEDA SQS trigger + HPA + Cluster Autoscaler: no prediction, no rebalancer. Its knob divides the SQS target. */
 export const reactive: PolicyFactory = (env) => ({
   name: "reactive",
   reactive: true,
-  ca: DEFAULT_CA(env.lifecycle),
+  ca: tunedCa(env),
   initialReplicas: warmReplicas(env),
-  floors: () => env.workload.endpoints.map(() => 0),
+  sqsTargetDivisor: env.knobs.primary,
 });

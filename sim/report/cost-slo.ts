@@ -18,9 +18,10 @@ export function nines(attainment: number): number {
 }
 
 /**
- * Cost against SLO attainment for each policy: one point per headroom setting the cost-at-SLO
- * search tried, joined in knob order, and a ring on the setting the run used. Up and to the left
- * is better; the cheapest point on or above the dashed target line is the policy's cost at SLO.
+ * Cost against SLO attainment for each policy: its Pareto frontier over the knob settings it
+ * was tuned with (means over the seeds), joined from cheapest to dearest, and a ring on its
+ * default setting. Up and to the left is better; the cheapest frontier point on or above the
+ * dashed target line is the policy's cost at SLO.
  */
 export function costSloChart(
   curves: readonly CostSloCurve[],
@@ -59,7 +60,7 @@ export function costSloChart(
       .filter((c) => c.policy === policy)
       .flatMap((c) => c.points)
       .filter((p) => Number.isFinite(p.costUsd) && Number.isFinite(p.sloAttainment))
-      .sort((a, b) => a.knob - b.knob);
+      .sort((a, b) => a.costUsd - b.costUsd);
     const line: Point[] = points.map((p) => ({ x: p.costUsd, y: p.sloAttainment }));
     const group = [
       `<g data-series="${name}">`,
@@ -68,7 +69,7 @@ export function costSloChart(
     for (const p of points) {
       group.push(
         `<circle cx="${px(sx(p.costUsd))}" cy="${px(sy(p.sloAttainment))}" r="3.5" fill="${color}">` +
-          `<title>${name}: headroom ${escapeHtml(formatNumber(p.knob))}, $${escapeHtml(p.costUsd.toFixed(2))}, ${escapeHtml(percent(p.sloAttainment))} within SLO</title></circle>`,
+          `<title>${name}: knob ${escapeHtml(formatNumber(p.knob))}, $${escapeHtml(p.costUsd.toFixed(2))}, ${escapeHtml(percent(p.sloAttainment))} within SLO</title></circle>`,
       );
     }
     const summary = summaries.find((s) => s.name === policy);

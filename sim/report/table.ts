@@ -24,6 +24,11 @@ const COLUMNS: Column[] = [
     align: "right",
     cell: (s) => (s.costAtSloUsd === null ? "unreachable" : money(s.costAtSloUsd)),
   },
+  {
+    header: "95% CI",
+    align: "right",
+    cell: (s) => (s.costAtSloCi95 ? `${money(s.costAtSloCi95[0])}–${money(s.costAtSloCi95[1])}` : ""),
+  },
 ];
 
 /** The per-policy summary as a plain-text table for the terminal, one row per policy, no trailing newline. */
@@ -78,5 +83,5 @@ function fixed(value: number, digits: number): string {
 /** A policy name with a newline, tab or escape sequence would break the terminal table (or the terminal). */
 function oneLine(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  return text.replace(/[\u0000-\u001f\u007f]+/g, " ");
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ");
 }

@@ -1,10 +1,14 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { LIMITS } from "../limits";
+import { ScenarioError } from "../scenario";
+import { printable } from "../text";
 
 /**
  * Lines of a text file, read in 1 MiB chunks so a trace of any size streams through
  * without being held in memory as one string. Yields [lineNumber (1-based), text without
- * the line ending].
+ * the line ending]. A line longer than LIMITS.lineChars fails at once: no trace row is
+ * that long, and a file without line breaks would otherwise be read whole.
  */
 export function* readLines(path: string): Generator<[number, string]> {
   const fd = openSync(path, "r");
@@ -25,6 +29,10 @@ export function* readLines(path: string): Generator<[number, string]> {
         start = nl + 1;
       }
       carry = text.slice(start);
+      if (carry.length > LIMITS.lineChars)
+        throw new ScenarioError(
+          `${printable(path)}:${lineNo + 1}: line is longer than ${LIMITS.lineChars} characters (is this a CSV trace?)`,
+        );
       if (n === 0) {
         if (carry.length > 0) yield [++lineNo, carry.endsWith("\r") ? carry.slice(0, -1) : carry];
         return;

@@ -5,7 +5,9 @@
  * - per minute (a rate envelope): `minute,count`, minute 0 = the first minute.
  * Errors name the file and line: `trace.csv:17: ContextTokens "abc" is not a number`.
  */
+import { LIMITS } from "../limits";
 import { ScenarioError } from "../scenario";
+import { excerpt, printable } from "../text";
 import { readLines } from "./lines";
 
 export interface RequestTrace {
@@ -36,24 +38,34 @@ export interface TraceWindow {
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z?$/;
 
 function fail(path: string, line: number, message: string): never {
-  throw new ScenarioError(`${path}:${line}: ${message}`);
+  throw new ScenarioError(`${printable(path)}:${line}: ${message}`);
 }
 
-function parseNumber(path: string, line: number, column: string, text: string | undefined): number {
+function parseNumber(path: string, line: number, column: string, text: string | undefined, max: number): number {
   const trimmed = (text ?? "").trim();
   const value = trimmed === "" ? Number.NaN : Number(trimmed);
-  if (!Number.isFinite(value)) fail(path, line, `${column} "${text ?? ""}" is not a number`);
-  if (value < 0) fail(path, line, `${column} (${trimmed}) must not be negative`);
+  if (!Number.isFinite(value)) fail(path, line, `${column} "${excerpt(text ?? "")}" is not a number`);
+  if (value < 0) fail(path, line, `${column} (${excerpt(trimmed)}) must not be negative`);
+  if (value > max) fail(path, line, `${column} (${excerpt(trimmed)}) must be at most ${max}`);
   return value;
 }
 
 function parseTimestamp(path: string, line: number, text: string | undefined): number {
   const m = TIMESTAMP.exec((text ?? "").trim());
-  if (!m) fail(path, line, `TIMESTAMP "${text ?? ""}" is not a date like 2023-11-16 18:17:03.9799600`);
+  if (!m) fail(path, line, `TIMESTAMP "${excerpt(text ?? "")}" is not a date like 2023-11-16 18:17:03.9799600`);
   const [, y, mo, d, h, mi, s, frac] = m;
   const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
-  if (Number.isNaN(ms)) fail(path, line, `TIMESTAMP "${text}" is not a valid date`);
-  return ms + (frac ? Number(`0.${frac}`) * 1000 : 0);
+  // Date.UTC rolls 2023-02-30 over into March and 25:61 into the next day: a real date reads back the same.
+  const back = new Date(ms);
+  const same =
+    back.getUTCFullYear() === Number(y) &&
+    back.getUTCMonth() === Number(mo) - 1 &&
+    back.getUTCDate() === Number(d) &&
+    back.getUTCHours() === Number(h) &&
+    back.getUTCMinutes() === Number(mi) &&
+    back.getUTCSeconds() === Number(s);
+  if (Number.isNaN(ms) || !same) fail(path, line, `TIMESTAMP "${excerpt(text ?? "")}" is not a valid date and time`);
+  return ms + (frac ? Number(`0.${frac.slice(0, 9)}`) * 1000 : 0);
 }
 
 class Growable {
@@ -88,11 +100,15 @@ export function parseTraceFile(path: string, window: TraceWindow = {}): ParsedTr
     const ctx = columns.indexOf("contexttokens");
     const gen = columns.indexOf("generatedtokens");
     if (ts >= 0 && ctx >= 0 && gen >= 0) return parseRequests(path, lines, window, ts, ctx, gen);
-    fail(path, headerLine, `header "${header}" is neither TIMESTAMP,ContextTokens,GeneratedTokens nor minute,count`);
+    fail(
+      path,
+      headerLine,
+      `header "${excerpt(header)}" is neither TIMESTAMP,ContextTokens,GeneratedTokens nor minute,count`,
+    );
   } catch (error) {
     if (error instanceof ScenarioError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ScenarioError(`${path}: cannot read trace (${code ?? (error as Error).message})`);
+    throw new ScenarioError(`${printable(path)}: cannot read trace (${printable(code ?? (error as Error).message)})`);
   }
 }
 
@@ -110,6 +126,9 @@ function parseRequests(
   const width = Math.max(ts, ctx, gen) + 1;
   let sorted = true;
   let last = Number.NEGATIVE_INFINITY;
+  let first = Number.POSITIVE_INFINITY;
+  let latest = Number.NEGATIVE_INFINITY;
+  const spanMs = LIMITS.spanMinutes * 60_000;
   for (const [lineNo, text] of lines) {
     if (text.trim() === "") continue;
     const cells = text.split(",");
@@ -117,9 +136,18 @@ function parseRequests(
     const t = parseTimestamp(path, lineNo, cells[ts]);
     if (t < last) sorted = false;
     last = t;
+    first = Math.min(first, t);
+    latest = Math.max(latest, t);
+    if (latest - first > spanMs)
+      fail(
+        path,
+        lineNo,
+        `the trace spans more than ${LIMITS.spanMinutes / 1440} days (the longest the simulator replays)`,
+      );
+    if (times.length >= LIMITS.requests) fail(path, lineNo, `more than ${LIMITS.requests} requests`);
     times.push(t);
-    context.push(parseNumber(path, lineNo, "ContextTokens", cells[ctx]));
-    generated.push(parseNumber(path, lineNo, "GeneratedTokens", cells[gen]));
+    context.push(parseNumber(path, lineNo, "ContextTokens", cells[ctx], LIMITS.tokens));
+    generated.push(parseNumber(path, lineNo, "GeneratedTokens", cells[gen], LIMITS.tokens));
   }
   if (times.length === 0) fail(path, 2, "no requests after the header");
   let t = times.view();
@@ -139,7 +167,8 @@ function parseRequests(
     const s = ((t[i] as number) - origin) / 1000;
     if (s >= from && s < to) keep.push(i);
   }
-  if (keep.length === 0) throw new ScenarioError(`${path}: no requests in the window starting at minute ${from / 60}`);
+  if (keep.length === 0)
+    throw new ScenarioError(`${printable(path)}: no requests in the window starting at minute ${from / 60}`);
   return {
     kind: "requests",
     source: path,
@@ -158,9 +187,10 @@ function parseRate(path: string, lines: Generator<[number, string]>, window: Tra
     if (text.trim() === "") continue;
     const cells = text.split(",");
     if (cells.length !== 2) fail(path, lineNo, `expected 2 columns, found ${cells.length}`);
-    const minute = parseNumber(path, lineNo, "minute", cells[0]);
-    if (!Number.isInteger(minute)) fail(path, lineNo, `minute (${cells[0]?.trim()}) must be a whole number`);
-    const count = parseNumber(path, lineNo, "count", cells[1]);
+    const minute = parseNumber(path, lineNo, "minute", cells[0], LIMITS.spanMinutes - 1);
+    if (!Number.isInteger(minute))
+      fail(path, lineNo, `minute (${excerpt(cells[0]?.trim() ?? "")}) must be a whole number`);
+    const count = parseNumber(path, lineNo, "count", cells[1], LIMITS.countPerMinute);
     while (counts.length <= minute) counts.push(0);
     if (seenBits.length <= minute) {
       const grown = new Uint8Array(Math.max(minute + 1, seenBits.length * 2));
@@ -175,6 +205,6 @@ function parseRate(path: string, lines: Generator<[number, string]>, window: Tra
   const all = counts.view();
   const from = window.startMinute ?? 0;
   const to = window.minutes !== undefined ? Math.min(all.length, from + window.minutes) : all.length;
-  if (from >= all.length) throw new ScenarioError(`${path}: the trace has no minute ${from}`);
+  if (from >= all.length) throw new ScenarioError(`${printable(path)}: the trace has no minute ${from}`);
   return { kind: "per-minute", source: path, counts: all.slice(from, to) };
 }

@@ -100,8 +100,8 @@ describe("FleetControl with the spot rebalancer", () => {
     ]);
   });
 
-  it("leaves the rebalancer out with rebalancer: false", async () => {
-    const fleet = new FleetControl("nospot", args({ rebalancer: false }));
+  it("leaves the rebalancer out with rebalancer: { enabled: false }", async () => {
+    const fleet = new FleetControl("nospot", args({ rebalancer: { enabled: false } }));
 
     expect(await resolveOutput(fleet.rebalancerFunctionName)).toBeUndefined();
     expect(rebalancerFunctions("nospot")).toEqual([]);

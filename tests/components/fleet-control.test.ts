@@ -74,10 +74,10 @@ describe("FleetControl", () => {
       handler: "index.handler",
       memorySize: 1024,
       timeout: 50,
+      loggingConfig: { logFormat: "JSON" },
     });
     expect(fn.environment).toEqual({
       variables: {
-        FLEET_CONFIG_PATH: "fleet.json",
         HISTORY_DAYS: "14",
         POWERTOOLS_SERVICE_NAME: "gpufleet-autoscaler",
       },
@@ -95,6 +95,28 @@ describe("FleetControl", () => {
         .sort(),
     ).toEqual(["fleet-autoscaler-dead-letters", "fleet-autoscaler-errors", "fleet-autoscaler-not-running"]);
     expect(mocks.one("aws:sqs/queue:Queue", "fleet-autoscaler-dlq").inputs.sqsManagedSseEnabled).toBe(true);
+    expect(
+      JSON.parse(mocks.one("aws:sqs/queuePolicy:QueuePolicy", "fleet-autoscaler-dlq").inputs.policy as string)
+        .Statement,
+    ).toEqual([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: "arn:aws:sqs:us-east-1:123456789012:fleet-autoscaler-dlq",
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ]);
+    expect(
+      JSON.parse(mocks.one("aws:iam/role:Role", "fleet-autoscaler-scheduler-role").inputs.assumeRolePolicy as string)
+        .Statement[0].Condition,
+    ).toEqual({
+      StringEquals: {
+        "aws:SourceAccount": "123456789012",
+        "aws:SourceArn": "arn:aws:scheduler:us-east-1:123456789012:schedule-group/default",
+      },
+    });
     expect(
       mocks.one("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "fleet-autoscaler-invoke").inputs,
     ).toMatchObject({
@@ -151,11 +173,12 @@ describe("FleetControl", () => {
   });
 
   it("writes fleet.json with each endpoint's slowest lead time and most-sliced pool", async () => {
-    const input = args({ leadTimeSeconds: { "spot-a": 300, od: 420 }, autoscalerSettings: { headroom: 1.2 } });
+    const input = args({ leadTimeSecondsByPool: { "spot-a": 300, od: 420 }, autoscalerSettings: { headroom: 1.2 } });
     const json = await resolveOutput(fleetConfigJson(input, validateFleetControlArgs(input)));
 
     const config = parseFleetConfig(json);
-    expect(config.settings).toEqual({ headroom: 1.2 });
+    // tickSeconds comes from the schedule (rate(1 minute)), never set apart from it.
+    expect(config.settings).toEqual({ headroom: 1.2, tickSeconds: 60 });
     expect(config.endpoints.map((e) => [e.name, e.queueName, e.slicesPerGpu, e.leadTimeSeconds])).toEqual([
       ["chat", "chat-requests", 2, 300],
       ["embed", "embed-requests", 4, 420],
@@ -246,14 +269,19 @@ describe("FleetControl", () => {
     ["slices", { pools: [pool("spot-a", 64)] }, "pools[0].slicesPerGpu (64) must be an integer between 1 and 48"],
     [
       "lead time of unknown pool",
-      { leadTimeSeconds: { gpux: 10 } },
-      "leadTimeSeconds.gpux names no pool (pools: spot-a, od)",
+      { leadTimeSecondsByPool: { gpux: 10 } },
+      "leadTimeSecondsByPool.gpux names no pool (pools: spot-a, od)",
     ],
     ["settings", { autoscalerSettings: { headroom: 0 } }, "autoscalerSettings: headroom (0) must be greater than 0"],
     [
       "retention",
       { logRetentionDays: 10 },
       "logRetentionDays (10) must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+    ],
+    [
+      "tick apart from the schedule",
+      { schedule: "rate(5 minutes)", autoscalerSettings: { tickSeconds: 60 } },
+      "autoscalerSettings.tickSeconds (60) must match the schedule (rate(5 minutes) ticks every 300 s); leave it out",
     ],
     [
       "schedule",

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { GpuPoolInfo } from "../../components";
-import { createRebalancer, runtimeConfigJson } from "../../components/fleet-control/rebalancer";
+import { createRebalancer } from "../../components/fleet-control/rebalancer";
+import { runtimeConfigJson } from "../../components/fleet-control/rebalancer-config";
+import type { AwsScope } from "../../components/fleet-control/scope";
 import { parseRuntimeConfig } from "../../functions/rebalancer/settings";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
 
@@ -30,6 +32,23 @@ class Parent extends pulumi.ComponentResource {
   }
 }
 
+const scope: AwsScope = {
+  partition: pulumi.output("aws"),
+  region: pulumi.output("us-east-1"),
+  accountId: pulumi.output("123456789012"),
+};
+
+function tlsOnly(queueArn: string) {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "sqs:*",
+    Resource: queueArn,
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
 describe("createRebalancer", () => {
   const mocks = installMocks();
 
@@ -37,6 +56,7 @@ describe("createRebalancer", () => {
     const out = createRebalancer(
       "fleet",
       { clusterName: "demo", pools: pools(), maxReceiveCount: 4 },
+      scope,
       new Parent("p1"),
     );
     await Promise.all([out.function.arn, out.eventSourceMapping.urn, out.schedule.arn].map((o) => resolveOutput(o)));
@@ -74,6 +94,7 @@ describe("createRebalancer", () => {
       mocks.one("aws:sqs/queuePolicy:QueuePolicy", "fleet-rebalancer-events").inputs.policy as string,
     );
     expect(queuePolicy.Statement).toEqual([
+      tlsOnly("arn:aws:sqs:us-east-1:123456789012:fleet-rebalancer-events"),
       {
         Sid: "EventBridgeRulesOnly",
         Effect: "Allow",
@@ -89,6 +110,10 @@ describe("createRebalancer", () => {
         },
       },
     ]);
+    const dlqPolicy = JSON.parse(
+      mocks.one("aws:sqs/queuePolicy:QueuePolicy", "fleet-rebalancer-dlq").inputs.policy as string,
+    );
+    expect(dlqPolicy.Statement).toEqual([tlsOnly("arn:aws:sqs:us-east-1:123456789012:fleet-rebalancer-dlq")]);
 
     expect(policy.Statement.find((s: { Sid: string }) => s.Sid === "SetNodeGroupDesiredCapacity")).toEqual({
       Sid: "SetNodeGroupDesiredCapacity",
@@ -98,10 +123,11 @@ describe("createRebalancer", () => {
         "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:*:autoScalingGroupName/eks-od-asg",
         "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:*:autoScalingGroupName/eks-spot-a-asg",
       ],
+      Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": "demo" } },
     });
     const wildcards = policy.Statement.filter((s: { Resource: string[] }) => s.Resource.includes("*"));
     expect(wildcards.map((s: { Action: string[] }) => s.Action)).toEqual([
-      ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"],
+      ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances"],
     ]);
 
     const fn = mocks.one("aws:lambda/function:Function", "fleet-rebalancer-fn").inputs;
@@ -117,9 +143,28 @@ describe("createRebalancer", () => {
       batchSize: 100,
       scalingConfig: { maximumConcurrency: 2 },
     });
-    expect(mocks.one("aws:cloudwatch/eventRule:EventRule", "fleet-rebalancer-tick").inputs.scheduleExpression).toBe(
-      "rate(1 minute)",
-    );
+    const schedule = mocks.one("aws:scheduler/schedule:Schedule", "fleet-rebalancer-schedule").inputs;
+    expect(schedule).toMatchObject({
+      scheduleExpression: "rate(1 minute)",
+      groupName: "default",
+      target: { retryPolicy: { maximumRetryAttempts: 0, maximumEventAgeInSeconds: 60 } },
+    });
+    expect(
+      JSON.parse(mocks.one("aws:iam/role:Role", "fleet-rebalancer-scheduler-role").inputs.assumeRolePolicy as string)
+        .Statement,
+    ).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "scheduler.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: {
+            "aws:SourceAccount": "123456789012",
+            "aws:SourceArn": "arn:aws:scheduler:us-east-1:123456789012:schedule-group/default",
+          },
+        },
+      },
+    ]);
     expect(mocks.one("aws:dynamodb/table:Table", "fleet-rebalancer-state").inputs.ttl).toEqual({
       attributeName: "expiresAt",
       enabled: true,
@@ -131,6 +176,7 @@ describe("createRebalancer", () => {
     const out = createRebalancer(
       "cfg",
       { clusterName: "demo", pools: pools(), tunables: { stableSeconds: 300 } },
+      scope,
       new Parent("p2"),
     );
     await resolveOutput(out.function.arn);
@@ -141,10 +187,17 @@ describe("createRebalancer", () => {
     expect(Object.keys(variables).every((k) => ["POWERTOOLS_SERVICE_NAME", "TABLE_NAME"].includes(k))).toBe(true);
     expect((fn.code as Record<string, unknown>).__pulumiArchive).toBe(true);
     const config = JSON.parse(
-      await resolveOutput(runtimeConfigJson({ clusterName: "demo", pools: pools(), tunables: { stableSeconds: 300 } })),
+      await resolveOutput(
+        runtimeConfigJson(
+          { clusterName: "demo", pools: pools(), tunables: { stableSeconds: 300 } },
+          { accountId: "123456789012", region: "us-east-1" },
+        ),
+      ),
     );
     expect(config).toMatchObject({
       clusterName: "demo",
+      accountId: "123456789012",
+      region: "us-east-1",
       tunables: { stableSeconds: 300 },
       pools: [
         { name: "spot-a", asgNames: ["eks-spot-a-asg"], nodeGroupName: "spot-a-ng" },
@@ -180,7 +233,7 @@ describe("createRebalancer", () => {
 
   it.each(invalid)("rejects %s before creating anything", (_name, args, message) => {
     const before = mocks.resources.length;
-    expect(() => createRebalancer("bad", args(), new Parent(`bad-${_name}`))).toThrow(message);
+    expect(() => createRebalancer("bad", args(), scope, new Parent(`bad-${_name}`))).toThrow(message);
     expect(mocks.resources.filter((r) => r.name.startsWith("bad-rebalancer"))).toHaveLength(0);
     expect(mocks.resources.length - before).toBeLessThanOrEqual(1);
   });

@@ -14,7 +14,7 @@ import {
 } from "./autoscaler-support";
 
 // The real handler module: module-scope clients reach the emulator through AWS_ENDPOINT_URL,
-// and fleet.json comes from FLEET_CONFIG_PATH, as in a deployed function.
+// and fleet.json comes from CONFIG_FILE, as in a deployed function.
 describe("the autoscaler handler against the AWS API peer", () => {
   const sqs = new SQSClient({});
   const cloudwatch = new CloudWatchClient({});
@@ -28,7 +28,7 @@ describe("the autoscaler handler against the AWS API peer", () => {
     const idleUrl = await createQueue(sqs, "idle-requests");
     await seedArrivals(cloudwatch, "chat-requests", started, 120, 120);
     await sendMessages(sqs, chatUrl, 30);
-    process.env.FLEET_CONFIG_PATH = writeFleetConfig(
+    process.env.CONFIG_FILE = writeFleetConfig(
       fleetConfig([
         {
           name: "chat",

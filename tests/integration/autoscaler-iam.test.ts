@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { autoscalerPolicyDocument } from "../../components/fleet-control/autoscaler-policy";
 import { createHandler, SDK_RETRY } from "../../functions/autoscaler/app";
 import { ArrivalHistory } from "../../functions/autoscaler/history";
+import { healthMetrics } from "../../functions/kit/metrics";
 import { createUserWithPolicy } from "../support/iam";
 import { type MotoServer, startMotoServer } from "../support/moto-server";
 import { createQueue, fleetConfig, PROFILE, readPredicted, recordingLogger, seedArrivals } from "./autoscaler-support";
@@ -70,7 +71,7 @@ describe("the autoscaler with exactly the component's policy (IAM enforced)", ()
         cloudwatch: asUser((c) => new CloudWatchClient(c)),
         sqs: asUser((c) => new SQSClient(c)),
         logger,
-        emit: () => {},
+        metrics: healthMetrics("gpufleet-autoscaler", () => undefined),
         now: () => Date.now(),
         history: new ArrivalHistory(1500),
       },
@@ -84,12 +85,7 @@ describe("the autoscaler with exactly the component's policy (IAM enforced)", ()
           leadTimeSeconds: 240,
         },
       ]),
-      {
-        FLEET_CONFIG_PATH: "unused",
-        HISTORY_DAYS: 1,
-        QUEUE_READ_CONCURRENCY: 2,
-        HEALTH_NAMESPACE: "gpufleet/autoscaler",
-      },
+      { HISTORY_DAYS: 1, QUEUE_READ_CONCURRENCY: 2 },
     );
 
     const summary = await handler();

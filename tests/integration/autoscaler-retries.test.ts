@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, inject, it } from "vitest";
 import { createHandler, SDK_RETRY } from "../../functions/autoscaler/app";
 import type { AutoscalerEnv } from "../../functions/autoscaler/env";
 import { ArrivalHistory } from "../../functions/autoscaler/history";
+import { healthMetrics } from "../../functions/kit/metrics";
 import { resetMoto } from "../support/moto-server";
 import { createQueue, fleetConfig, PROFILE, readPredicted, recordingLogger, seedArrivals } from "./autoscaler-support";
 
@@ -46,12 +47,7 @@ class FaultyHandler extends NodeHttpHandler {
   }
 }
 
-const env: AutoscalerEnv = {
-  FLEET_CONFIG_PATH: "unused",
-  HISTORY_DAYS: 1,
-  QUEUE_READ_CONCURRENCY: 4,
-  HEALTH_NAMESPACE: "gpufleet/autoscaler",
-};
+const env: AutoscalerEnv = { HISTORY_DAYS: 1, QUEUE_READ_CONCURRENCY: 4 };
 
 describe("the autoscaler handler under throttling and 5xx", () => {
   const seeder = new CloudWatchClient({});
@@ -79,7 +75,7 @@ describe("the autoscaler handler under throttling and 5xx", () => {
         }),
         sqs: new SQSClient({ ...SDK_RETRY, maxAttempts, ...(sqsFaults ? { requestHandler: sqsFaults } : {}) }),
         logger,
-        emit: (line) => emitted.push(line),
+        metrics: healthMetrics("gpufleet-autoscaler", (line) => emitted.push(line)),
         now: () => Date.now(),
         history: new ArrivalHistory(1500),
       },

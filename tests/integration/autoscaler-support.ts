@@ -9,8 +9,8 @@ import {
 } from "@aws-sdk/client-cloudwatch";
 import { CreateQueueCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { FleetConfig, FleetConfigEndpoint } from "../../functions/autoscaler/config";
-import type { DecisionLogger } from "../../functions/autoscaler/tick";
 import { PREDICTED_REPLICAS_METRIC } from "../../functions/contract";
+import type { LogSink } from "../../functions/kit/log";
 
 export const MINUTE = 60_000;
 
@@ -105,14 +105,14 @@ export function writeFleetConfig(config: FleetConfig): string {
 }
 
 /** Records the handler's log lines instead of printing them. */
-export function recordingLogger(): DecisionLogger & {
+export function recordingLogger(): LogSink & {
   lines: { level: string; message: string; extra: Record<string, unknown> }[];
 } {
   const lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
   return {
     lines,
-    info: (message, extra) => lines.push({ level: "info", message, extra }),
-    warn: (message, extra) => lines.push({ level: "warn", message, extra }),
-    error: (message, extra) => lines.push({ level: "error", message, extra }),
+    info: (message, extra = {}) => lines.push({ level: "info", message, extra }),
+    warn: (message, extra = {}) => lines.push({ level: "warn", message, extra }),
+    error: (message, extra = {}) => lines.push({ level: "error", message, extra }),
   };
 }

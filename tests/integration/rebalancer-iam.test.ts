@@ -30,15 +30,16 @@ const QUEUE_ARN = `arn:aws:sqs:us-east-1:${ACCOUNT}:rebalancer-events`;
 /**
  * What the emulator can check. moto evaluates the resource of a request only for SQS (and
  * IAM/STS); for Auto Scaling, DynamoDB and EC2 it matches the action against Resource "*",
- * where an ARN-scoped statement never matches. Those statements are widened here, so this
- * run proves the action list is sufficient and that everything else is denied, and the SQS
- * statement is enforced as written. The exact ARNs are asserted on the document itself in
- * tests/components/rebalancer-resources.test.ts.
+ * where an ARN-scoped statement never matches, and it reads no resource tags, so a tag
+ * condition cannot be evaluated. Those statements are widened here, so this run proves the
+ * action list is sufficient and that everything else is denied, and the SQS statement is
+ * enforced as written. The exact ARNs and the tag condition are asserted on the document
+ * itself in tests/components/rebalancer-resources.test.ts.
  */
 function emulatorView(policy: PolicyDocument): PolicyDocument {
   return {
     ...policy,
-    Statement: policy.Statement.map((s) =>
+    Statement: policy.Statement.map(({ Condition: _tagCondition, ...s }) =>
       s.Action.every((a) => a.startsWith("sqs:")) ? s : { ...s, Resource: ["*"] },
     ),
   };
@@ -55,6 +56,7 @@ describe("the rebalancer under IAM enforcement", () => {
       partition: "aws",
       region: "us-east-1",
       accountId: ACCOUNT,
+      clusterName: "demo",
       asgNames: [SPOT_ASG, OD_ASG],
       tableArn: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/${TABLE}`,
       queueArn: QUEUE_ARN,

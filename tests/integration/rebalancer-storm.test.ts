@@ -45,7 +45,7 @@ describe("a 1,000-event storm against the AWS API emulator", () => {
     // Four nodes at risk, each covered once, however many events named them.
     expect((await groupState(c, OD_ASG)).desired).toBe(4);
     expect(calls).toEqual({
-      DescribeInstancesCommand: 10,
+      DescribeAutoScalingInstancesCommand: 10,
       DescribeAutoScalingGroupsCommand: 10,
       SetDesiredCapacityCommand: 1,
       GetItemCommand: 10,

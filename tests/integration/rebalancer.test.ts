@@ -1,12 +1,12 @@
 import { GetItemCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { TerminateInstancesCommand } from "@aws-sdk/client-ec2";
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
-import type { ScheduledEvent, SQSEvent } from "aws-lambda";
+import type { SQSEvent } from "aws-lambda";
 import { beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
 import type { RebalancerState } from "../../functions/rebalancer/core";
-import { handler } from "../../functions/rebalancer/handler";
 import { resetMoto } from "../support/moto-server";
 import {
+  ACCOUNT,
   clients,
   createWorld,
   eventBody,
@@ -29,19 +29,24 @@ describe("the rebalancer Lambda against the AWS API emulator", () => {
   const c = clients();
   let queueUrl: string;
   let dlqUrl: string;
+  type Handler = (event: unknown) => Promise<unknown>;
+  let handler: Handler;
   const sqsHandler = (event: SQSEvent) =>
     handler(event) as Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
-  const tick = () => handler({ "detail-type": "Scheduled Event", source: "aws.events" } as unknown as ScheduledEvent);
+  // EventBridge Scheduler sends the target's input, none here: the handler sees an event without Records.
+  const tick = () => handler({});
 
   async function state(): Promise<RebalancerState> {
     const item = await c.dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: "state" } } }));
     return JSON.parse(item.Item?.state?.S ?? "null");
   }
 
-  beforeAll(() => {
-    // The handler reads its environment on first use, as it would at a cold start.
+  beforeAll(async () => {
+    // The real handler module: it reads its environment and configuration file at import, as
+    // at a cold start, and its module-scope clients reach the emulator through AWS_ENDPOINT_URL.
     process.env.TABLE_NAME = TABLE;
-    process.env.REBALANCER_CONFIG_FILE = writeConfigFile(config);
+    process.env.CONFIG_FILE = writeConfigFile(config);
+    ({ handler } = (await import("../../functions/rebalancer/handler.js")) as { handler: Handler });
   });
 
   beforeEach(async () => {
@@ -151,5 +156,37 @@ describe("the rebalancer Lambda against the AWS API emulator", () => {
     expect((await state()).pools["spot-a"]?.score).toBeGreaterThanOrEqual(2.5);
     const items = await c.dynamodb.send(new ScanCommand({ TableName: TABLE }));
     expect(items.Items?.map((i) => i.pk?.S).sort()).toEqual(["event#evt-ice", "state"]);
+  });
+
+  it("acknowledges and counts events of another account or region, and changes nothing", async () => {
+    const [victim] = (await groupState(c, SPOT_ASG)).instanceIds;
+    await send(c, queueUrl, [
+      eventBody("warning", "evt-other-account", victim as string, undefined, {
+        account: "999999999999",
+        region: "eu-west-1",
+      }),
+      eventBody("warning", "evt-other-region", victim as string, undefined, { account: ACCOUNT, region: "eu-west-1" }),
+      eventBody("launch-failure", "evt-other-asg-account", SPOT_ASG, undefined, {
+        account: "999999999999",
+        region: "us-east-1",
+      }),
+    ]);
+
+    expect(await pump(c, queueUrl, sqsHandler)).toEqual({ received: 3, failed: 0 });
+
+    expect(await groupState(c, OD_ASG)).toMatchObject({ desired: 0 });
+    expect(await groupState(c, SPOT_ASG)).toMatchObject({ desired: 4 });
+    const items = await c.dynamodb.send(new ScanCommand({ TableName: TABLE }));
+    expect(items.Items ?? []).toEqual([]);
+  });
+
+  it("answers an invocation with null or empty records with a valid response, acting on the real ones", async () => {
+    const [victim] = (await groupState(c, SPOT_ASG)).instanceIds;
+    const real = { messageId: "m-real", body: eventBody("warning", "evt-beside-junk", victim as string) };
+
+    const result = await sqsHandler({ Records: [null, {}, { messageId: "" }, real] } as unknown as SQSEvent);
+
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect((await groupState(c, OD_ASG)).desired).toBe(1);
   });
 });

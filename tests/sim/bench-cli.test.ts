@@ -29,16 +29,24 @@ describe("gpufleet bench", () => {
       "--seed",
       "5",
       "--policies",
-      "reactive,static-peak,oracle",
+      "reactive,static-peak,foresight",
+      "--seeds",
+      "2",
+      "--settings",
+      "3",
+      "--workers",
+      "1",
       "--json",
     ]);
 
     expect(code).toBe(0);
     const doc = JSON.parse(io.out());
-    expect(Object.keys(doc)).toEqual(["trace", "slo", "policies"]);
+    expect(Object.keys(doc)).toEqual(["trace", "slo", "seeds", "lowerBoundUsd", "policies"]);
     expect(doc.trace).toBe(trace);
-    expect(doc.slo).toEqual({ waitSeconds: 8, target: 0.99 });
-    expect(doc.policies.map((p: { name: string }) => p.name)).toEqual(["reactive", "static-peak", "oracle"]);
+    expect(doc.slo).toEqual({ waitSeconds: 8, target: 0.99, on: "wait" });
+    expect(doc.seeds).toEqual([5, 6]);
+    expect(doc.lowerBoundUsd).toBeGreaterThan(0);
+    expect(doc.policies.map((p: { name: string }) => p.name)).toEqual(["reactive", "static-peak", "foresight"]);
     for (const p of doc.policies) {
       expect(Object.keys(p)).toEqual([
         "name",
@@ -47,13 +55,25 @@ describe("gpufleet bench", () => {
         "spotShare",
         "sloAttainment",
         "p99WaitSeconds",
+        "p99LatencySeconds",
         "lostRequests",
+        "deadLettered",
         "costAtSloUsd",
+        "costAtSloCi95",
+        "tunedKnobs",
+        "frontier",
       ]);
       expect(p.lostRequests).toBe(0);
+      expect(p.frontier.length).toBeGreaterThan(0);
+      expect(Object.keys(p.frontier[0])).toEqual(["knob", "minShare", "unneededSeconds", "costUsd", "sloAttainment"]);
+      if (p.costAtSloUsd !== null) {
+        expect(p.costAtSloCi95[0]).toBeLessThanOrEqual(p.costAtSloUsd);
+        expect(p.costAtSloCi95[1]).toBeGreaterThanOrEqual(p.costAtSloUsd);
+        expect(p.costAtSloUsd).toBeGreaterThanOrEqual(doc.lowerBoundUsd);
+      }
     }
-    expect(io.err()).toContain("reactive knob 1.000");
-  });
+    expect(io.err()).toContain("reactive seed 5 knob 1.000");
+  }, 120_000);
 
   it("prints a table without --json", async () => {
     const io = capture();
@@ -70,7 +90,9 @@ describe("gpufleet bench", () => {
     ]);
 
     expect(code).toBe(0);
-    expect(io.out()).toMatch(/^policy +cost \$ +GPU-h +spot +SLO +p50 wait +p99 wait +lost +interrupts +cost@SLO \$$/m);
+    expect(io.out()).toMatch(
+      /^policy +cost \$ +GPU-h +spot +SLO +p50 wait +p99 wait +lost +interrupts +cost@SLO \$ +95% CI +vs gpufleet$/m,
+    );
     expect(io.out()).toMatch(/^static-peak /m);
   });
 
@@ -78,15 +100,18 @@ describe("gpufleet bench", () => {
     const io = capture();
 
     expect(await main(["bench", "--help"])).toBe(0);
-    expect(io.out()).toContain("Usage: gpufleet bench (--trace FILE | --scenario FILE) [options]");
+    expect(io.out()).toContain("Usage: gpufleet bench (--trace FILE | --scenario FILE [--trace FILE]) [options]");
   });
 
   it.each([
-    [["--trace", "x.csv", "--peak-rps", "fast"], "gpufleet bench: --peak-rps (fast) must be a number above 0\n"],
-    [[], "gpufleet bench: give exactly one of --trace FILE or --scenario FILE\n"],
+    [
+      ["--trace", "x.csv", "--peak-rps", "fast"],
+      "gpufleet bench: --peak-rps (fast) must be a number above 0 and at most 100000\n",
+    ],
+    [[], "gpufleet bench: give --trace FILE or --scenario FILE\n"],
     [
       ["--trace", "x.csv", "--policies", "psychic"],
-      "gpufleet bench: --policies: unknown policy 'psychic' (known: gpufleet, reactive, predictive-hourly, static-peak, oracle)\n",
+      "gpufleet bench: --policies: unknown policy 'psychic' (known: gpufleet, reactive, predictive-hourly, static-peak, foresight, gpufleet-no-prediction, gpufleet-no-rebalancer)\n",
     ],
     [["--trace", "/nonexistent.csv"], "gpufleet bench: /nonexistent.csv: cannot read trace (ENOENT)\n"],
   ])("rejects %j with exit code 2 and one clear line", async (args, message) => {

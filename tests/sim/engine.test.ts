@@ -3,6 +3,7 @@ import { DEFAULT_LIFECYCLE } from "../../sim/constants";
 import { type RunResult, runPolicy } from "../../sim/engine/run";
 import { POLICIES } from "../../sim/policies/index";
 import type { Scenario } from "../../sim/scenario";
+import { DEFAULT_KNOBS } from "../../sim/sweep";
 import { buildWorkload } from "../../sim/workload";
 import { oneEndpoint, pool, steady } from "./fixtures";
 
@@ -11,7 +12,7 @@ function run(scenario: Scenario, policy: string, knob = 1, seed = 1): RunResult 
   if (!factory) throw new Error(policy);
   return runPolicy(buildWorkload(scenario, seed), factory, {
     seed,
-    knob,
+    knobs: { ...DEFAULT_KNOBS, primary: knob },
     lifecycle: { ...DEFAULT_LIFECYCLE, ...scenario.lifecycle },
     releaseOnSigterm: scenario.releaseOnSigterm ?? true,
     detail: true,
@@ -23,8 +24,12 @@ describe("simulation engine", () => {
     // 2 requests/s of 1.5 s each, one request per replica, a whole GPU per replica: 3 busy replicas.
     const scenario = oneEndpoint(steady([[3600, 2]]), { secondsPerRequest: 1.5 }, [pool()]);
 
-    for (const policy of ["reactive", "static-peak"]) {
-      const r = run(scenario, policy);
+    // Reactive with its SQS target divided by 7: one message per replica (the deployed target is 7).
+    for (const [policy, knob] of [
+      ["reactive", 7],
+      ["static-peak", 1],
+    ] as const) {
+      const r = run(scenario, policy, knob);
       const replicas = (r.series[0]?.replicas ?? []).slice(10);
       expect(new Set(replicas), policy).toEqual(new Set([3]));
       expect(r.sloAttainment, policy).toBe(1);
@@ -41,7 +46,9 @@ describe("simulation engine", () => {
 
     const r = run(scenario, "static-peak", 0.95);
 
-    expect(r.gpuHours).toBeCloseTo(1, 2);
+    // Billing runs until the last request is served: the ~180 queued requests take ~190 s more.
+    expect(r.gpuHours).toBeGreaterThan(1.04);
+    expect(r.gpuHours).toBeLessThan(1.07);
     expect(r.series[0]?.replicas.at(-1)).toBe(4);
     expect(r.series[0]?.backlog.at(-1)).toBeGreaterThan(170);
     expect(r.series[0]?.backlog.at(-1)).toBeLessThan(190);
@@ -74,17 +81,18 @@ describe("simulation engine", () => {
       name: "spot",
       capacityType: "spot",
       fallback: false,
-      spot: { interruptionsPerNodeMonth: 3000, burstsPerDay: 24, burstShare: 1, shortageSeconds: 1200 },
+      // One zone: a burst's shortage leaves no zone to launch in, so every policy falls back to on-demand.
+      spot: { interruptionsPerNodeMonth: 3000, burstsPerDay: 24, burstShare: 1, shortageSeconds: 1200, zones: 1 },
     });
     const scenario: Scenario = {
       ...oneEndpoint(steady([[6 * 3600, 3]]), { secondsPerRequest: 2, concurrencyPerReplica: 2 }, [spot, pool()]),
       releaseOnSigterm: release,
     };
 
-    for (const policy of ["gpufleet", "reactive", "predictive-hourly", "static-peak", "oracle"]) {
+    for (const policy of ["gpufleet", "reactive", "predictive-hourly", "static-peak", "foresight"]) {
       const r = run(scenario, policy);
       expect(r.lostRequests, policy).toBe(0);
-      expect(r.interruptions, policy).toBeGreaterThan(3);
+      expect(r.interruptions, policy).toBeGreaterThanOrEqual(3);
       expect(r.spotShare, policy).toBeLessThan(1);
     }
   });

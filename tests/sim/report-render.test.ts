@@ -129,6 +129,9 @@ describe("renderReport", () => {
       trace: "none",
       durationSeconds: 0,
       slo: { waitSeconds: 10, target: 0.99 },
+      sloOn: "wait",
+      seeds: [1],
+      lowerBoundUsd: null,
       summaries: [],
       series: [],
       waitHistograms: [],
@@ -168,19 +171,27 @@ describe("renderSummaryTable", () => {
     sloAttainment: 0.99512,
     p50WaitSeconds: 0.42,
     p99WaitSeconds: 8.05,
+    p99LatencySeconds: 9.2,
     lostRequests: 0,
+    deadLettered: 0,
     interruptions: 4,
     costAtSloUsd: 119.9,
+    costAtSloCi95: null,
+    tunedKnobs: null,
+    frontier: [],
     ...over,
   });
 
   it("aligns one row per policy under the headers", () => {
-    const table = renderSummaryTable([row({}), row({ name: "static-peak", costUsd: 1500, costAtSloUsd: null })]);
+    const table = renderSummaryTable([
+      row({ costAtSloCi95: [117.5, 122.3] }),
+      row({ name: "static-peak", costUsd: 1500, costAtSloUsd: null }),
+    ]);
 
     expect(table).toBe(
       [
-        "policy        cost $  GPU-h  spot  within SLO  p50 wait s  p99 wait s  lost  interruptions  cost at SLO $",
-        "gpufleet      123.46   98.8   83%      99.51%         0.4         8.1     0              4         119.90",
+        "policy        cost $  GPU-h  spot  within SLO  p50 wait s  p99 wait s  lost  interruptions  cost at SLO $         95% CI",
+        "gpufleet      123.46   98.8   83%      99.51%         0.4         8.1     0              4         119.90  117.50–122.30",
         "static-peak  1500.00   98.8   83%      99.51%         0.4         8.1     0              4    unreachable",
       ].join("\n"),
     );

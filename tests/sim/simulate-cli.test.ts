@@ -34,14 +34,18 @@ describe("gpufleet simulate: arguments", () => {
       sloSeconds: 5,
       sloTarget: 0.95,
       seed: 42,
+      seeds: 1,
+      settings: 9,
       out: "reports/demo.html",
     });
   });
 
-  it("defaults the seed to 1 and the report to report.html", () => {
+  it("defaults the seed to 1, one seed, 9 settings and the report to report.html", () => {
     expect(parseSimulateArgs(["--trace", "t.csv"])).toEqual({
       input: { kind: "trace", path: "t.csv" },
       seed: 1,
+      seeds: 1,
+      settings: 9,
       out: "report.html",
     });
   });
@@ -86,9 +90,16 @@ describe("gpufleet simulate: arguments", () => {
 
 describe("gpufleet simulate: scenarios", () => {
   it("builds the demo from the seed, scaled so the chat endpoint peaks at --peak-rps", () => {
-    const base = scenarioFor({ input: { kind: "demo" }, seed: 5, out: "r.html" });
+    const base = scenarioFor({ input: { kind: "demo" }, seed: 5, seeds: 1, settings: 9, out: "r.html" });
     const chatPeak = DEMO_ENDPOINTS[0]?.traffic.peakRps ?? 0;
-    const doubled = scenarioFor({ input: { kind: "demo" }, seed: 5, peakRps: 2 * chatPeak, out: "r.html" });
+    const doubled = scenarioFor({
+      input: { kind: "demo" },
+      seed: 5,
+      seeds: 1,
+      settings: 9,
+      peakRps: 2 * chatPeak,
+      out: "r.html",
+    });
     const total = (s: typeof base) =>
       s.scenario.endpoints.reduce(
         (sum, e) => sum + (e.trace.kind === "per-minute" ? e.trace.counts.reduce((a, b) => a + b, 0) : 0),
@@ -123,12 +134,12 @@ describe("gpufleet simulate: scenarios", () => {
     const file = join(dir, "bad.yaml");
     writeFileSync(file, "name: bad\nendpoints: []\npools: []\n");
     try {
-      expect(() => scenarioFor({ input: { kind: "scenario", path: file }, seed: 1, out: "r.html" })).toThrow(
-        UsageError,
-      );
-      expect(() => scenarioFor({ input: { kind: "scenario", path: file }, seed: 1, out: "r.html" })).toThrow(
-        `${file}: endpoints`,
-      );
+      expect(() =>
+        scenarioFor({ input: { kind: "scenario", path: file }, seed: 1, seeds: 1, settings: 9, out: "r.html" }),
+      ).toThrow(UsageError);
+      expect(() =>
+        scenarioFor({ input: { kind: "scenario", path: file }, seed: 1, seeds: 1, settings: 9, out: "r.html" }),
+      ).toThrow(`${file}: endpoints`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -138,6 +149,8 @@ describe("gpufleet simulate: scenarios", () => {
     const { scenario } = scenarioFor({
       input: { kind: "trace", path: "trace.csv" },
       seed: 1,
+      seeds: 1,
+      settings: 9,
       peakRps: 12,
       sloSeconds: 4,
       out: "r.html",

@@ -41,6 +41,10 @@ function synthesizedOutputs(type: string, name: string, inputs: Record<string, u
     }
     case "aws:iam/role:Role":
       return { name: (inputs.name as string | undefined) ?? name, arn: `arn:aws:iam::${account}:role/${name}` };
+    case "aws:s3/bucket:Bucket": {
+      const bucket = `${(inputs.bucketPrefix as string | undefined) ?? `${name}-`}0123abcd`;
+      return { bucket, arn: `arn:aws:s3:::${bucket}` };
+    }
     case "aws:iam/policy:Policy":
       return { arn: `arn:aws:iam::${account}:policy/${name}` };
     case "aws:eks/nodeGroup:NodeGroup": {

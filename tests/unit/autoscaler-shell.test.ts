@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseFleetConfig } from "../../functions/autoscaler/config";
-import { emfLine } from "../../functions/autoscaler/emf";
 import { parseEnv } from "../../functions/autoscaler/env";
 import { ArrivalHistory } from "../../functions/autoscaler/history";
-import { chunks, mapLimit } from "../../functions/autoscaler/limit";
 
 const endpoint = {
   name: "chat",
@@ -28,11 +26,11 @@ describe("parseFleetConfig", () => {
 
   it.each([
     ["not JSON", "{", /^fleet\.json is not valid JSON: /],
-    ["wrong version", JSON.stringify({ version: 2, endpoints: [] }), /^fleet\.json: version: /],
+    ["wrong version", JSON.stringify({ version: 2, endpoints: [] }), /^fleet\.json: version \(2\): /],
     [
       "a bad field",
       JSON.stringify({ version: 1, endpoints: [endpoint, { ...endpoint, name: "b", slicesPerGpu: 64 }] }),
-      /^fleet\.json: endpoints\[1\]\.slicesPerGpu: /,
+      /^fleet\.json: endpoints\[1\]\.slicesPerGpu \(64\): /,
     ],
     [
       "a duplicate",
@@ -47,7 +45,7 @@ describe("parseFleetConfig", () => {
     [
       "an unknown setting",
       JSON.stringify({ version: 1, endpoints: [], settings: { headroon: 2 } }),
-      /^fleet\.json: settings: /,
+      /^fleet\.json: settings \({"headroon":2}\): Unrecognized key: "headroon"$/,
     ],
   ])("rejects %s, naming the field", (_, text, message) => {
     expect(() => parseFleetConfig(text)).toThrow(message);
@@ -56,18 +54,15 @@ describe("parseFleetConfig", () => {
 
 describe("parseEnv", () => {
   it("applies defaults", () => {
-    expect(parseEnv({})).toEqual({
-      FLEET_CONFIG_PATH: "fleet.json",
-      HISTORY_DAYS: 14,
-      QUEUE_READ_CONCURRENCY: 10,
-      HEALTH_NAMESPACE: "gpufleet/autoscaler",
-    });
+    expect(parseEnv({})).toEqual({ HISTORY_DAYS: 14, QUEUE_READ_CONCURRENCY: 10 });
   });
 
   it("names the variable and its value", () => {
-    expect(() => parseEnv({ HISTORY_DAYS: "30" })).toThrow(/^environment variable HISTORY_DAYS \(30\) is invalid: /);
-    expect(() => parseEnv({ FLEET_CONFIG_PATH: "" })).toThrow(
-      /^environment variable FLEET_CONFIG_PATH \(\) is invalid: /,
+    expect(() => parseEnv({ HISTORY_DAYS: "30" })).toThrow(
+      'environment variable HISTORY_DAYS ("30"): Too big: expected number to be <=14',
+    );
+    expect(() => parseEnv({ CONFIG_FILE: "" })).toThrow(
+      'environment variable CONFIG_FILE (""): Too small: expected string to have >=1 characters',
     );
   });
 });
@@ -87,41 +82,5 @@ describe("ArrivalHistory", () => {
     history.merge("q", { startMs: 60_000, values: [null, 7] });
 
     expect(history.get("q")).toEqual({ startMs: 0, values: [1, null, 7] });
-  });
-});
-
-describe("limits", () => {
-  it("keeps at most `limit` calls in flight and the input order", async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const out = await mapLimit([5, 1, 4, 2, 3], 2, async (x) => {
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setTimeout(r, x));
-      inFlight--;
-      return x * 10;
-    });
-
-    expect(out).toEqual([50, 10, 40, 20, 30]);
-    expect(peak).toBe(2);
-  });
-
-  it("chunks to the API limit", () => {
-    expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-  });
-});
-
-describe("emfLine", () => {
-  it("writes the embedded metric format CloudWatch Logs extracts", () => {
-    expect(JSON.parse(emfLine("ns", { Function: "autoscaler" }, { Held: { value: 2, unit: "Count" } }, 1000))).toEqual({
-      _aws: {
-        Timestamp: 1000,
-        CloudWatchMetrics: [
-          { Namespace: "ns", Dimensions: [["Function"]], Metrics: [{ Name: "Held", Unit: "Count" }] },
-        ],
-      },
-      Function: "autoscaler",
-      Held: 2,
-    });
   });
 });

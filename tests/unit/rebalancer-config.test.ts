@@ -73,3 +73,11 @@ describe("rebalancerConfig", () => {
     expect(call).toThrow(message);
   });
 });
+
+describe("rebalancerConfig tunables", () => {
+  it("refuses a key that is not a tunable, listing the known ones", () => {
+    expect(() => rebalancerConfig(pools(), { stableSecnds: 900 } as never)).toThrow(
+      "tunables.stableSecnds is not a tunable (known: stableSeconds, healthHalfLifeSeconds, interruptionWeight, recommendationWeight, launchFailureWeight, degradedScore, unavailableScore, maxSignalAgeSeconds, stepTimeoutSeconds, eventIdRetentionSeconds, maxRememberedEventIds)",
+    );
+  });
+});

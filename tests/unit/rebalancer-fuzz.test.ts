@@ -62,8 +62,11 @@ const body = fc.oneof(
   { arbitrary: fc.constantFrom("", "{", "null", "[]", '{"detail-type":null}', "\u0000"), weight: 1 },
 );
 
+/** Generous: the run's length depends on the machine's load, never its outcome. */
+const FUZZ_TIMEOUT_MS = 300_000;
+
 describe("rebalancer event fuzz", () => {
-  it("parses 10,000 generated bodies without a throw escaping", () => {
+  it("parses 10,000 generated bodies without a throw escaping", { timeout: FUZZ_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(body, (text) => {
         const result = parseMessageBody(text);
@@ -73,7 +76,9 @@ describe("rebalancer event fuzz", () => {
     );
   });
 
-  it("acknowledges, retries or dead-letters every record of 10,000 in batches, never crashing one", async () => {
+  it("acknowledges, retries or dead-letters every record of 10,000 in batches, never crashing one", {
+    timeout: FUZZ_TIMEOUT_MS,
+  }, async () => {
     const world = new FakeWorld();
     world.instances.set("i-0123456789abcdef0", { asgName: "asg-spot-a" });
     world.instances.set("i-0fedcba9876543210", { asgName: "someone-elses-asg" });

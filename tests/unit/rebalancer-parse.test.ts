@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseEvent, parseMessageBody } from "../../functions/rebalancer/parse";
+import { parseEvent, parseIsoTimestamp, parseMessageBody } from "../../functions/rebalancer/parse";
 
 const fixture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(join(__dirname, "../fixtures/events", `${name}.json`), "utf8"));
@@ -58,19 +58,24 @@ describe("parseEvent on the documented event shapes", () => {
 describe("parseEvent rejections", () => {
   const warning = () => fixture("spot-interruption-warning");
   const cases: [string, unknown, "malformed" | "ignored", string][] = [
-    ["null", null, "malformed", "not an EventBridge event: (event): Invalid input: expected object, received null"],
+    [
+      "null",
+      null,
+      "malformed",
+      "not an EventBridge event: (root) (null): Invalid input: expected object, received null",
+    ],
     [
       "a missing detail",
       { ...warning(), detail: undefined },
       "malformed",
-      "not an EventBridge event: detail: Invalid input: expected record, received undefined",
+      "not an EventBridge event: detail is missing: Invalid input: expected record, received undefined",
     ],
     ["a bad time", { ...warning(), time: "yesterday" }, "malformed", 'time ("yesterday") is not an ISO 8601 timestamp'],
     [
       "a bad instance id",
       { ...warning(), detail: { "instance-id": "nope" } },
       "malformed",
-      "EC2 Spot Instance Interruption Warning: instance-id: Invalid string: must match pattern /^i-[0-9a-f]{8,17}$/",
+      'EC2 Spot Instance Interruption Warning: instance-id ("nope"): Invalid string: must match pattern /^i-[0-9a-f]{8,17}$/',
     ],
     [
       "another detail-type",
@@ -112,9 +117,41 @@ describe("parseEvent rejections", () => {
       rejection: {
         disposition: "malformed",
         message:
-          "EC2 Instance Launch Unsuccessful: AutoScalingGroupName: Invalid input: expected string, received undefined",
+          "EC2 Instance Launch Unsuccessful: AutoScalingGroupName is missing: Invalid input: expected string, received undefined",
         id: "3c5d7e9f-1a2b-4c3d-8e4f-5a6b7c8d9e0f",
       },
     });
+  });
+});
+
+describe("parseIsoTimestamp", () => {
+  it.each([
+    ["2025-01-15T12:00:00Z", Date.UTC(2025, 0, 15, 12)],
+    ["2025-01-15T12:00:00.512Z", Date.UTC(2025, 0, 15, 12, 0, 0, 512)],
+    ["2024-02-29T05:30:00+05:30", Date.UTC(2024, 1, 29)],
+    ["2025-12-31T23:59:59-01:00", Date.UTC(2026, 0, 1, 0, 59, 59)],
+  ])("reads %s", (text, ms) => {
+    expect(parseIsoTimestamp(text)).toBe(ms);
+  });
+
+  it.each([
+    "1",
+    "March 7",
+    "",
+    "2025-01-15",
+    "2025-01-15T12:00:00",
+    "2025-01-15 12:00:00Z",
+    "2025-02-30T12:00:00Z",
+    "2023-02-29T12:00:00Z",
+    "2025-13-01T00:00:00Z",
+    "2025-00-10T00:00:00Z",
+    "2025-01-15T24:00:00Z",
+    "2025-01-15T12:60:00Z",
+    "2025-01-15T12:00:60Z",
+    "2025-01-15T12:00:00+25:00",
+    "+002025-01-15T12:00:00Z",
+    "Wed, 15 Jan 2025 12:00:00 GMT",
+  ])("refuses %j", (text) => {
+    expect(parseIsoTimestamp(text)).toBeUndefined();
   });
 });

@@ -27,6 +27,13 @@ export const DEFAULT_REBALANCER_TUNABLES: RebalancerTunables = {
   maxRememberedEventIds: 2000,
 };
 
+/**
+ * The most event ids (and as many instance covers) the state may remember. With event ids
+ * of at most 64 characters and instance ids of at most 19, the state item stays under
+ * about 240 KB, well inside DynamoDB's 400 KB item limit, whatever the queue receives.
+ */
+export const MAX_REMEMBERED_EVENT_IDS = 2000;
+
 function fail(message: string): never {
   throw new RebalancerConfigError(message);
 }
@@ -60,8 +67,10 @@ function checkTunables(t: RebalancerTunables): void {
   if (t.unavailableScore <= t.degradedScore) {
     fail(`tunables.unavailableScore (${t.unavailableScore}) must be greater than degradedScore (${t.degradedScore})`);
   }
-  if (!Number.isInteger(t.maxRememberedEventIds)) {
-    fail(`tunables.maxRememberedEventIds (${t.maxRememberedEventIds}) must be an integer`);
+  if (!Number.isInteger(t.maxRememberedEventIds) || t.maxRememberedEventIds > MAX_REMEMBERED_EVENT_IDS) {
+    fail(
+      `tunables.maxRememberedEventIds (${t.maxRememberedEventIds}) must be an integer between 1 and ${MAX_REMEMBERED_EVENT_IDS}`,
+    );
   }
 }
 
@@ -86,7 +95,11 @@ export function rebalancerConfig(
   if (fallbacks.length !== 1) {
     fail(`pools (${fallbacks.length} with fallback: true) must have exactly one on-demand fallback pool`);
   }
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const known = Object.keys(DEFAULT_REBALANCER_TUNABLES);
+  for (const key of Object.keys(overrides ?? {})) {
+    if (!known.includes(key)) fail(`tunables.${key} is not a tunable (known: ${known.join(", ")})`);
+  }
+  const defined = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined));
   const tunables: RebalancerTunables = { ...DEFAULT_REBALANCER_TUNABLES, ...defined };
   checkTunables(tunables);
   return {

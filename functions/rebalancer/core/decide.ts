@@ -2,7 +2,7 @@ import type { PoolDescriptor } from "../../contract";
 import { healthOf } from "./health";
 import { migrate, type Plan, setPlan } from "./migrate";
 import { absorbSignals } from "./signals";
-import { boundState, normaliseState } from "./state";
+import { boundState, normaliseState, ownValue } from "./state";
 import type {
   CapacityAction,
   PoolCapacity,
@@ -28,7 +28,7 @@ interface Claim {
 function reconcileBorrowed(state: RebalancerState, spotPools: string[], room: number, reasons: string[]): void {
   let left = Math.max(0, room);
   for (const name of spotPools) {
-    const pool = state.pools[name];
+    const pool = ownValue(state.pools, name);
     if (!pool) continue;
     const kept = Math.min(pool.borrowed, left);
     if (kept < pool.borrowed)
@@ -118,7 +118,7 @@ export function decideRebalance(input: RebalancerInput): RebalancerOutput {
       const wanted = Math.ceil(claim.gpus / fallback.gpusPerNode);
       const granted = Math.min(wanted, room);
       room -= granted;
-      const pool = state.pools[claim.pool];
+      const pool = ownValue(state.pools, claim.pool);
       if (pool) pool.borrowed += granted;
       if (granted > 0) {
         fallbackDesired += granted;
@@ -166,7 +166,7 @@ export function decideRebalance(input: RebalancerInput): RebalancerOutput {
 
   const health: Record<string, PoolHealth> = {};
   for (const name of config.spotPools) {
-    const pool = state.pools[name];
+    const pool = ownValue(state.pools, name);
     if (pool) health[name] = healthOf(pool, nowMs, config.tunables);
   }
   const actions = toActions(plan, observed);

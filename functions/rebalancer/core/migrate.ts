@@ -1,5 +1,6 @@
 import type { PoolDescriptor } from "../../contract";
 import { addSignal, healthOf, isStable } from "./health";
+import { ownValue } from "./state";
 import type { PoolCapacity, RebalancerConfig, RebalancerState } from "./types";
 
 /** The desired capacities this call will set, keyed by pool, with why. */
@@ -34,7 +35,7 @@ function advanceStep(ctx: MigrationContext): void {
   const t = config.tunables;
   const step = state.step;
   if (!step) return;
-  const pool = state.pools[step.pool];
+  const pool = ownValue(state.pools, step.pool);
   const capacity = observed.get(step.pool);
   if (!pool || !capacity) {
     reasons.push(`migration to ${step.pool}: capacity unknown this call, waiting`);
@@ -86,7 +87,7 @@ function startStep(ctx: MigrationContext): void {
   const { state, config, nowMs, observed, plan, reasons } = ctx;
   if (ctx.raisedThisCall || ctx.fallbackDesired <= ctx.fallback.minNodes) return;
   for (const name of config.spotPools) {
-    const pool = state.pools[name];
+    const pool = ownValue(state.pools, name);
     if (!pool || pool.borrowed <= 0) continue;
     if (!isStable(pool, nowMs, config.tunables)) {
       reasons.push(

@@ -1,4 +1,5 @@
 import { addSignal, signalWeight } from "./health";
+import { ownValue } from "./state";
 import type { RebalancerConfig, RebalancerState, SpotSignal } from "./types";
 
 /** What a batch of signals asks of the fallback, per spot pool. */
@@ -32,12 +33,12 @@ export function absorbSignals(
   const maxAgeMs = t.maxSignalAgeSeconds * 1000;
   // Sorting makes the result independent of the order the batch arrived in.
   for (const signal of [...signals].sort(byTimeThenId)) {
-    if (state.processed[signal.id] !== undefined) {
+    if (ownValue(state.processed, signal.id) !== undefined) {
       reasons.push(`event ${signal.id}: already processed, ignored`);
       continue;
     }
     state.processed[signal.id] = nowMs + t.eventIdRetentionSeconds * 1000;
-    const pool = state.pools[signal.pool];
+    const pool = ownValue(state.pools, signal.pool);
     if (!pool) {
       reasons.push(`event ${signal.id}: pool "${signal.pool}" is not a managed spot pool, ignored`);
       continue;
@@ -56,7 +57,7 @@ export function absorbSignals(
       continue;
     }
     if (signal.instanceId !== undefined) {
-      const coveredUntil = state.atRisk[signal.instanceId];
+      const coveredUntil = ownValue(state.atRisk, signal.instanceId);
       if (coveredUntil !== undefined && coveredUntil > nowMs) {
         reasons.push(`event ${signal.id}: instance ${signal.instanceId} already covered by the fallback`);
         continue;

@@ -18,8 +18,9 @@ import {
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
+import { silentLog } from "../../../functions/kit/log";
 import { autoScalingGroupControl } from "../../../functions/rebalancer/autoscaling";
-import { ec2InstanceDirectory } from "../../../functions/rebalancer/ec2";
+import { autoScalingInstanceDirectory } from "../../../functions/rebalancer/instances";
 import type { ServiceDeps } from "../../../functions/rebalancer/service";
 import { parseRuntimeConfig, type RuntimeConfig } from "../../../functions/rebalancer/settings";
 import { dynamoStateStore } from "../../../functions/rebalancer/state-store";
@@ -29,8 +30,13 @@ export const TABLE = "gpufleet-rebalancer-test";
 export const SPOT_ASG = "eks-gpu-spot-a-asg";
 export const OD_ASG = "eks-gpu-od-asg";
 
+export const ACCOUNT = "123456789012";
+export const REGION = "us-east-1";
+
 export const runtimeConfig: RuntimeConfig = {
   clusterName: "demo",
+  accountId: ACCOUNT,
+  region: REGION,
   pools: [
     { ...spotPool("spot-a", 1, 10), asgNames: [SPOT_ASG] },
     { ...onDemandFallbackPool(6), asgNames: [OD_ASG] },
@@ -79,11 +85,11 @@ export function emulatorServiceDeps(
 ): ServiceDeps {
   return {
     loaded: parseRuntimeConfig(JSON.stringify(runtimeConfig), "test"),
-    directory: ec2InstanceDirectory(c.ec2),
+    directory: autoScalingInstanceDirectory(c.autoscaling),
     groups: autoScalingGroupControl(c.autoscaling),
     store: dynamoStateStore(c.dynamodb, TABLE),
-    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    emitMetrics: () => undefined,
+    log: silentLog,
+    metrics: { publish: () => undefined },
     clock: () => Date.now(),
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     leaseMs: 60_000,
@@ -213,8 +219,9 @@ export function eventBody(
   id: string,
   target: string,
   time = new Date().toISOString(),
+  where: { account: string; region: string } = { account: ACCOUNT, region: REGION },
 ): string {
-  const common = { version: "0", id, account: "123456789012", time, region: "us-east-1" };
+  const common = { version: "0", id, account: where.account, time, region: where.region };
   if (kind === "launch-failure") {
     return JSON.stringify({
       ...common,

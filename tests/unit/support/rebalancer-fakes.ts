@@ -1,7 +1,9 @@
+import type { LogSink } from "../../../functions/kit/log";
+import type { HealthValues } from "../../../functions/kit/metrics";
 import type { GroupCapacity, GroupControl } from "../../../functions/rebalancer/autoscaling";
 import type { RebalancerState } from "../../../functions/rebalancer/core";
-import type { InstanceDirectory, InstanceGroup } from "../../../functions/rebalancer/ec2";
-import type { LogSink, ServiceDeps } from "../../../functions/rebalancer/service";
+import type { InstanceDirectory, InstanceGroup } from "../../../functions/rebalancer/instances";
+import type { ServiceDeps } from "../../../functions/rebalancer/service";
 import { parseRuntimeConfig, type RuntimeConfig } from "../../../functions/rebalancer/settings";
 import type { StateStore } from "../../../functions/rebalancer/state-store";
 import { onDemandFallbackPool, spotPool } from "../../support/rebalancer-pools";
@@ -12,6 +14,8 @@ import { onDemandFallbackPool, spotPool } from "../../support/rebalancer-pools";
  */
 export const runtimeConfig: RuntimeConfig = {
   clusterName: "demo",
+  accountId: "123456789012",
+  region: "us-east-1",
   pools: [
     { ...spotPool("spot-a", 1, 10), asgNames: ["asg-spot-a"] },
     { ...onDemandFallbackPool(8), asgNames: ["asg-od"] },
@@ -33,7 +37,7 @@ export class FakeWorld {
 
   directory: InstanceDirectory = {
     groupsOf: async (ids) => {
-      this.calls.push("DescribeInstances");
+      this.calls.push("DescribeAutoScalingInstances");
       return new Map(
         ids.flatMap((id) => (this.instances.has(id) ? [[id, this.instances.get(id) as InstanceGroup]] : [])),
       );
@@ -87,6 +91,8 @@ export class FakeWorld {
   };
 
   logs: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
+  /** Every health-metric set the service published, in order. */
+  published: HealthValues[] = [];
   log: LogSink = {
     info: (message, extra) => this.logs.push({ level: "info", message, extra }),
     warn: (message, extra) => this.logs.push({ level: "warn", message, extra }),
@@ -100,7 +106,7 @@ export class FakeWorld {
       groups: this.control,
       store: this.store,
       log: this.log,
-      emitMetrics: () => undefined,
+      metrics: { publish: (values) => this.published.push(values) },
       owner: "test",
       clock: () => nowMs,
       sleep: async () => undefined,
