@@ -14,10 +14,16 @@ export default defineConfig({
     // Builds dist/lambda once per run, before any project: FleetControl deploys those files.
     globalSetup: ["tests/support/lambda-bundles.global-setup.ts"],
     projects: [
-      { test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      // Property tests run thousands of cases: a generous limit keeps them independent of machine load.
+      { test: { name: "unit", include: ["tests/unit/**/*.test.ts"], testTimeout: 30_000 } },
       {
         resolve: sourceAlias,
-        test: { name: "components", include: ["tests/components/**/*.test.ts"], testTimeout: 30_000 },
+        test: {
+          name: "components",
+          include: ["tests/components/**/*.test.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
       },
       { test: { name: "policies", include: ["tests/policies/**/*.test.ts"], testTimeout: 30_000 } },
       {

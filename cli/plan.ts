@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { formatProblem, formatValue } from "../functions/problems";
 import { PlanError } from "../policies/plan/errors";
 import { countByLevel, renderTree, renderViolations } from "../policies/plan/report";
 import { DEFAULT_CONFIG, DEFAULT_PROGRAM, planExitCode, runPlan } from "../policies/plan/run-plan";
@@ -21,7 +22,11 @@ Options:
       --json FILE|-        also write the report {resources, violations} as JSON ("-": stdout, instead of the text)
   -h, --help               show this help
 
-Exit codes: 0 no mandatory violation, 1 a mandatory rule is violated, 2 the plan could not run.`;
+With --json -, a plan that cannot run (for example a refused stack config) prints
+{"error": {"message", "problems": [{"field", "value", "rule", "message"}]}} on stdout.
+
+Exit codes: 0 no mandatory violation, 1 a mandatory rule is violated, 2 the plan could not
+run (the stack config was refused, or the program failed).`;
 
 interface PlanArgs {
   program?: string;
@@ -87,6 +92,21 @@ function readPolicyConfig(file: string): unknown {
   }
 }
 
+/**
+ * What `--json -` prints when the plan cannot run (a refused config, a failing program): a
+ * document a CI step can parse instead of an empty stdout. Values are shown as the text
+ * messages show them, so a secret is never printed.
+ */
+export function errorDocument(error: PlanError): string {
+  const problems = error.problems.map((p) => ({
+    field: p.field,
+    ...("value" in p ? { value: formatValue(p.value) } : {}),
+    rule: p.rule,
+    message: formatProblem(p),
+  }));
+  return `${JSON.stringify({ error: { message: error.message, problems } }, null, 2)}\n`;
+}
+
 export const planCommand: Command = {
   name: "plan",
   summary: "run a stack program offline and check it against the policy pack",
@@ -119,6 +139,7 @@ export const planCommand: Command = {
     } catch (error) {
       if (error instanceof PlanError) {
         process.stderr.write(`gpufleet plan: ${error.message}\n`);
+        if (args.json === "-") process.stdout.write(errorDocument(error));
         return 2;
       }
       throw error;

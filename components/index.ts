@@ -1,12 +1,12 @@
 /** The public API of the gpufleet package. */
 export * from "../functions/contract";
+export { ConfigError, formatProblem, type Problem } from "../functions/problems";
 export {
   type AutoscalerResources,
   type AutoscalerSettings,
   autoscalerPolicyDocument,
   FleetControl,
   type FleetControlArgs,
-  FleetControlError,
   type FleetControlOptions,
   type FleetControlResources,
   type FleetControlTransforms,

@@ -61,32 +61,10 @@ export const SPOT_NOTICE_SECONDS = 120;
 export const TIME_SLICE_OVERHEAD = 0.05;
 
 /**
- * How an endpoint serves, as the autoscaler and the simulator see it. A ModelEndpoint
- * exposes it as its `profile` output.
+ * How an endpoint serves, as the autoscaler and the simulator see it (schema and bounds in
+ * profile.ts). A ModelEndpoint exposes it as its `profile` output.
  */
-export interface EndpointProfile {
-  /** Mean seconds one request takes when its replica has the GPU to itself. */
-  secondsPerRequest: number;
-  /**
-   * Optional token-based cost model: seconds = base + context * perContextToken +
-   * generated * perGeneratedToken. When set, secondsPerRequest is its value for a typical request.
-   */
-  tokenCost?: TokenCostModel;
-  /** Requests one replica works on at once (batching); each still takes the request's seconds. */
-  concurrencyPerReplica: number;
-  /** Seconds from container start until the model is loaded and the replica can serve. */
-  modelLoadSeconds: number;
-  /** The longest a request may wait in the queue before it is picked up. */
-  sloSeconds: number;
-  minReplicas: number;
-  maxReplicas: number;
-}
-
-export interface TokenCostModel {
-  baseSeconds: number;
-  secondsPerContextToken: number;
-  secondsPerGeneratedToken: number;
-}
+export type { EndpointProfile, TokenCostModel } from "./profile";
 
 /** What the control plane knows about one GPU pool (a managed node group). */
 export interface PoolDescriptor {

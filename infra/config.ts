@@ -1,164 +1,40 @@
 import { z } from "zod";
+import { validateFleetControlArgs } from "../components/fleet-control";
+import type { GpuClusterArgs } from "../components/gpu-cluster";
+import { plainPoolInfo, resolveAddons, resolvePool } from "../components/gpu-cluster/defaults";
 import {
-  type GpuClusterArgs,
-  GpuClusterConfigError,
-  gpuMemoryMiBPerSlice,
-  instanceGpuInfo,
-  validateGpuClusterArgs,
-} from "../components/gpu-cluster";
-import { type SliceShare, sliceShare } from "../components/gpu-cluster/allocatable";
-import { type RequestPool, requestProblems } from "../components/model-endpoint/validate";
-import { PRIORITY_TIERS, type PriorityTier } from "../functions/contract";
+  clusterExtrasSchema,
+  existingClusterSchema,
+  gpuPoolSchema,
+  newClusterSchema,
+} from "../components/gpu-cluster/schema";
+import { gpuClusterProblems } from "../components/gpu-cluster/validate";
+import type { EndpointSettings } from "../components/model-endpoint/defaults";
+import { resolveProfile } from "../components/model-endpoint/defaults";
+import { endpointSettingsShape } from "../components/model-endpoint/schema";
+import { modelEndpointProblems } from "../components/model-endpoint/validate";
+import type { FleetEndpoint, GpuPoolInfo } from "../components/types";
+import { AWS_REGION, DNS_LABEL } from "../functions/aws-names";
+import { ConfigError, isConfigError, nearestKey, type Problem, problemsFromZod } from "../functions/problems";
+import { fleetControlArgs } from "./control-args";
 
 /**
  * The stack configuration under the Pulumi config namespace `gpufleet`: `cluster`, `pools`,
- * `endpoints` and `control`. The shape is checked here with zod; the cluster's rules are
- * GpuCluster's own validation, run here too so a bad stack fails before any resource.
+ * `endpoints` and `control`. The shapes are the components' own schemas; every rule of
+ * every component (GpuCluster, each ModelEndpoint, FleetControl) runs here, so a bad
+ * stack fails before any resource is registered.
  */
 
-const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lowercase DNS label (a-z, 0-9, "-")')
-  .max(40, "must be at most 40 characters");
-const positive = z.number().positive("must be greater than 0");
-const count = z.number().int().min(0, "must not be negative");
+export const CONFIG_NAMESPACE = "gpufleet";
+/** The stack's component name, and so the cluster's name when the config gives none. */
+export const STACK_NAME = "gpufleet";
+export const STACK_CONFIG_KEYS = ["cluster", "pools", "endpoints", "control"] as const;
+/** Settings that were renamed: their old name gets a message saying the new one. */
+const RENAMED = { minSize: "minNodes", maxSize: "maxNodes", desiredSize: "desiredNodes" } as const;
+/** Endpoint names become queue names after the cluster's prefix, which SQS caps at 80 with "-dlq". */
+const ENDPOINT_NAME_MAX = 40;
 
-const poolSchema = z
-  .object({
-    name: z.string(),
-    instanceTypes: z.array(z.string()),
-    capacityType: z.enum(["spot", "on-demand"]),
-    minSize: z.number(),
-    maxSize: z.number(),
-    desiredSize: z.number().optional(),
-    fallback: z.boolean().optional(),
-    amiType: z.enum(["al2023-nvidia", "bottlerocket-nvidia"]).optional(),
-    slicesPerGpu: z.number().optional(),
-    gpuMemoryGiB: z.number().optional(),
-    gpusPerNode: z.number().optional(),
-    diskSizeGiB: z.number().optional(),
-    pricePerNodeHour: z.number().optional(),
-    subnetIds: z.array(z.string()).optional(),
-  })
-  .strict();
-
-const chartSourceSchema = z
-  .object({
-    repository: z.string().optional(),
-    chart: z.string().optional(),
-    version: z.string().optional(),
-    path: z.string().optional(),
-  })
-  .strict();
-
-const addonsSchema = z
-  .object({
-    devicePlugin: z.boolean().optional(),
-    keda: z.boolean().optional(),
-    clusterAutoscaler: z.boolean().optional(),
-    sqsQueueNamePrefix: z.string().optional(),
-    priorityClasses: z.boolean().optional(),
-    charts: z
-      .object({
-        devicePlugin: chartSourceSchema.optional(),
-        keda: chartSourceSchema.optional(),
-        clusterAutoscaler: chartSourceSchema.optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-const common = { addons: addonsSchema.optional(), tags: z.record(z.string(), z.string()).optional() };
-
-const newClusterSchema = z
-  .object({
-    mode: z.literal("new"),
-    clusterName: z.string().optional(),
-    version: z.string().optional(),
-    vpc: z
-      .object({
-        cidrBlock: z.string().optional(),
-        availabilityZoneCount: z.number().optional(),
-        availabilityZones: z.array(z.string()).optional(),
-      })
-      .strict()
-      .optional(),
-    subnetIds: z.array(z.string()).optional(),
-    endpointAccess: z
-      .object({ privateAccess: z.boolean().optional(), publicAccessCidrs: z.array(z.string()).optional() })
-      .strict()
-      .optional(),
-    logTypes: z.array(z.enum(["api", "audit", "authenticator", "controllerManager", "scheduler"])).optional(),
-    logRetentionDays: z.number().optional(),
-    kmsKeyArn: z.string().optional(),
-    identity: z.enum(["pod-identity", "irsa"]).optional(),
-    adminArns: z.array(z.string()).optional(),
-    systemNodeGroup: z
-      .object({
-        instanceTypes: z.array(z.string()).optional(),
-        minSize: z.number().optional(),
-        maxSize: z.number().optional(),
-      })
-      .strict()
-      .optional(),
-    ...common,
-  })
-  .strict();
-
-const existingClusterSchema = z
-  .object({
-    mode: z.literal("byo"),
-    clusterName: z.string(),
-    kubeconfig: z.string().optional(),
-    identity: z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("pod-identity") }).strict(),
-      z.object({ kind: z.literal("irsa"), oidcProviderArn: z.string(), oidcProviderUrl: z.string() }).strict(),
-    ]),
-    nodeRoleArn: z.string(),
-    subnetIds: z.array(z.string()),
-    ...common,
-  })
-  .strict();
-
-const profileSchema = z
-  .object({
-    secondsPerRequest: positive,
-    tokenCost: z
-      .object({
-        baseSeconds: z.number().min(0, "must not be negative"),
-        secondsPerContextToken: z.number().min(0, "must not be negative"),
-        secondsPerGeneratedToken: z.number().min(0, "must not be negative"),
-      })
-      .strict()
-      .optional(),
-    concurrencyPerReplica: z.number().int().min(1, "must be at least 1"),
-    modelLoadSeconds: z.number().min(0, "must not be negative"),
-    sloSeconds: positive,
-    minReplicas: count,
-    maxReplicas: z.number().int().min(1, "must be at least 1"),
-  })
-  .strict()
-  .refine((p) => p.minReplicas <= p.maxReplicas, {
-    path: ["minReplicas"],
-    message: "must not exceed maxReplicas",
-  });
-
-const endpointSchema = z
-  .object({
-    name: dnsLabel,
-    image: z.string().min(1, "must name a container image"),
-    pools: z.array(z.string()).min(1, "must list at least one pool"),
-    gpuMemoryGiB: positive,
-    /** CPU and memory requests of one replica. @default the pools' smallest per-slice share */
-    cpu: z.string().optional(),
-    memory: z.string().optional(),
-    profile: profileSchema,
-    tier: z.enum(PRIORITY_TIERS as [PriorityTier, ...PriorityTier[]]).default("standard"),
-    env: z.record(z.string(), z.string()).default({}),
-    args: z.array(z.string()).optional(),
-  })
-  .strict();
+const endpointSchema = z.object({ name: z.string(), ...endpointSettingsShape }).strict();
 
 const controlSchema = z
   .object({
@@ -168,14 +44,9 @@ const controlSchema = z
          * Multiplier on the forecast capacity (1 = exactly the forecast quantile). The core's
          * defaults are calibrated to meet a 99% SLO at 1 (docs/autoscaler.md).
          */
-        headroom: z.number().min(1, "must be at least 1").default(1),
+        headroom: z.number().min(1, "must be at least 1").max(10, "must be at most 10").default(1),
         /** Seconds from a scale decision to a node able to run the pod. @default FleetControl's (360) */
-        leadTimeSeconds: z
-          .number()
-          .int("must be whole seconds")
-          .min(0, "must not be negative")
-          .max(3600, "must be at most 3600")
-          .optional(),
+        leadTimeSeconds: z.number().optional(),
       })
       .strict()
       .default({ headroom: 1 }),
@@ -183,21 +54,26 @@ const controlSchema = z
       .object({
         enabled: z.boolean().default(true),
         /** Minutes a spot pool must stay healthy before capacity migrates back from the fallback. @default 10 */
-        stableMinutes: positive.optional(),
+        stableMinutes: z.number().positive("must be greater than 0").max(1440, "must be at most 1440").optional(),
       })
       .strict()
       .default({ enabled: true }),
   })
   .strict();
 
-const stackSchema = z.object({
-  cluster: z.discriminatedUnion("mode", [newClusterSchema, existingClusterSchema]),
-  pools: z.array(poolSchema),
-  endpoints: z.array(endpointSchema).default([]),
-  control: controlSchema.default({ autoscaler: { headroom: 1 }, rebalancer: { enabled: true } }),
-});
+const stackSchema = z
+  .object({
+    cluster: z.discriminatedUnion("mode", [
+      newClusterSchema.extend(clusterExtrasSchema),
+      existingClusterSchema.extend(clusterExtrasSchema),
+    ]),
+    pools: z.array(gpuPoolSchema),
+    endpoints: z.array(endpointSchema).default([]),
+    control: controlSchema.default({ autoscaler: { headroom: 1 }, rebalancer: { enabled: true } }),
+  })
+  .strict();
 
-type RawCluster = z.infer<typeof stackSchema>["cluster"];
+type ParsedStack = z.infer<typeof stackSchema>;
 export type EndpointConfig = z.infer<typeof endpointSchema>;
 export type ControlConfig = z.infer<typeof controlSchema>;
 
@@ -208,131 +84,175 @@ export interface StackConfig {
   control: ControlConfig;
 }
 
-/** A stack config that failed validation; `problems` holds one message per bad field. */
-export class StackConfigError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(`invalid gpufleet stack config:\n${problems.join("\n")}`);
-    this.name = "StackConfigError";
-    this.problems = problems;
+export interface StackConfigContext {
+  /** `aws:region`, when the stack sets it. */
+  region?: string;
+  /** True for a top-level key whose value came from a `secure:` setting: it is never shown. */
+  isSecret?: (key: string) => boolean;
+  /** Every other config key of the stack (`aws:region`, `other:cluster`): for the hint on a wrong namespace. */
+  otherKeys?: readonly string[];
+}
+
+const SUBJECT = "gpufleet stack config";
+
+/** Problems of the document as a whole: nothing there, or keys nobody reads. */
+function documentProblems(raw: unknown, context: StackConfigContext): Problem[] {
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    return [{ field: CONFIG_NAMESPACE, value: raw, rule: "must be a mapping of settings" }];
   }
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (text, key) => (typeof key === "number" ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)),
-    "",
-  );
-}
-
-function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
-  return path.reduce<unknown>(
-    (node, key) =>
-      node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined,
-    raw,
-  );
-}
-
-function show(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value === undefined) return "undefined";
-  return JSON.stringify(value);
-}
-
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
-  const field = formatPath(issue.path);
-  const value = valueAt(raw, issue.path);
-  switch (issue.code) {
-    case "invalid_type":
-      if (value === undefined) return `${field} (undefined) is required`;
-      return `${field} (${show(value)}) must be ${issue.expected === "int" ? "an integer" : `a ${issue.expected}`}`;
-    case "invalid_value":
-      return `${field} (${show(value)}) must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "unrecognized_keys":
-      return issue.keys.map((key) => `${formatPath([...issue.path, key])} is not a known setting`).join("\n");
-    case "invalid_union":
-      if ("options" in issue && Array.isArray(issue.options)) {
-        return `${field} (${show(value)}) must be one of ${issue.options.map((v) => JSON.stringify(v)).join(", ")}`;
-      }
-      return `${field} (${show(value)}) matches none of the allowed forms`;
-    default:
-      return `${field} (${show(value)}) ${issue.message}`;
+  const keys = Object.keys(raw);
+  if (keys.length === 0) {
+    const misplaced = (context.otherKeys ?? []).filter((k) =>
+      (STACK_CONFIG_KEYS as readonly string[]).includes(k.slice(k.indexOf(":") + 1)),
+    );
+    const hint =
+      misplaced.length > 0
+        ? ` (found ${misplaced.join(", ")}: these belong to another project's namespace)`
+        : context.otherKeys && context.otherKeys.length > 0
+          ? ` (the file sets only ${context.otherKeys.join(", ")})`
+          : " (the file sets none)";
+    return [
+      {
+        field: CONFIG_NAMESPACE,
+        rule: `has no settings: the stack needs ${CONFIG_NAMESPACE}:cluster and ${CONFIG_NAMESPACE}:pools${hint}`,
+      },
+    ];
   }
+  return keys.flatMap((key) => {
+    if ((STACK_CONFIG_KEYS as readonly string[]).includes(key)) return [];
+    const near = nearestKey(key, STACK_CONFIG_KEYS);
+    const known = STACK_CONFIG_KEYS.map((k) => `${CONFIG_NAMESPACE}:${k}`);
+    return [
+      {
+        field: `${CONFIG_NAMESPACE}:${key}`,
+        rule: near
+          ? `is not a known setting: did you mean ${CONFIG_NAMESPACE}:${near}?`
+          : `is not a known setting (known: ${known.join(", ")})`,
+      },
+    ];
+  });
 }
 
-function toClusterArgs(cluster: RawCluster, pools: GpuClusterArgs["pools"]): GpuClusterArgs {
-  const { addons, tags, ...clusterArgs } = cluster;
-  const args: GpuClusterArgs = { cluster: clusterArgs, pools };
+function toClusterArgs(parsed: ParsedStack): GpuClusterArgs {
+  const { addons, tags, ...cluster } = parsed.cluster;
+  const args: GpuClusterArgs = { cluster, pools: parsed.pools };
   if (addons) args.addons = addons;
   if (tags) args.tags = tags;
   return args;
 }
 
-/** Endpoint rules that need the pools: every pool named exists, one replica's memory fits a slice, requests fit a node. */
-function endpointProblems(endpoints: EndpointConfig[], pools: GpuClusterArgs["pools"]): string[] {
-  const problems: string[] = [];
+function prefixed(problems: readonly Problem[], prefix: string): Problem[] {
+  return problems.map((p) => ({ ...p, field: `${prefix}${p.field}` }));
+}
+
+/**
+ * The ModelEndpoint arguments the stack gives one entry (see stack.ts, which adds the
+ * cluster): the queue is named with the cluster's prefix, as KEDA's role reads those only.
+ */
+export function endpointSettings(endpoint: EndpointConfig, queueNamePrefix: string): EndpointSettings {
+  const { name: _name, ...settings } = endpoint;
+  return { ...settings, cluster: { queueNamePrefix } };
+}
+
+function endpointProblems(parsed: ParsedStack, pools: GpuPoolInfo[], queuePrefix: string): Problem[] {
+  const problems: Problem[] = [];
   const seen = new Map<string, number>();
-  endpoints.forEach((endpoint, i) => {
-    const first = seen.get(endpoint.name);
-    if (first !== undefined)
-      problems.push(`endpoints[${i}].name (${endpoint.name}) is already used by endpoints[${first}]`);
-    else seen.set(endpoint.name, i);
-    const requestPools: RequestPool[] = [];
-    endpoint.pools.forEach((poolName, j) => {
-      const pool = pools.find((p) => p.name === poolName);
-      const field = `endpoints[${i}].pools[${j}]`;
-      if (!pool) {
-        problems.push(`${field} (${poolName}) is not a pool: known pools are ${pools.map((p) => p.name).join(", ")}`);
-        return;
-      }
-      // Time-slicing isolates no memory: a replica must fit in its slice's share, or its neighbours run out.
-      const first = instanceGpuInfo(pool.instanceTypes[0] ?? "");
-      const perGpu = pool.gpuMemoryGiB ?? first.gpuMemoryGiB ?? 0;
-      const gpusPerNode = pool.gpusPerNode ?? first.gpusPerNode ?? 1;
-      requestPools.push({
-        name: poolName,
-        share: sliceShare({ instanceTypes: pool.instanceTypes, gpusPerNode, slicesPerGpu: pool.slicesPerGpu ?? 1 }),
+  parsed.endpoints.forEach((endpoint, i) => {
+    const at = `endpoints[${i}]`;
+    if (!DNS_LABEL.test(endpoint.name) || endpoint.name.length > ENDPOINT_NAME_MAX) {
+      problems.push({
+        field: `${at}.name`,
+        value: endpoint.name,
+        rule: `must be a lowercase DNS label (a-z, 0-9, "-") of at most ${ENDPOINT_NAME_MAX} characters`,
       });
-      const sliceMiB = gpuMemoryMiBPerSlice(perGpu, pool.slicesPerGpu ?? 1);
-      if (endpoint.gpuMemoryGiB * 1024 > sliceMiB) {
-        problems.push(
-          `endpoints[${i}].gpuMemoryGiB (${endpoint.gpuMemoryGiB}) does not fit a slice of pool ${poolName} (${sliceMiB} MiB per slice)`,
-        );
-      }
-    });
-    if (requestPools.length === endpoint.pools.length) {
-      const derive = (pick: (share: SliceShare) => number) =>
-        requestPools.every((p) => p.share)
-          ? Math.min(...requestPools.map((p) => pick(p.share as SliceShare)))
-          : undefined;
-      const cpuShare = derive((share) => share.cpuMillis);
-      const memoryShare = derive((share) => share.memoryMiB);
-      const cpu = endpoint.cpu ?? (cpuShare !== undefined ? `${cpuShare}m` : undefined);
-      const memory = endpoint.memory ?? (memoryShare !== undefined ? `${memoryShare}Mi` : undefined);
-      for (const problem of requestProblems(requestPools, cpu, memory)) problems.push(`endpoints[${i}]: ${problem}`);
+      return;
     }
+    const first = seen.get(endpoint.name);
+    if (first !== undefined) {
+      problems.push({ field: `${at}.name`, value: endpoint.name, rule: `is already used by endpoints[${first}]` });
+    } else seen.set(endpoint.name, i);
+    const settings = endpointSettings(endpoint, queuePrefix);
+    problems.push(...prefixed(modelEndpointProblems(endpoint.name, settings, pools).problems, `${at}.`));
   });
   return problems;
 }
 
+/** FleetControl's fields as the stack config names them. */
+const CONTROL_FIELDS: Readonly<Record<string, string>> = {
+  leadTimeSeconds: "control.autoscaler.leadTimeSeconds",
+  "autoscalerSettings.headroom": "control.autoscaler.headroom",
+  "rebalancer.tunables.stableSeconds": "control.rebalancer.stableMinutes (in seconds)",
+};
+
+function stackFieldOf(field: string): string {
+  if (field.startsWith("endpoints[")) return field;
+  return CONTROL_FIELDS[field] ?? `control (FleetControl ${field})`;
+}
+
+/** FleetControl's validation on plain stand-ins for the endpoints and pools the stack will create. */
+function controlProblems(parsed: ParsedStack, pools: GpuPoolInfo[], tags?: Record<string, string>): Problem[] {
+  if (parsed.endpoints.length === 0) return [];
+  const endpoints: FleetEndpoint[] = parsed.endpoints.map((e) => ({
+    endpointName: e.name,
+    queueName: e.name,
+    queueUrl: "",
+    queueArn: "",
+    profile: resolveProfile(e.profile),
+    poolNames: e.pools ?? pools.map((p) => p.name),
+  }));
+  try {
+    validateFleetControlArgs(
+      fleetControlArgs(parsed.cluster.clusterName ?? "", endpoints, pools, parsed.control, tags),
+    );
+    return [];
+  } catch (error) {
+    if (!isConfigError(error)) throw error;
+    return error.problems.map((p) => ({ ...p, field: stackFieldOf(p.field) }));
+  }
+}
+
 /**
  * Parses and validates the raw `gpufleet` config object (keys cluster, pools, endpoints,
- * control). Pure: throws StackConfigError listing every problem, before anything is created.
+ * control), running every component's validation. Pure: throws one ConfigError listing
+ * every problem, before anything is created.
  */
-export function parseStackConfig(raw: Record<string, unknown>): StackConfig {
-  const parsed = stackSchema.safeParse(raw);
+export function parseStackConfig(raw: unknown, context: StackConfigContext = {}): StackConfig {
+  const problems = documentProblems(raw, context);
+  if (context.region !== undefined && !AWS_REGION.test(context.region)) {
+    problems.push({ field: "aws:region", value: context.region, rule: 'must be an AWS region such as "us-east-1"' });
+  }
+  if (raw === null || typeof raw !== "object" || Object.keys(raw).length === 0)
+    throw new ConfigError(SUBJECT, problems);
+  // Unknown top-level keys are reported above; the known ones are still checked, so one run names every problem.
+  const known = Object.fromEntries(
+    Object.entries(raw).filter(([key]) => (STACK_CONFIG_KEYS as readonly string[]).includes(key)),
+  );
+  const parsed = stackSchema.safeParse(known);
   if (!parsed.success) {
-    throw new StackConfigError(parsed.error.issues.map((issue) => describeIssue(issue, raw)));
+    problems.push(
+      ...problemsFromZod(stackSchema, parsed.error.issues, known, {
+        renamed: RENAMED,
+        isSecret: (path) => typeof path[0] === "string" && (context.isSecret?.(path[0]) ?? false),
+      }),
+    );
   }
-  const cluster = toClusterArgs(parsed.data.cluster, parsed.data.pools);
-  const problems: string[] = [];
-  try {
-    validateGpuClusterArgs(cluster);
-  } catch (error) {
-    if (!(error instanceof GpuClusterConfigError)) throw error;
-    problems.push(...error.problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(SUBJECT, problems);
+  // Each layer needs the one before it to be valid: endpoints are checked against resolved pools.
+  const cluster = toClusterArgs(parsed.data);
+  const pools: GpuPoolInfo[] = parsed.data.pools.map((p) => ({
+    ...plainPoolInfo(resolvePool(p)),
+    nodeGroupName: p.name,
+    asgNames: [],
+  }));
+  const clusterName = parsed.data.cluster.clusterName ?? STACK_NAME;
+  const queuePrefix = resolveAddons(cluster.addons, clusterName).sqsQueueNamePrefix;
+  for (const layer of [
+    () => gpuClusterProblems(cluster),
+    () => endpointProblems(parsed.data, pools, queuePrefix),
+    () => controlProblems(parsed.data, pools, cluster.tags),
+  ]) {
+    const found = layer();
+    if (found.length > 0) throw new ConfigError(SUBJECT, found);
   }
-  if (problems.length === 0) problems.push(...endpointProblems(parsed.data.endpoints, parsed.data.pools));
-  if (problems.length > 0) throw new StackConfigError(problems);
   return { cluster, endpoints: parsed.data.endpoints, control: parsed.data.control };
 }

@@ -3,7 +3,8 @@ import { FleetControl } from "../components/fleet-control";
 import { GpuCluster } from "../components/gpu-cluster";
 import { ModelEndpoint } from "../components/model-endpoint";
 import type { CapacityType } from "../functions/contract";
-import type { ControlConfig, EndpointConfig, StackConfig } from "./config";
+import { type EndpointConfig, endpointSettings, STACK_NAME, type StackConfig } from "./config";
+import { fleetControlArgs } from "./control-args";
 
 /** One pool as the stack exports it. */
 export interface PoolOutput {
@@ -46,45 +47,14 @@ export interface StackOutputs {
 /** The queue name takes the cluster's prefix (ClusterRef.queueNamePrefix): KEDA's role reads those queues only. */
 function createEndpoint(cluster: GpuCluster, endpoint: EndpointConfig, tags?: Record<string, string>) {
   return new ModelEndpoint(endpoint.name, {
+    ...endpointSettings(endpoint, cluster.queueNamePrefix ?? ""),
     cluster,
-    image: endpoint.image,
-    pools: endpoint.pools,
-    gpuMemoryGiB: endpoint.gpuMemoryGiB,
-    ...(endpoint.cpu !== undefined ? { cpu: endpoint.cpu } : {}),
-    ...(endpoint.memory !== undefined ? { memory: endpoint.memory } : {}),
-    tier: endpoint.tier,
-    profile: endpoint.profile,
-    env: endpoint.env,
-    ...(endpoint.args !== undefined ? { args: endpoint.args } : {}),
     ...(tags !== undefined ? { tags } : {}),
-  });
-}
-
-function createControl(
-  name: string,
-  cluster: GpuCluster,
-  endpoints: ModelEndpoint[],
-  control: ControlConfig,
-  tags?: Record<string, string>,
-) {
-  const { rebalancer, autoscaler } = control;
-  return new FleetControl(`${name}-control`, {
-    clusterName: cluster.clusterName,
-    ...(tags !== undefined ? { tags } : {}),
-    endpoints,
-    pools: cluster.pools,
-    autoscalerSettings: { headroom: autoscaler.headroom },
-    ...(autoscaler.leadTimeSeconds !== undefined ? { leadTimeSeconds: autoscaler.leadTimeSeconds } : {}),
-    rebalancer: rebalancer.enabled
-      ? rebalancer.stableMinutes !== undefined
-        ? { tunables: { stableSeconds: rebalancer.stableMinutes * 60 } }
-        : {}
-      : { enabled: false },
   });
 }
 
 /** Builds the stack's resources from a validated config. */
-export function createStack(config: StackConfig, name = "gpufleet"): StackOutputs {
+export function createStack(config: StackConfig, name = STACK_NAME): StackOutputs {
   const clusterArgs = { ...config.cluster };
   // A kubeconfig from stack config grants cluster access: keep it out of plain-text state.
   if (clusterArgs.cluster.mode === "byo" && clusterArgs.cluster.kubeconfig !== undefined) {
@@ -93,7 +63,12 @@ export function createStack(config: StackConfig, name = "gpufleet"): StackOutput
   const cluster = new GpuCluster(name, clusterArgs);
   const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, config.cluster.tags));
   const control =
-    endpoints.length > 0 ? createControl(name, cluster, endpoints, config.control, config.cluster.tags) : undefined;
+    endpoints.length > 0
+      ? new FleetControl(
+          `${name}-control`,
+          fleetControlArgs(cluster.clusterName, endpoints, cluster.pools, config.control, config.cluster.tags),
+        )
+      : undefined;
   const identity = cluster.identity;
   return {
     cluster,

@@ -1,4 +1,4 @@
-import { GPU_INSTANCES, instanceFamily } from "./gpu-catalog";
+import { gpuInstance, instanceFamily } from "../functions/gpu-catalog";
 import { configOf, type GpufleetResourceRule, validateTypes } from "./policy-kit";
 import { NODE_GROUP, nodeGroupView } from "./props";
 import { isGpuNodeGroup } from "./spot";
@@ -41,11 +41,11 @@ export const gpuCapacityCap: GpufleetResourceRule = {
         report(
           `node group "${group.name}" uses ${type}, whose family ${family} is not allowed (allowed: ${allowedInstanceFamilies.join(", ")}).`,
         );
-      } else if (!GPU_INSTANCES.has(type)) {
+      } else if (gpuInstance(type) === undefined) {
         report(`node group "${group.name}" uses ${type}, which is not a GPU instance type gpufleet knows.`);
       }
     }
-    const perNode = Math.max(0, ...group.instanceTypes.map((t) => GPU_INSTANCES.get(t)?.gpus ?? 0));
+    const perNode = Math.max(0, ...group.instanceTypes.map((t) => gpuInstance(t)?.gpusPerNode ?? 0));
     if (group.maxSize === undefined) {
       report(`node group "${group.name}" sets no scalingConfig.maxSize, so its GPU count has no cap.`);
       return;

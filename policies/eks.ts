@@ -1,3 +1,4 @@
+import { MAX_PUBLIC_API_ADDRESSES, publicAccessTooWide } from "../functions/cidr";
 import { configOf, type GpufleetResourceRule, validateTypes } from "./policy-kit";
 import { asArray, asObject, asString, asStringArray, path } from "./props";
 
@@ -27,16 +28,37 @@ export const eksSecretsEncrypted: GpufleetResourceRule = {
 
 export const eksEndpointRestricted: GpufleetResourceRule = {
   name: "eks-endpoint-restricted",
-  description: "The EKS API endpoint is private, or public only to listed networks (never 0.0.0.0/0).",
+  description:
+    "The EKS API endpoint is private, or public only to listed networks that together span at most maxPublicAddresses (a /16 by default; never the internet).",
   enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      maxPublicAddresses: {
+        type: "integer",
+        minimum: 1,
+        default: MAX_PUBLIC_API_ADDRESSES,
+        description: "Most addresses the public-access CIDRs may cover together.",
+      },
+    },
+  },
   validateResource: validateTypes([CLUSTER], (props, args, report) => {
     const vpc = asObject(props.vpcConfig);
     // EKS's defaults: a public endpoint, open to 0.0.0.0/0.
     const isPublic = vpc?.endpointPublicAccess !== false;
+    if (!isPublic) return;
+    const { maxPublicAddresses } = configOf(args, { maxPublicAddresses: MAX_PUBLIC_API_ADDRESSES });
     const cidrs = vpc?.publicAccessCidrs === undefined ? ["0.0.0.0/0"] : asStringArray(vpc.publicAccessCidrs);
-    if (isPublic && (cidrs.length === 0 || cidrs.includes("0.0.0.0/0") || cidrs.includes("::/0"))) {
+    const name = clusterName(props, args.name);
+    if (cidrs.length === 0 || cidrs.some((c) => /^::\/0$|^0\.0\.0\.0\/0$/.test(c))) {
       report(
-        `EKS cluster "${clusterName(props, args.name)}" API endpoint is open to the internet: set vpcConfig.endpointPublicAccess to false or publicAccessCidrs to your networks.`,
+        `EKS cluster "${name}" API endpoint is open to the internet: set vpcConfig.endpointPublicAccess to false or publicAccessCidrs to your networks.`,
+      );
+      return;
+    }
+    const tooWide = publicAccessTooWide(cidrs, maxPublicAddresses);
+    if (tooWide) {
+      report(
+        `EKS cluster "${name}" API endpoint public CIDRs (${cidrs.join(", ")}) ${tooWide}: list only the networks that need the API.`,
       );
     }
   }),

@@ -1,7 +1,7 @@
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
 import { parse as parseYaml } from "yaml";
 import { GPU_RESOURCE, GPU_TAINT, LABELS } from "../functions/contract";
-import { GPU_INSTANCES } from "./gpu-catalog";
+import { gpuInstance, gpuMemoryMiBPerSlice } from "../functions/gpu-catalog";
 import {
   type GpufleetResourceRule,
   type GpufleetStackRule,
@@ -72,11 +72,11 @@ function memoryPerSliceMiB(group: NodeGroupView): number | undefined {
     return group.gpuMemoryPerSliceMiB;
   }
   const slices = group.slicesPerGpu ?? 1;
-  const memories = group.instanceTypes.map((t) => GPU_INSTANCES.get(t)?.gpuMemoryGiBPerGpu);
+  const memories = group.instanceTypes.map((t) => gpuInstance(t)?.gpuMemoryGiB);
   if (memories.length === 0 || memories.some((m) => m === undefined)) {
     return undefined;
   }
-  return Math.floor((Math.min(...(memories as number[])) * 1024) / slices);
+  return gpuMemoryMiBPerSlice(Math.min(...(memories as number[])), slices);
 }
 
 /**

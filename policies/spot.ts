@@ -1,6 +1,6 @@
 import { LABELS } from "../functions/contract";
+import { gpuInstance } from "../functions/gpu-catalog";
 import { poolsOrUnknown } from "./gpu";
-import { GPU_INSTANCES } from "./gpu-catalog";
 import {
   configOf,
   type GpufleetResourceRule,
@@ -21,11 +21,11 @@ import {
 
 /** A node group that runs GPU workloads: it carries the GPU taint, a pool label or a GPU instance type. */
 export function isGpuNodeGroup(group: NodeGroupView): boolean {
-  return group.tainted || group.pool !== undefined || group.instanceTypes.some((t) => GPU_INSTANCES.has(t));
+  return group.tainted || group.pool !== undefined || group.instanceTypes.some((t) => gpuInstance(t) !== undefined);
 }
 
 function gpuModels(instanceTypes: string[]): Set<string> {
-  return new Set(instanceTypes.map((t) => GPU_INSTANCES.get(t)?.gpuModel ?? `unknown (${t})`));
+  return new Set(instanceTypes.map((t) => gpuInstance(t)?.gpuModel ?? `unknown (${t})`));
 }
 
 export const spotPoolDiversified: GpufleetResourceRule = {
@@ -58,8 +58,8 @@ export const spotPoolDiversified: GpufleetResourceRule = {
     // Slices are per GPU and share its memory: a different model with the same memory and count
     // (g5.xlarge A10G, g6.xlarge L4) offers the same slices; different memory does not.
     const gpus = (t: string) => {
-      const info = GPU_INSTANCES.get(t);
-      return info ? `${info.gpus} × ${info.gpuMemoryGiBPerGpu} GiB` : "unknown";
+      const info = gpuInstance(t);
+      return info ? `${info.gpusPerNode} × ${info.gpuMemoryGiB} GiB` : "unknown";
     };
     if (new Set(types.map(gpus)).size > 1) {
       const detail = types.map((t) => `${t}: ${gpus(t)}`).join(", ");

@@ -4,6 +4,7 @@
  * settings and seeds (cost at SLO with its confidence interval, the cost/SLO frontier);
  * the lower bound is computed per seed beside them. Runs go to worker threads.
  */
+import { isConfigError } from "../functions/problems";
 import { rebalancerConfig } from "../functions/rebalancer/core/index";
 import { resolveQueueTiming, resolveScalingSettings } from "../functions/scaling/index";
 import { DEFAULT_LIFECYCLE, DEFAULT_SLO_TARGET, DEFAULT_SPOT, type LifecycleDelays } from "./constants";
@@ -97,7 +98,7 @@ export async function compare(
       rebalancerConfig(options.scenario.pools.map(({ spot: _spot, ...pool }) => pool));
     } catch (error) {
       throw new ScenarioError(
-        `${options.scenario.name}: the ${withRebalancer[0]} policy cannot run: ${(error as Error).message}`,
+        `${options.scenario.name}: the ${withRebalancer[0]} policy cannot run: ${isConfigError(error) ? error.lines.join("; ") : (error as Error).message}`,
       );
     }
   }

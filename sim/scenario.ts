@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { EndpointProfile, PoolDescriptor } from "../functions/contract";
+import { formatProblem, problemsFromZod } from "../functions/problems";
+import { endpointProfileSchema } from "../functions/profile";
 import type { LifecycleDelays, SpotModel } from "./constants";
 
 /** Where an endpoint's requests come from. */
@@ -64,18 +66,6 @@ export class ScenarioError extends Error {
 const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
 
-const profileSchema = z.object({
-  secondsPerRequest: positive,
-  tokenCost: z
-    .object({ baseSeconds: nonNegative, secondsPerContextToken: nonNegative, secondsPerGeneratedToken: nonNegative })
-    .optional(),
-  concurrencyPerReplica: z.number().int().min(1).max(256),
-  modelLoadSeconds: nonNegative,
-  sloSeconds: positive,
-  minReplicas: z.number().int().min(0),
-  maxReplicas: z.number().int().min(1),
-});
-
 const traceSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("file"),
@@ -122,7 +112,7 @@ const scenarioSchema = z.object({
     .array(
       z.object({
         name: z.string().min(1),
-        profile: profileSchema,
+        profile: endpointProfileSchema,
         pools: z.array(z.string()).min(1),
         trace: traceSchema,
       }),
@@ -135,45 +125,12 @@ const scenarioSchema = z.object({
   batchSlowdown: z.number().min(0).max(10).optional(),
 });
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = root;
-  for (const key of path)
-    v = v !== null && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined;
-  return v;
-}
-
-/** The rule an issue broke, in the house style ("must be at most 48"). */
-function rule(issue: z.core.$ZodIssue): string {
-  const i = issue as unknown as Record<string, unknown>;
-  switch (issue.code) {
-    case "too_big":
-      return i.origin === "array" ? `must have at most ${i.maximum} entries` : `must be at most ${i.maximum}`;
-    case "too_small":
-      if (i.origin === "array" || i.origin === "string") return "must not be empty";
-      return i.inclusive === false ? `must be above ${i.minimum}` : `must be at least ${i.minimum}`;
-    case "invalid_type":
-      return i.expected === "int" ? "must be a whole number" : `must be a ${i.expected}`;
-    case "invalid_value":
-      return `must be one of ${(i.values as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`;
-    case "invalid_union":
-      return 'must have kind "file", "per-minute" or "requests"';
-    default:
-      return issue.message;
-  }
-}
-
 /** Checks a parsed scenario document and its cross references; throws ScenarioError naming the first problem. */
 export function validateScenario(input: unknown, source = "scenario"): Scenario {
   const parsed = scenarioSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    if (!issue) throw new ScenarioError(`${source}: invalid scenario`);
-    const value = JSON.stringify(valueAt(input, issue.path));
-    throw new ScenarioError(`${source}: ${fieldPath(issue.path)} (${value ?? "missing"}) ${rule(issue)}`);
+    const [first] = problemsFromZod(scenarioSchema, parsed.error.issues, input);
+    throw new ScenarioError(`${source}: ${first ? formatProblem(first) : "invalid scenario"}`);
   }
   const scenario = parsed.data as Scenario;
   const poolNames = new Set<string>();
@@ -194,11 +151,6 @@ export function validateScenario(input: unknown, source = "scenario"): Scenario 
       if (!poolNames.has(pool))
         throw new ScenarioError(`${source}: endpoints[${i}].pools[${j}] (${pool}) names no pool of the scenario`);
     });
-    const p = endpoint.profile;
-    if (p.minReplicas > p.maxReplicas)
-      throw new ScenarioError(
-        `${source}: endpoints[${i}].profile.minReplicas (${p.minReplicas}) must not exceed maxReplicas (${p.maxReplicas})`,
-      );
   });
   return scenario;
 }

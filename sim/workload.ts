@@ -4,6 +4,8 @@
  * forecasts see. Built once per comparison and shared by all runs.
  */
 import type { EndpointProfile, TokenCostModel } from "../functions/contract";
+import { formatProblem } from "../functions/problems";
+import { profileProblems } from "../functions/profile";
 import { DEFAULT_TOKEN_COST } from "./constants";
 import { Rng, streamSeed } from "./engine/prng";
 import { LIMITS } from "./limits";
@@ -200,6 +202,10 @@ export function buildWorkload(scenario: Scenario, seed: number, sloSeconds?: num
       workPerMinute[m] = (workPerMinute[m] as number) + (work[i] as number);
     }
     const profile = sloSeconds !== undefined ? { ...p.profile, sloSeconds } : p.profile;
+    // The override must keep the profile inside the shared schema (an SLO no shorter than a request):
+    // otherwise the production core would hold every decision.
+    const [problem] = profileProblems(profile, `endpoint ${p.name}: profile`);
+    if (problem) throw new ScenarioError(formatProblem(problem));
     const configured = sloSeconds !== undefined ? { ...p.configured, sloSeconds } : p.configured;
     const cumWork = new Float64Array(minutes + 1);
     const cumCount = new Float64Array(minutes + 1);

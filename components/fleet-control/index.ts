@@ -25,7 +25,7 @@ export interface FleetControlResources {
 }
 export { autoscalerPolicyDocument } from "./autoscaler-policy";
 export { rebalancerPolicyDocument } from "./rebalancer-policy";
-export { FleetControlError, validateFleetControlArgs } from "./validate";
+export { validateFleetControlArgs } from "./validate";
 
 /**
  * The fleet's control plane: the predictive autoscaler Lambda, the spot rebalancer Lambda

@@ -1,11 +1,8 @@
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../../functions/aws-names";
+import { type Problem, throwIfProblems } from "../../functions/problems";
 import { rebalancerConfig } from "../../functions/rebalancer/core/config";
 import type { RebalancerResourcesArgs } from "./args";
-import { FLEET_CONTROL_DEFAULTS, LOG_RETENTION_DAYS, REBALANCER_DEFAULTS } from "./defaults";
-
-/** An invalid rebalancer argument; the message quotes the field, the value and the rule. */
-export class RebalancerArgsError extends Error {
-  override name = "RebalancerArgsError";
-}
+import { FLEET_CONTROL_DEFAULTS, REBALANCER_DEFAULTS } from "./defaults";
 
 /** The rebalancer's settings once defaults are applied and checked. */
 export interface ResolvedRebalancer {
@@ -15,9 +12,9 @@ export interface ResolvedRebalancer {
   batchSize: number;
 }
 
-function checkInt(field: string, value: number, min: number, max: number): void {
+function checkInt(problems: Problem[], field: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RebalancerArgsError(`${field} (${value}) must be an integer between ${min} and ${max}`);
+    problems.push({ field, value, rule: `must be a whole number between ${min} and ${max}` });
   }
 }
 
@@ -30,13 +27,17 @@ export function validateRebalancerArgs(args: RebalancerResourcesArgs): ResolvedR
     timeoutSeconds: args.timeoutSeconds ?? REBALANCER_DEFAULTS.timeoutSeconds,
     batchSize: args.batchSize ?? REBALANCER_DEFAULTS.batchSize,
   };
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(resolved.logRetentionDays)) {
-    throw new RebalancerArgsError(
-      `logRetentionDays (${resolved.logRetentionDays}) must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
-    );
+  const problems: Problem[] = [];
+  if (!isLogRetentionDays(resolved.logRetentionDays)) {
+    problems.push({
+      field: "logRetentionDays",
+      value: resolved.logRetentionDays,
+      rule: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    });
   }
-  checkInt("maxReceiveCount", resolved.maxReceiveCount, 1, 1000);
-  checkInt("timeoutSeconds", resolved.timeoutSeconds, 10, 900);
-  checkInt("batchSize", resolved.batchSize, 1, 10_000);
+  checkInt(problems, "maxReceiveCount", resolved.maxReceiveCount, 1, 1000);
+  checkInt(problems, "timeoutSeconds", resolved.timeoutSeconds, 10, 900);
+  checkInt(problems, "batchSize", resolved.batchSize, 1, 10_000);
+  throwIfProblems("rebalancer arguments", problems);
   return resolved;
 }

@@ -24,7 +24,7 @@ export interface InstanceShape {
 
 const shape = (vcpus: number, memoryGiB: number, maxPods: number): InstanceShape => ({ vcpus, memoryGiB, maxPods });
 
-/** The GPU instance types of gpu-memory.ts's families, from the EC2 instance type pages. */
+/** The GPU instance types of the GPU catalog's families (functions/gpu-catalog.ts), from the EC2 instance type pages. */
 export const INSTANCE_SHAPES: Readonly<Record<string, InstanceShape>> = {
   "g4dn.xlarge": shape(4, 16, 29),
   "g4dn.2xlarge": shape(8, 32, 29),

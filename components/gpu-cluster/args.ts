@@ -33,15 +33,15 @@ export interface GpuPoolArgs {
   /** "spot" or "on-demand". */
   capacityType: CapacityType;
   /** Smallest node count (0 lets the pool scale to zero). */
-  minSize: number;
-  /** Largest node count. */
-  maxSize: number;
+  minNodes: number;
+  /** Largest node count (at most 1,000, the EKS managed node group limit). */
+  maxNodes: number;
   /**
    * Node count at creation. Afterwards the Cluster Autoscaler and the spot rebalancer own
    * it, so later changes to this value are ignored.
-   * @default minSize
+   * @default minNodes
    */
-  desiredSize?: number;
+  desiredNodes?: number;
   /**
    * True for the on-demand pool that takes over while spot pools are unhealthy. Required
    * (exactly one) when any pool is spot.
@@ -59,13 +59,15 @@ export interface GpuPoolArgs {
    */
   slicesPerGpu?: number;
   /**
-   * Memory of one GPU, GiB. Needed only for instance families gpufleet does not know.
-   * @default the instance family's figure (see gpu-memory.ts)
+   * Memory of one GPU, GiB. Needed only for instance families gpufleet does not know; for a
+   * known one it must match the catalog.
+   * @default the instance family's figure (see functions/gpu-catalog.ts)
    */
   gpuMemoryGiB?: number;
   /**
-   * GPUs per node. Needed only for instance types gpufleet does not know.
-   * @default the instance type's figure (see gpu-memory.ts)
+   * GPUs per node. Needed only for instance types gpufleet does not know; for a known one it
+   * must match the catalog.
+   * @default the instance type's figure (see functions/gpu-catalog.ts)
    */
   gpusPerNode?: number;
   /**
@@ -93,8 +95,9 @@ export interface EndpointAccessArgs {
    */
   privateAccess?: boolean;
   /**
-   * CIDRs allowed to reach the public endpoint. Empty turns the public endpoint off; an
-   * open 0.0.0.0/0 is refused.
+   * CIDRs allowed to reach the public endpoint. Empty turns the public endpoint off. All
+   * CIDRs together may cover at most 65,536 addresses (a /16): wider, up to 0.0.0.0/0,
+   * is refused.
    * @default []
    */
   publicAccessCidrs?: string[];
@@ -124,9 +127,9 @@ export interface SystemNodeGroupArgs {
   /** @default ["m6i.large", "m5.large"] */
   instanceTypes?: string[];
   /** @default 2 */
-  minSize?: number;
+  minNodes?: number;
   /** @default 4 */
-  maxSize?: number;
+  maxNodes?: number;
 }
 
 /** Create a new EKS cluster for the GPU pools. */

@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapacityType } from "../../functions/contract";
+import { type Problem, throwIfProblems } from "../../functions/problems";
 import {
   clusterAutoscalerValues,
   createPriorityClasses,
@@ -9,7 +10,7 @@ import {
   kedaValues,
 } from "./addons";
 import type { IdentityMode } from "./args";
-import { GpuClusterConfigError, validateAddonPools, validateChartSources } from "./validate";
+import { validateAddonPools, validateChartSources } from "./validate";
 import { CHARTS, type ChartSource } from "./versions";
 
 /** A GPU pool as the add-ons see it: plain values, plus the Auto Scaling groups EKS made for it. */
@@ -82,27 +83,29 @@ export interface ClusterAddonsArgs {
   charts?: AddonChartsArgs;
 }
 
-/** Checks ClusterAddons arguments before any resource exists; throws GpuClusterConfigError. */
+/** Checks ClusterAddons arguments before any resource exists; throws a ConfigError listing every problem. */
 export function validateClusterAddonsArgs(args: ClusterAddonsArgs): void {
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   validateAddonPools(args.pools, problems);
   if (args.identity !== "pod-identity" && args.identity !== "irsa") {
-    problems.push(`identity (${String(args.identity)}) must be "pod-identity" or "irsa"`);
+    problems.push({ field: "identity", value: args.identity, rule: 'must be "pod-identity" or "irsa"' });
   }
   if (args.identity === "irsa") {
     if ((args.keda ?? true) && args.kedaOperatorRoleArn === undefined) {
-      problems.push(
-        "kedaOperatorRoleArn (undefined) is required under IRSA: the chart annotates KEDA's service account with it",
-      );
+      problems.push({
+        field: "kedaOperatorRoleArn",
+        rule: "is required under IRSA: the chart annotates KEDA's service account with it",
+      });
     }
     if ((args.clusterAutoscaler ?? true) && args.clusterAutoscalerRoleArn === undefined) {
-      problems.push(
-        "clusterAutoscalerRoleArn (undefined) is required under IRSA: the chart annotates the autoscaler's service account with it",
-      );
+      problems.push({
+        field: "clusterAutoscalerRoleArn",
+        rule: "is required under IRSA: the chart annotates the autoscaler's service account with it",
+      });
     }
   }
   validateChartSources(args.charts, "charts", problems);
-  if (problems.length > 0) throw new GpuClusterConfigError(problems);
+  throwIfProblems("ClusterAddons arguments", problems);
 }
 
 /**

@@ -1,7 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
+import type { GpuPoolInfo } from "../types";
 import type { AddonsArgs, ControlPlaneLogType, GpuAmiFamily, GpuPoolArgs, NewClusterArgs } from "./args";
 import type { AddonChartsArgs } from "./cluster-addons";
-import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
 
 /** Every default of GpuClusterArgs, in one place. */
 export const DEFAULTS = {
@@ -29,6 +30,18 @@ export const LIMITS = {
   /** Node group names are `${component}-${pool}` and EKS caps them at 63 characters. */
   poolNameMaxLength: 40,
   availabilityZoneCount: { min: 2, max: 4 },
+  /** The largest GPU memory today is under 300 GiB; a bigger figure is a unit mistake (MiB for GiB). */
+  gpuMemoryGiB: 512,
+  /** No EC2 instance carries more than 16 GPUs. */
+  gpusPerNode: 16,
+  /** EKS managed node groups scale to at most 1,000 nodes (Amazon EKS service quotas). */
+  nodesPerPool: 1000,
+  /** The system node group runs a few controllers. */
+  systemNodes: 100,
+  /** EBS gp3 volumes stop at 16 TiB. */
+  diskSizeGiB: 16_384,
+  /** USD per node hour: the largest GPU instances list below 100. */
+  pricePerNodeHour: 1000,
 } as const;
 
 /** A pool with every default applied and its GPU figures resolved. */
@@ -64,9 +77,9 @@ export function resolvePool(pool: GpuPoolArgs): ResolvedPool {
     capacityType: pool.capacityType,
     fallback: pool.fallback ?? false,
     instanceTypes: [...pool.instanceTypes],
-    minNodes: pool.minSize,
-    maxNodes: pool.maxSize,
-    desiredNodes: pool.desiredSize ?? pool.minSize,
+    minNodes: pool.minNodes,
+    maxNodes: pool.maxNodes,
+    desiredNodes: pool.desiredNodes ?? pool.minNodes,
     amiType: pool.amiType ?? DEFAULTS.amiType,
     slicesPerGpu,
     gpusPerNode,
@@ -77,6 +90,24 @@ export function resolvePool(pool: GpuPoolArgs): ResolvedPool {
   if (pool.pricePerNodeHour !== undefined) resolved.pricePerNodeHour = pool.pricePerNodeHour;
   if (pool.subnetIds !== undefined) resolved.subnetIds = pool.subnetIds;
   return resolved;
+}
+
+/** A resolved pool's plain values as the other components see them (GpuPoolInfo without its outputs). */
+export function plainPoolInfo(pool: ResolvedPool): Omit<GpuPoolInfo, "nodeGroupName" | "asgNames"> {
+  const info: Omit<GpuPoolInfo, "nodeGroupName" | "asgNames"> = {
+    name: pool.name,
+    capacityType: pool.capacityType,
+    fallback: pool.fallback,
+    instanceTypes: [...pool.instanceTypes],
+    gpusPerNode: pool.gpusPerNode,
+    slicesPerGpu: pool.slicesPerGpu,
+    minNodes: pool.minNodes,
+    maxNodes: pool.maxNodes,
+    gpuMemoryGiBPerGpu: pool.gpuMemoryGiBPerGpu,
+    gpuMemoryMiBPerSlice: pool.gpuMemoryMiBPerSlice,
+  };
+  if (pool.pricePerNodeHour !== undefined) info.pricePerNodeHour = pool.pricePerNodeHour;
+  return info;
 }
 
 export interface ResolvedNewCluster {
@@ -111,8 +142,8 @@ export function resolveNewCluster(name: string, args: NewClusterArgs): ResolvedN
     logRetentionDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays,
     identity: args.identity ?? DEFAULTS.identity,
     systemInstanceTypes: args.systemNodeGroup?.instanceTypes ?? [...DEFAULTS.systemInstanceTypes],
-    systemMinSize: args.systemNodeGroup?.minSize ?? DEFAULTS.systemMinSize,
-    systemMaxSize: args.systemNodeGroup?.maxSize ?? DEFAULTS.systemMaxSize,
+    systemMinSize: args.systemNodeGroup?.minNodes ?? DEFAULTS.systemMinSize,
+    systemMaxSize: args.systemNodeGroup?.maxNodes ?? DEFAULTS.systemMaxSize,
   };
   if (zones !== undefined) resolved.availabilityZones = zones;
   if (args.subnetIds !== undefined) resolved.subnetIds = args.subnetIds;

@@ -268,6 +268,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
   }
 }
 
+export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 export { PRIORITY_VALUES } from "./addons";
 export { allocatableFor, type NodeAllocatable, type SliceShare, sliceShare } from "./allocatable";
 export * from "./args";
@@ -278,7 +279,6 @@ export {
   type ClusterAddonsArgs,
   validateClusterAddonsArgs,
 } from "./cluster-addons";
-export { GPU_FAMILIES, gpuMemoryMiBPerSlice, instanceGpuInfo } from "./gpu-memory";
 export type { GpuClusterOptions, GpuClusterTransforms } from "./transform";
-export { GpuClusterConfigError, validateGpuClusterArgs } from "./validate";
+export { gpuClusterProblems, validateGpuClusterArgs } from "./validate";
 export { CHARTS, type ChartPin, type ChartSource } from "./versions";

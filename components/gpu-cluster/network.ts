@@ -1,18 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/** True for a well-formed IPv4 CIDR whose address has no bits set past the prefix. */
-export function isIpv4Cidr(cidr: string): boolean {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  if (!match) return false;
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return false;
-  const address = toInt(octets);
-  const hostBits = 32 - prefix;
-  return hostBits === 32 ? address === 0 : address % 2 ** hostBits === 0;
-}
-
 const toInt = (octets: number[]): number => octets.reduce((acc, o) => acc * 256 + o, 0);
 const toDotted = (n: number): string => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { GPU_RESOURCE, GPU_TAINT, LABELS } from "../../functions/contract";
+import { instanceGpuInfo } from "../../functions/gpu-catalog";
 import type { GpuPoolInfo } from "../types";
 import type { GpuAmiFamily } from "./args";
-import type { ResolvedPool } from "./defaults";
-import { instanceGpuInfo } from "./gpu-memory";
+import { plainPoolInfo, type ResolvedPool } from "./defaults";
 
 /** Node label: which image family a GPU node runs (Bottlerocket brings its own device plugin). */
 export const AMI_FAMILY_LABEL = "gpufleet.io/ami-family";
@@ -186,20 +186,5 @@ export function createNodePool(pool: ResolvedPool, args: NodePoolArgs, parent: p
     );
   }
 
-  const info: GpuPoolInfo = {
-    name: pool.name,
-    capacityType: pool.capacityType,
-    fallback: pool.fallback,
-    instanceTypes: [...pool.instanceTypes],
-    gpusPerNode: pool.gpusPerNode,
-    slicesPerGpu: pool.slicesPerGpu,
-    minNodes: pool.minNodes,
-    maxNodes: pool.maxNodes,
-    gpuMemoryGiBPerGpu: pool.gpuMemoryGiBPerGpu,
-    gpuMemoryMiBPerSlice: pool.gpuMemoryMiBPerSlice,
-    nodeGroupName: nodeGroup.nodeGroupName,
-    asgNames,
-  };
-  if (pool.pricePerNodeHour !== undefined) info.pricePerNodeHour = pool.pricePerNodeHour;
-  return { info, nodeGroup };
+  return { info: { ...plainPoolInfo(pool), nodeGroupName: nodeGroup.nodeGroupName, asgNames }, nodeGroup };
 }

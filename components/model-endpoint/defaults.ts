@@ -13,7 +13,7 @@ import {
   SCALING_DEFAULTS,
 } from "../../functions/scaling/index";
 import { type SliceShare, sliceShare } from "../gpu-cluster/allocatable";
-import type { GpuPoolInfo } from "../types";
+import type { ClusterRef, GpuPoolInfo } from "../types";
 import type { ModelEndpointArgs, ModelEndpointProfileArgs } from "./args";
 
 /** Every default of ModelEndpoint, in one place. */
@@ -113,10 +113,16 @@ export function resolveProfile(profile: ModelEndpointProfileArgs): EndpointProfi
 /** The SQS target per replica (defined with the rest of the scaling configuration). */
 export { backlogPerReplica };
 
+/**
+ * A ModelEndpoint's arguments as validation reads them: everything but the cluster, of which
+ * only the queue-name prefix (the pools are passed beside).
+ */
+export type EndpointSettings = Omit<ModelEndpointArgs, "cluster"> & { cluster?: Pick<ClusterRef, "queueNamePrefix"> };
+
 /** Applies every default to args whose individual values were already checked. */
 export function resolveModelEndpoint(
   name: string,
-  args: ModelEndpointArgs,
+  args: EndpointSettings,
   clusterPools: readonly GpuPoolInfo[],
 ): ResolvedModelEndpoint {
   const d = MODEL_ENDPOINT_DEFAULTS;
@@ -145,7 +151,7 @@ export function resolveModelEndpoint(
   const memoryShare = derived((share) => share.memoryMiB);
   const mayRunOnSpot = pools.some((p) => p.capacityType === "spot");
   // The cluster's prefix, so the KEDA operator's role (scoped to the prefix) may read the queue.
-  const queueName = args.queue?.name ?? `${args.cluster.queueNamePrefix ?? ""}${endpointName}`;
+  const queueName = args.queue?.name ?? `${args.cluster?.queueNamePrefix ?? ""}${endpointName}`;
   const { maxProcessingSeconds, visibilityTimeoutSeconds, maxReceiveCount } = resolveQueueTiming(
     profile,
     args.queue ?? {},

@@ -41,7 +41,7 @@ export { denyInsecureTransportPolicy } from "./queue";
 export { clientPolicyDocument, resultsBucketPolicyDocument, resultsWriterPolicyDocument } from "./results";
 export { scaledObjectSpec } from "./scaling";
 export { checkSidecarArgs, SIDECAR_DEFAULTS, withWorkerSidecar, workerContainer } from "./sidecar";
-export { ModelEndpointConfigError, requestProblems, validateModelEndpointArgs } from "./validate";
+export { modelEndpointProblems, requestProblems, validateModelEndpointArgs } from "./validate";
 export { poolAffinity } from "./workload";
 
 /**

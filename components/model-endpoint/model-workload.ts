@@ -1,10 +1,11 @@
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../functions/problems";
 import type { ModelEndpointArgs, ModelEndpointQueueArgs } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
 import { createScaling } from "./scaling";
 import { podArrangement } from "./sidecar";
-import { ModelEndpointConfigError, validateModelEndpointArgs } from "./validate";
+import { validateModelEndpointArgs } from "./validate";
 import { createWorkload } from "./workload";
 
 export interface ModelWorkloadArgs extends Omit<ModelEndpointArgs, "queue" | "alarms" | "tags"> {
@@ -45,14 +46,17 @@ export interface ModelWorkloadArgs extends Omit<ModelEndpointArgs, "queue" | "al
 export function validateModelWorkloadArgs(name: string, args: ModelWorkloadArgs): ResolvedModelEndpoint {
   const resolved = validateModelEndpointArgs(name, args);
   if (args.sidecar?.results !== undefined && args.sidecarResults === undefined) {
-    throw new ModelEndpointConfigError(
-      `ModelEndpoint "${resolved.endpointName}": sidecar.results describes a bucket ModelEndpoint creates; a ModelWorkload alone needs results.bucketName or sidecarResults`,
-    );
+    throw new ConfigError(`ModelEndpoint "${resolved.endpointName}" arguments`, [
+      {
+        field: "sidecar.results",
+        rule: "describes a bucket ModelEndpoint creates; a ModelWorkload alone needs results.bucketName or sidecarResults",
+      },
+    ]);
   }
   if (args.cluster.identity.kind === "irsa" && args.roleArn === undefined) {
-    throw new ModelEndpointConfigError(
-      `ModelEndpoint "${resolved.endpointName}": roleArn (undefined) is required under IRSA: it annotates the ServiceAccount`,
-    );
+    throw new ConfigError(`ModelEndpoint "${resolved.endpointName}" arguments`, [
+      { field: "roleArn", rule: "is required under IRSA: it annotates the ServiceAccount" },
+    ]);
   }
   return resolved;
 }

@@ -4,9 +4,11 @@
  * native sidecar (a restartable init container), so on shutdown Kubernetes stops the worker
  * first, and the model keeps serving while the worker finishes or releases its requests.
  */
+
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { SIDECAR_ENV, WORKER_ENV } from "../../functions/contract";
+import type { Problem } from "../../functions/problems";
 import type { ModelEndpointTransforms } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
 import { type WorkerEnvInputs, workerEnv } from "./workload";
@@ -102,46 +104,66 @@ const PROTOCOLS: readonly ModelProtocolArg[] = ["json", "openai", "kserve"];
 export function checkSidecarArgs(
   s: ModelEndpointSidecarArgs,
   existingBucket: boolean,
-  fail: (message: string) => never,
+  fail: (problem: Problem) => never,
 ): void {
   const port = (field: string, value: number) => {
-    if (!Number.isInteger(value) || value < 1 || value > 65_535)
-      fail(`${field} (${value}) must be an integer between 1 and 65535`);
+    if (!Number.isInteger(value) || value < 1 || value > 65_535) {
+      fail({ field, value, rule: "must be a whole number between 1 and 65535" });
+    }
   };
-  if (!s.workerImage) fail("sidecar.workerImage is required (an image built from the gpufleet Dockerfile)");
+  if (!s.workerImage) {
+    fail({ field: "sidecar.workerImage", rule: "is required (an image built from the gpufleet Dockerfile)" });
+  }
   port("sidecar.port", s.port);
   const healthPort = s.healthPort ?? SIDECAR_DEFAULTS.healthPort;
   port("sidecar.healthPort", healthPort);
-  if (healthPort === s.port) fail(`sidecar.healthPort (${healthPort}) must differ from sidecar.port (${s.port})`);
+  if (healthPort === s.port) {
+    fail({ field: "sidecar.healthPort", value: healthPort, rule: `must differ from sidecar.port (${s.port})` });
+  }
   const protocol = s.protocol ?? SIDECAR_DEFAULTS.protocol;
-  if (!PROTOCOLS.includes(protocol))
-    fail(`sidecar.protocol (${JSON.stringify(protocol)}) must be one of ${PROTOCOLS.join(", ")}`);
-  if (protocol === "kserve" && !s.modelName && !s.invokePath)
-    fail("sidecar.modelName is required with protocol kserve (the route is /v2/models/<modelName>/infer)");
+  if (!PROTOCOLS.includes(protocol)) {
+    fail({ field: "sidecar.protocol", value: protocol, rule: `must be one of ${PROTOCOLS.join(", ")}` });
+  }
+  if (protocol === "kserve" && !s.modelName && !s.invokePath) {
+    fail({
+      field: "sidecar.modelName",
+      rule: "is required with protocol kserve (the route is /v2/models/<modelName>/infer)",
+    });
+  }
   for (const field of ["invokePath", "healthPath"] as const) {
     const value = s[field];
     if (value !== undefined && !value.startsWith("/"))
-      fail(`sidecar.${field} (${JSON.stringify(value)}) must start with '/'`);
+      fail({ field: `sidecar.${field}`, value, rule: "must start with '/'" });
   }
   const flush = s.streamFlushMillis;
-  if (flush !== undefined && (!Number.isInteger(flush) || flush < 0 || flush > 60_000))
-    fail(`sidecar.streamFlushMillis (${flush}) must be an integer between 0 and 60000`);
+  if (flush !== undefined && (!Number.isInteger(flush) || flush < 0 || flush > 60_000)) {
+    fail({ field: "sidecar.streamFlushMillis", value: flush, rule: "must be a whole number between 0 and 60000" });
+  }
   if (existingBucket) {
-    if (s.results)
-      fail(
-        "sidecar.results configures a bucket the endpoint creates; with results.bucketName (an existing bucket) its owner sets lifecycle, encryption and access",
-      );
+    if (s.results) {
+      fail({
+        field: "sidecar.results",
+        rule: "configures a bucket the endpoint creates; with results.bucketName (an existing bucket) its owner sets lifecycle, encryption and access",
+      });
+    }
     return;
   }
-  if (!s.results)
-    fail(
-      "sidecar mode needs a results location: sidecar.results (a new bucket) or results.bucketName (an existing one)",
-    );
+  if (!s.results) {
+    fail({
+      field: "sidecar",
+      rule: "mode needs a results location: sidecar.results (a new bucket) or results.bucketName (an existing one)",
+    });
+  }
   const days = s.results.expireAfterDays;
-  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650))
-    fail(`sidecar.results.expireAfterDays (${days}) must be an integer between 1 and 3650`);
-  if (s.results.readerRoleArns.length === 0)
-    fail("sidecar.results.readerRoleArns must name at least one role: only those roles may read results");
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) {
+    fail({ field: "sidecar.results.expireAfterDays", value: days, rule: "must be a whole number between 1 and 3650" });
+  }
+  if (s.results.readerRoleArns.length === 0) {
+    fail({
+      field: "sidecar.results.readerRoleArns",
+      rule: "must name at least one role: only those roles may read results",
+    });
+  }
 }
 
 export interface SidecarContainerInputs {

@@ -8,11 +8,11 @@ const cluster = new GpuCluster("rebalance", {
       name: "spot",
       capacityType: "spot",
       instanceTypes: ["g5.xlarge", "g6.xlarge"],
-      minSize: 0,
-      maxSize: 8,
+      minNodes: 0,
+      maxNodes: 8,
       slicesPerGpu: 4,
     },
-    { name: "od", capacityType: "on-demand", fallback: true, instanceTypes: ["g5.xlarge"], minSize: 0, maxSize: 4 },
+    { name: "od", capacityType: "on-demand", fallback: true, instanceTypes: ["g5.xlarge"], minNodes: 0, maxNodes: 4 },
   ],
 });
 const chat = new ModelEndpoint("rebalance-chat", {

@@ -7,14 +7,14 @@ const cluster: GpuClusterArgs["cluster"] = {
   endpointAccess: { publicAccessCidrs: ["203.0.113.0/24"] },
 };
 const pools: GpuClusterArgs["pools"] = [
-  { name: "spot-24g", capacityType: "spot", instanceTypes: ["g5.xlarge", "g6.xlarge"], minSize: 0, maxSize: 4 },
+  { name: "spot-24g", capacityType: "spot", instanceTypes: ["g5.xlarge", "g6.xlarge"], minNodes: 0, maxNodes: 4 },
   {
     name: "ondemand-a10g",
     capacityType: "on-demand",
     fallback: true,
     instanceTypes: ["g5.xlarge"],
-    minSize: 0,
-    maxSize: 2,
+    minNodes: 0,
+    maxNodes: 2,
   },
 ];
 

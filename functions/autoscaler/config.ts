@@ -4,42 +4,25 @@
  * environment variables are limited to 4 KB in total and 500 endpoints do not fit there.
  * Shared by the handler (parse) and the component (build), so both agree on the shape.
  */
-
-import { FunctionSetupError, parseConfigJson } from "../kit/setup";
+import { parseConfigJson } from "../kit/setup";
+import { ConfigError } from "../problems";
+import { endpointProfileSchema } from "../profile";
 import * as z from "../validation";
+import { MAX_LEAD_TIME_SECONDS } from "./core";
 import { DEFAULT_AUTOSCALER_SETTINGS } from "./core/settings";
 import type { AutoscalerSettings } from "./core/types";
 
 export const FLEET_CONFIG_FILE = "fleet.json";
 export const FLEET_CONFIG_VERSION = 1;
 
-const positive = () => z.number().check(z.positive());
-const nonnegative = () => z.number().check(z.nonnegative());
-
-const profileSchema = z.object({
-  secondsPerRequest: positive(),
-  tokenCost: z.optional(
-    z.object({
-      baseSeconds: nonnegative(),
-      secondsPerContextToken: nonnegative(),
-      secondsPerGeneratedToken: nonnegative(),
-    }),
-  ),
-  concurrencyPerReplica: z.int().check(z.positive()),
-  modelLoadSeconds: nonnegative(),
-  sloSeconds: positive(),
-  minReplicas: z.int().check(z.nonnegative()),
-  maxReplicas: z.int().check(z.nonnegative()),
-});
-
 const endpointSchema = z.object({
   /** The metric dimension value (Endpoint) the KEDA trigger reads. */
   name: z.string().check(z.minLength(1)),
   queueName: z.string().check(z.minLength(1)),
   queueUrl: z.string().check(z.minLength(1)),
-  profile: profileSchema,
+  profile: endpointProfileSchema,
   slicesPerGpu: z.int().check(z.gte(1), z.lte(48)),
-  leadTimeSeconds: nonnegative(),
+  leadTimeSeconds: z.number().check(z.gte(0), z.lte(MAX_LEAD_TIME_SECONDS)),
 });
 
 const settingsSchema = z.strictObject(
@@ -58,18 +41,17 @@ export const fleetConfigSchema = z.object({
 export type FleetConfig = z.infer<typeof fleetConfigSchema>;
 export type FleetConfigEndpoint = z.infer<typeof endpointSchema>;
 
-/** Parses fleet.json text; the error names the file, the first bad field and its value. */
+/** Parses fleet.json text; throws a ConfigError naming every bad field, e.g. `endpoints[2].queueUrl`. */
 export function parseFleetConfig(text: string, source = FLEET_CONFIG_FILE): FleetConfig {
   const config = parseConfigJson(fleetConfigSchema, text, source);
-  const seen = new Set<string>();
-  config.endpoints.forEach((e, i) => {
-    if (seen.has(e.name)) throw new FunctionSetupError(`${source}: endpoints[${i}].name (${e.name}) is a duplicate`);
-    seen.add(e.name);
-    if (e.profile.maxReplicas < e.profile.minReplicas) {
-      throw new FunctionSetupError(
-        `${source}: endpoints[${i}].profile.maxReplicas (${e.profile.maxReplicas}) must be at least minReplicas (${e.profile.minReplicas})`,
-      );
-    }
+  const seen = new Map<string, number>();
+  const duplicates = config.endpoints.flatMap((e, i) => {
+    const first = seen.get(e.name);
+    if (first === undefined) seen.set(e.name, i);
+    return first === undefined
+      ? []
+      : [{ field: `endpoints[${i}].name`, value: e.name, rule: `is already used by endpoints[${first}]` }];
   });
+  if (duplicates.length > 0) throw new ConfigError(source, duplicates);
   return config;
 }

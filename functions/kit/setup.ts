@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { ConfigError, formatProblem, parseWith, problemsFromZod } from "../problems";
 import type * as z from "../validation";
 
 /**
@@ -12,41 +13,14 @@ export class FunctionSetupError extends Error {
   override name = "FunctionSetupError";
 }
 
-function fieldPath(path: readonly PropertyKey[]): string {
-  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("");
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let value = root;
-  for (const key of path) {
-    if (typeof value !== "object" || value === null || !Object.hasOwn(value, key)) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
-
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** The first problems of a failed parse, each as `field (value): rule`. */
+/** The first problems of a failed parse, in the shared style (`field (value) rule`), joined on one line. */
 export function describeIssues(error: z.SchemaError, input: unknown, limit = 3): string {
-  return error.issues
-    .slice(0, limit)
-    .map((issue) => {
-      const value = valueAt(input, issue.path);
-      const at = fieldPath(issue.path) || "(root)";
-      return `${at}${value === undefined ? " is missing" : ` (${shown(value)})`}: ${issue.message}`;
-    })
-    .join("; ");
+  return problemsFromZod(undefined, error.issues.slice(0, limit), input).map(formatProblem).join("; ");
 }
 
-/** Typed environment: the schema's output, or an error naming the variable and its value. */
+/** Typed environment: the schema's output, or a ConfigError naming each variable, its value and the rule. */
 export function parseEnvironment<S extends z.ZodMiniType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
-  const result = schema.safeParse(env);
-  if (!result.success) throw new FunctionSetupError(`environment variable ${describeIssues(result.error, env)}`);
-  return result.data;
+  return parseWith("environment", schema, env);
 }
 
 /** The environment variables every function reads to find its configuration file. */
@@ -81,19 +55,13 @@ export function loadConfigFile<T>(
   return parse(text, path);
 }
 
-/** JSON text to a value, or an error naming the file. */
-function parseJsonFile(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new FunctionSetupError(`${source} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-/** A configuration file's JSON through its schema; the error names the file, the field and the value. */
+/** A configuration file's JSON through its schema; a ConfigError names the file, each field and its value. */
 export function parseConfigJson<S extends z.ZodMiniType>(schema: S, text: string, source: string): z.output<S> {
-  const raw = parseJsonFile(text, source);
-  const result = schema.safeParse(raw);
-  if (!result.success) throw new FunctionSetupError(`${source}: ${describeIssues(result.error, raw)}`);
-  return result.data;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(source, [{ field: "(document)", rule: `is not valid JSON: ${(error as Error).message}` }]);
+  }
+  return parseWith(source, schema, raw);
 }

@@ -1,10 +1,14 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
+import { formatProblem, type Problem } from "../../functions/problems";
 import { PlanError } from "./errors";
 
-/** A stack config file, as the Pulumi language host would hand it to the program. */
-export interface StackConfig {
+/**
+ * A stack settings file (Pulumi.<stack>.yaml), as the Pulumi language host would hand it to
+ * the program. The one reader of stack files: `gpufleet plan` and the tests use it.
+ */
+export interface StackConfigFile {
   stack: string;
   /** `namespace:key` -> value as a string (objects and lists as JSON), the form `pulumi.Config` reads. */
   config: Record<string, string>;
@@ -30,6 +34,21 @@ function readYaml(file: string, what: string): unknown {
   }
 }
 
+/**
+ * YAML's `.inf` and `.nan` have no JSON form (the runtime takes config as JSON, where they
+ * would turn into null): each is reported where it stands, as it was written.
+ */
+function nonFiniteProblems(value: unknown, field: string): Problem[] {
+  if (typeof value === "number") {
+    return Number.isFinite(value) ? [] : [{ field, value, rule: "must be a finite number" }];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => nonFiniteProblems(v, `${field}[${i}]`));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => nonFiniteProblems(v, `${field}.${k}`));
+  }
+  return [];
+}
+
 /** The stack name a file like `Pulumi.<stack>.yaml` is for. */
 export function stackNameOf(file: string): string | undefined {
   return /^Pulumi\.(.+)\.ya?ml$/.exec(basename(file))?.[1];
@@ -39,21 +58,32 @@ export function stackNameOf(file: string): string | undefined {
  * Loads a stack config file (`config:` map of `namespace:key` to values, which may be
  * objects or lists). Keys without a namespace belong to the project, as in the Pulumi CLI.
  */
-export function loadStackConfig(file: string, project: string, stack?: string): StackConfig {
+export function loadStackConfig(file: string, project: string, stack?: string): StackConfigFile {
   const document = readYaml(file, "stack config file");
-  const raw = (document as { config?: unknown } | null)?.config ?? {};
+  if (document === null || document === undefined) {
+    throw new PlanError(`${file} is empty: a stack config file holds a "config:" mapping`);
+  }
+  if (typeof document !== "object" || Array.isArray(document)) {
+    throw new PlanError(`${file} is not a mapping: a stack config file holds a "config:" mapping`);
+  }
+  const raw = (document as { config?: unknown }).config ?? {};
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
     throw new PlanError(`${file}: config must be a map of keys to values`);
   }
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const problems: Problem[] = [];
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     const fullKey = key.includes(":") ? key : `${project}:${key}`;
+    problems.push(...nonFiniteProblems(value, fullKey));
     const secure = value !== null && typeof value === "object" && "secure" in (value as object);
     if (secure) {
       secretKeys.push(fullKey);
     }
     config[fullKey] = secure ? SECRET_PLACEHOLDER : typeof value === "string" ? value : JSON.stringify(value);
+  }
+  if (problems.length > 0) {
+    throw new PlanError(`${file}: invalid stack config:\n${problems.map(formatProblem).join("\n")}`, problems);
   }
   return { stack: stack ?? stackNameOf(file) ?? "dev", config, secretKeys };
 }

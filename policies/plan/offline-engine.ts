@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { resolve as resolvePath, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { register } from "tsx/cjs/api";
+import { isConfigError } from "../../functions/problems";
 import { PlanError } from "./errors";
 import { DEFAULT_ACCOUNT, type InvokeHandler, type OfflineAccount, offlineInvokes } from "./invokes";
 import { synthesizedOutputs } from "./outputs";
@@ -133,7 +134,9 @@ async function runExclusive(options: OfflineRunOptions): Promise<OfflineRun> {
     if (error instanceof PlanError) {
       throw error;
     }
-    throw new PlanError(`the program ${options.program} failed: ${errorText(error)}`);
+    // The program's own copy of the error class (it is loaded afresh), recognised by shape.
+    const problems = isConfigError(error) ? error.problems : [];
+    throw new PlanError(`the program ${options.program} failed: ${errorText(error)}`, problems);
   } finally {
     unregister?.();
     process.off("unhandledRejection", onRejection);

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ClusterAddons, GpuCluster, GpuClusterConfigError, ModelEndpoint, ModelWorkload } from "../../components";
+import { ClusterAddons, ConfigError, GpuCluster, ModelEndpoint, ModelWorkload } from "../../components";
 import { happyArgs as clusterArgs } from "../fixtures/gpu-cluster-args";
 import { fixtureCluster, happyArgs, IRSA } from "../fixtures/model-endpoint";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
@@ -184,7 +184,7 @@ describe("deploy order under IRSA, and the Kubernetes halves on their own", () =
           pools: [{ name: "spot-a", capacityType: "spot", slicesPerGpu: 4, asgNames: [] }],
           charts: { keda: { path: "./charts/keda", version: "2.17.2" } },
         }),
-    ).toThrow(GpuClusterConfigError);
+    ).toThrow(ConfigError);
     expect(mocks.resources.length).toBe(count);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FleetControl, type FleetControlArgs, FleetControlError } from "../../components";
+import { FleetControl, type FleetControlArgs } from "../../components";
 import type { FleetEndpoint, GpuPoolInfo } from "../../components/types";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
 
@@ -124,7 +124,7 @@ describe("FleetControl with the spot rebalancer", () => {
     const before = mocks.resources.length;
 
     expect(() => new FleetControl("badopt", args({ rebalancer: { maxReceiveCount: 0 } }))).toThrow(
-      new FleetControlError("rebalancer: maxReceiveCount (0) must be an integer between 1 and 1000"),
+      "invalid FleetControl arguments:\nrebalancer.maxReceiveCount (0) must be a whole number between 1 and 1000",
     );
     expect(mocks.resources.length).toBe(before);
   });
@@ -133,7 +133,7 @@ describe("FleetControl with the spot rebalancer", () => {
     expect(
       () => new FleetControl("nofallback", args({ pools: [pool("spot"), pool("od", { capacityType: "on-demand" })] })),
     ).toThrow(
-      new FleetControlError("rebalancer: pools (0 with fallback: true) must have exactly one on-demand fallback pool"),
+      "invalid FleetControl arguments:\nrebalancer.pools have 0 with fallback: true; exactly one on-demand fallback pool is required",
     );
   });
 });

@@ -247,32 +247,36 @@ describe("FleetControl", () => {
     [
       "unknown pool",
       { endpoints: [endpoint("chat", ["gpu-x"])] },
-      "endpoints[0].poolNames[0] (gpu-x) is not one of the pools (spot-a, od)",
+      'endpoints[0].poolNames[0] ("gpu-x") is not one of the pools (spot-a, od)',
     ],
     [
       "duplicate endpoint",
       { endpoints: [endpoint("chat", ["od"]), endpoint("chat", ["od"])] },
-      "endpoints[1].endpointName (chat) is a duplicate",
+      'endpoints[1].endpointName ("chat") is already used by endpoints[0]',
     ],
     [
       "bad endpoint name",
       { endpoints: [endpoint("Chat_1", ["od"])] },
-      "endpoints[0].endpointName (Chat_1) must be 1-63 lowercase letters, digits or '-', starting and ending alphanumeric",
+      "endpoints[0].endpointName (\"Chat_1\") must be 1-63 lowercase letters, digits or '-', starting and ending alphanumeric",
     ],
     [
       "max below min",
       {
         endpoints: [{ ...endpoint("chat", ["od"]), profile: { ...endpoint("chat", ["od"]).profile, maxReplicas: 0 } }],
       },
-      "endpoints[0].profile.maxReplicas (0) must be an integer between 1 and 10000",
+      "endpoints[0].profile.maxReplicas (0) must be at least 1",
     ],
-    ["slices", { pools: [pool("spot-a", 64)] }, "pools[0].slicesPerGpu (64) must be an integer between 1 and 48"],
+    ["slices", { pools: [pool("spot-a", 64)] }, "pools[0].slicesPerGpu (64) must be a whole number between 1 and 48"],
     [
       "lead time of unknown pool",
       { leadTimeSecondsByPool: { gpux: 10 } },
       "leadTimeSecondsByPool.gpux names no pool (pools: spot-a, od)",
     ],
-    ["settings", { autoscalerSettings: { headroom: 0 } }, "autoscalerSettings: headroom (0) must be greater than 0"],
+    [
+      "settings",
+      { autoscalerSettings: { headroom: 0 } },
+      "autoscalerSettings.headroom (0) must be greater than 0 and at most 100",
+    ],
     [
       "retention",
       { logRetentionDays: 10 },
@@ -286,9 +290,9 @@ describe("FleetControl", () => {
     [
       "schedule",
       { schedule: "every minute" },
-      "schedule (every minute) must be an EventBridge Scheduler expression: rate(...), cron(...) or at(...)",
+      'schedule ("every minute") must be an EventBridge Scheduler expression: rate(...), cron(...) or at(...)',
     ],
-    ["history", { historyDays: 15 }, "historyDays (15) must be an integer between 0 and 14"],
+    ["history", { historyDays: 15 }, "historyDays (15) must be a whole number between 0 and 14"],
   ];
   it.each(invalid)("rejects %s before creating anything", async (_, over, message) => {
     const before = mocks.resources.length;

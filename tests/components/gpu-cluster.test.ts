@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { CHARTS, type ClusterRef, GpuCluster, GpuClusterConfigError } from "../../components";
+import { CHARTS, type ClusterRef, ConfigError, GpuCluster } from "../../components";
 import { happyArgs } from "../fixtures/gpu-cluster-args";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
 import { policyOf, settle } from "./gpu-cluster-helpers";
@@ -323,8 +323,10 @@ describe("GpuCluster, new cluster", () => {
     const args = happyArgs();
     (args.pools[1] as { slicesPerGpu: number }).slicesPerGpu = 64;
 
-    expect(() => new GpuCluster("broken", args)).toThrow(GpuClusterConfigError);
-    expect(() => new GpuCluster("broken", args)).toThrow("pools[1].slicesPerGpu (64) must be between 1 and 48");
+    expect(() => new GpuCluster("broken", args)).toThrow(ConfigError);
+    expect(() => new GpuCluster("broken", args)).toThrow(
+      "pools[1].slicesPerGpu (64) must be a whole number between 1 and 48",
+    );
     expect(mocks.resources.length).toBe(before);
   });
 });

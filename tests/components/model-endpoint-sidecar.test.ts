@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import {
   ModelEndpoint,
   type ModelEndpointArgs,
-  ModelEndpointConfigError,
   ModelWorkload,
   validateModelEndpointArgs,
   validateModelWorkloadArgs,
@@ -209,48 +208,42 @@ describe("ModelEndpoint: sidecar mode validation", () => {
       region: "us-east-1",
     };
     expect(() => validateModelWorkloadArgs("v", args)).toThrow(
-      new ModelEndpointConfigError(
-        'ModelEndpoint "v": sidecar.results describes a bucket ModelEndpoint creates; a ModelWorkload alone needs results.bucketName or sidecarResults',
-      ),
+      'invalid ModelEndpoint "v" arguments:\nsidecar.results describes a bucket ModelEndpoint creates; a ModelWorkload alone needs results.bucketName or sidecarResults',
     );
   });
 
   it.each([
-    [{ port: 0 }, {}, 'ModelEndpoint "v": sidecar.port (0) must be an integer between 1 and 65535'],
-    [{ healthPort: 8000 }, {}, 'ModelEndpoint "v": sidecar.healthPort (8000) must differ from sidecar.port (8000)'],
-    [
-      { protocol: "grpc" as never },
-      {},
-      'ModelEndpoint "v": sidecar.protocol ("grpc") must be one of json, openai, kserve',
-    ],
+    [{ port: 0 }, {}, "sidecar.port (0) must be a whole number between 1 and 65535"],
+    [{ healthPort: 8000 }, {}, "sidecar.healthPort (8000) must differ from sidecar.port (8000)"],
+    [{ protocol: "grpc" as never }, {}, 'sidecar.protocol ("grpc") must be one of json, openai, kserve'],
     [
       { protocol: "kserve" as const },
       {},
-      'ModelEndpoint "v": sidecar.modelName is required with protocol kserve (the route is /v2/models/<modelName>/infer)',
+      "sidecar.modelName is required with protocol kserve (the route is /v2/models/<modelName>/infer)",
     ],
-    [{ healthPath: "ready" }, {}, `ModelEndpoint "v": sidecar.healthPath ("ready") must start with '/'`],
+    [{ healthPath: "ready" }, {}, `sidecar.healthPath ("ready") must start with '/'`],
     [
       { results: { readerRoleArns: [] } },
       {},
-      'ModelEndpoint "v": sidecar.results.readerRoleArns must name at least one role: only those roles may read results',
+      "sidecar.results.readerRoleArns must name at least one role: only those roles may read results",
     ],
     [
       { results: { readerRoleArns: [READER], expireAfterDays: 0 } },
       {},
-      'ModelEndpoint "v": sidecar.results.expireAfterDays (0) must be an integer between 1 and 3650',
+      "sidecar.results.expireAfterDays (0) must be a whole number between 1 and 3650",
     ],
     [
       { results: undefined },
       {},
-      'ModelEndpoint "v": sidecar mode needs a results location: sidecar.results (a new bucket) or results.bucketName (an existing one)',
+      "sidecar mode needs a results location: sidecar.results (a new bucket) or results.bucketName (an existing one)",
     ],
     [
       {},
       { results: { bucketName: "acme-results" } },
-      'ModelEndpoint "v": sidecar.results configures a bucket the endpoint creates; with results.bucketName (an existing bucket) its owner sets lifecycle, encryption and access',
+      "sidecar.results configures a bucket the endpoint creates; with results.bucketName (an existing bucket) its owner sets lifecycle, encryption and access",
     ],
   ])("refuses %j %j before creating anything", (sidecar, extra, message) => {
     const args = base(sidecar, extra);
-    expect(() => validateModelEndpointArgs("v", args)).toThrow(new ModelEndpointConfigError(message));
+    expect(() => validateModelEndpointArgs("v", args)).toThrow(`invalid ModelEndpoint "v" arguments:\n${message}`);
   });
 });

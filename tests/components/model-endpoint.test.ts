@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { describe, expect, it } from "vitest";
-import { ModelEndpoint, ModelEndpointConfigError } from "../../components/model-endpoint";
+import { ModelEndpoint } from "../../components/model-endpoint";
 import type { FleetEndpoint } from "../../components/types";
 import { fixtureCluster, happyArgs, IRSA, json, settle } from "../fixtures/model-endpoint";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
@@ -208,9 +208,7 @@ describe("ModelEndpoint: queue, identity and outputs", () => {
     const args = { ...happyArgs(fixtureCluster(provider)), gpuMemoryGiB: 8 };
 
     expect(() => new ModelEndpoint("big", args)).toThrow(
-      new ModelEndpointConfigError(
-        'ModelEndpoint "big": needs 8192 MiB of GPU memory per replica but pool "spot-a" offers 6144 MiB per slice',
-      ),
+      'invalid ModelEndpoint "big" arguments:\ngpuMemoryGiB (8) needs 8192 MiB per replica but pool "spot-a" offers 6144 MiB per slice',
     );
     expect(mocks.resources.length).toBe(before);
     expect(mocks.unknownInvokes).toEqual([]);

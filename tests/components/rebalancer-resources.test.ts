@@ -212,7 +212,7 @@ describe("createRebalancer", () => {
     [
       "no fallback pool",
       () => ({ clusterName: "demo", pools: pools().map((p) => ({ ...p, fallback: false })) }),
-      "pools (0 with fallback: true) must have exactly one on-demand fallback pool",
+      "pools have 0 with fallback: true; exactly one on-demand fallback pool is required",
     ],
     [
       "an odd log retention",
@@ -222,7 +222,7 @@ describe("createRebalancer", () => {
     [
       "a zero receive count",
       () => ({ clusterName: "demo", pools: pools(), maxReceiveCount: 0 }),
-      "maxReceiveCount (0) must be an integer between 1 and 1000",
+      "maxReceiveCount (0) must be a whole number between 1 and 1000",
     ],
     [
       "a bad stable period",

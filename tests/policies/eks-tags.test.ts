@@ -46,6 +46,21 @@ describe("eks-endpoint-restricted", () => {
     ]);
   });
 
+  it.each([
+    [["0.0.0.0/1", "128.0.0.0/1"], "together cover the whole internet"],
+    [["0.0.0.0/2"], "together cover 1,073,741,824 addresses, more than the 65,536 allowed"],
+    [["198.51.0.0/16", "198.52.0.0/16"], "together cover 131,072 addresses, more than the 65,536 allowed"],
+  ])("reports public CIDRs %j by what they cover", (cidrs, why) => {
+    expect(direct(rule, [withField(cluster(), "props.vpcConfig.publicAccessCidrs", cidrs)])).toEqual([
+      `EKS cluster "gpu" API endpoint public CIDRs (${cidrs.join(", ")}) ${why}: list only the networks that need the API.`,
+    ]);
+  });
+
+  it("counts overlapping CIDRs once", () => {
+    const cidrs = ["198.51.0.0/16", "198.51.100.0/24", "198.51.0.0/17"];
+    expect(direct(rule, [withField(cluster(), "props.vpcConfig.publicAccessCidrs", cidrs)])).toEqual([]);
+  });
+
   it("reports EKS's default, which is public to everyone", () => {
     expect(direct(rule, [withField(cluster(), "props.vpcConfig", { subnetIds: ["s"] })])).toEqual([
       'EKS cluster "gpu" API endpoint is open to the internet: set vpcConfig.endpointPublicAccess to false or publicAccessCidrs to your networks.',

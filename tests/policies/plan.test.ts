@@ -152,7 +152,7 @@ describe("gpufleet plan --help", () => {
     expect(io.out()).toContain("program directory or file (default: infra/)");
     expect(io.out()).toContain("stack config file (default: Pulumi.example.yaml)");
     expect(io.out()).toContain(
-      "Exit codes: 0 no mandatory violation, 1 a mandatory rule is violated, 2 the plan could not run.",
+      "Exit codes: 0 no mandatory violation, 1 a mandatory rule is violated, 2 the plan could not\nrun (the stack config was refused, or the program failed).",
     );
   });
 

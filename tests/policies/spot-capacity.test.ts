@@ -23,6 +23,12 @@ describe("spot-pool-diversified", () => {
     ]);
   });
 
+  it("passes H200 nodes of both families (p5e and p5en), as GpuCluster does", () => {
+    expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["p5e.48xlarge", "p5en.48xlarge"])])).toEqual(
+      [],
+    );
+  });
+
   it("passes one size across GPU models with the same memory (A10G and L4, 24 GiB)", () => {
     expect(direct(rule, [withField(spotGroup(), "props.instanceTypes", ["g5.xlarge", "g6.xlarge"])])).toEqual([]);
   });
@@ -73,14 +79,14 @@ describe("spot-has-on-demand-fallback", () => {
   it("reports a spot group whose fallback has another GPU model", () => {
     const l4 = withField(onDemandGroup(), "props.instanceTypes", ["g6.xlarge"]);
     expect(direct(rule, [spotGroup(), l4, deployment()])).toEqual([
-      'spot node group "a10g-spot" (A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
+      'spot node group "a10g-spot" (NVIDIA A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
     ]);
   });
 
   it("does not count an on-demand group that cannot grow", () => {
     const empty = withField(onDemandGroup(), "props.scalingConfig.maxSize", 0);
     expect(direct(rule, [spotGroup(), empty, deployment()])).toEqual([
-      'spot node group "a10g-spot" (A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
+      'spot node group "a10g-spot" (NVIDIA A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
     ]);
   });
 
@@ -105,7 +111,7 @@ describe("spot-has-on-demand-fallback", () => {
       [
         "mandatory",
         urnOf(spotGroup()),
-        'spot node group "a10g-spot" (A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
+        'spot node group "a10g-spot" (NVIDIA A10G) has no on-demand fallback: add an ON_DEMAND node group of the same GPU model with maxSize > 0.',
       ],
       [
         "advisory",

@@ -68,7 +68,8 @@ describe("CloudWatch as the autoscaler and KEDA read it", () => {
   });
 
   it("learns the service time from the minutes already served by CloudWatch, never from later ones", () => {
-    const scenario = oneEndpoint([], {}, [pool()]);
+    // The 4,000-token requests take 100 s: the SLO must allow one service time.
+    const scenario = oneEndpoint([], { sloSeconds: 120 }, [pool()]);
     (scenario.endpoints[0] as Scenario["endpoints"][0]).trace = {
       kind: "requests",
       arrivalSeconds: [1, 2, 61, 62],
@@ -155,7 +156,9 @@ describe("SQS and the SLO", () => {
       spot: { interruptionsPerNodeMonth: 30_000, burstsPerDay: 0 },
     });
     const scenario: Scenario = {
-      ...oneEndpoint(steady([[1800, 0.05]]), { secondsPerRequest: 100 }, [{ ...spot, fallback: true }]),
+      ...oneEndpoint(steady([[1800, 0.05]]), { secondsPerRequest: 100, sloSeconds: 100 }, [
+        { ...spot, fallback: true },
+      ]),
       releaseOnSigterm: true,
     };
 
@@ -166,11 +169,23 @@ describe("SQS and the SLO", () => {
   });
 
   it("counts the service time against a latency SLO but not against a queue-wait SLO", () => {
-    // 8 s requests, 10 s SLO, capacity for every request at once: no wait, but latency 8 s + a little.
-    const scenario = oneEndpoint(steady([[1800, 0.5]]), { secondsPerRequest: 8, sloSeconds: 5 }, [pool()]);
+    // 8 s requests, capacity for every request at once: no wait, but latency 8 s + a little.
+    const scenario = oneEndpoint(steady([[1800, 0.5]]), { secondsPerRequest: 8, sloSeconds: 8 }, [pool()]);
+    const workload = buildWorkload(scenario, 1);
+    // A 5 s SLO, set past the scenario check (which wants an SLO of at least one request): wait meets it, latency cannot.
+    for (const e of workload.endpoints) e.profile = { ...e.profile, sloSeconds: 5 };
+    const runOn = (sloOnLatency: boolean) =>
+      runPolicy(workload, POLICIES["static-peak"] as NonNullable<(typeof POLICIES)[string]>, {
+        seed: 1,
+        knobs: { ...DEFAULT_KNOBS, primary: 3 },
+        lifecycle: { ...DEFAULT_LIFECYCLE, ...scenario.lifecycle },
+        releaseOnSigterm: true,
+        detail: true,
+        sloOnLatency,
+      });
 
-    const onWait = run(scenario, "static-peak", { knobs: { ...DEFAULT_KNOBS, primary: 3 } });
-    const onLatency = run(scenario, "static-peak", { knobs: { ...DEFAULT_KNOBS, primary: 3 }, sloOnLatency: true });
+    const onWait = runOn(false);
+    const onLatency = runOn(true);
 
     expect(onWait.sloAttainment).toBe(1);
     expect(onLatency.sloAttainment).toBe(0);

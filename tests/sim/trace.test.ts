@@ -130,7 +130,7 @@ describe("scenario validation", () => {
     [
       "a zero SLO",
       (s: Doc) => (endpoint0(s).profile.sloSeconds = 0),
-      "s.yaml: endpoints[0].profile.sloSeconds (0) must be above 0",
+      "s.yaml: endpoints[0].profile.sloSeconds (0) must be greater than 0",
     ],
     ["a duplicate pool", (s: Doc) => s.pools.push(pool()), "s.yaml: pools[1].name (od) is a duplicate"],
     [

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  AutoscalerConfigError,
-  DEFAULT_AUTOSCALER_SETTINGS,
-  decideReplicas,
-  normalQuantile,
-} from "../../functions/autoscaler/core";
+import { DEFAULT_AUTOSCALER_SETTINGS, decideReplicas, normalQuantile } from "../../functions/autoscaler/core";
 import { replicaThroughput } from "../../functions/autoscaler/core/capacity";
 import type { EndpointInput } from "../../functions/autoscaler/core/types";
 import { TIME_SLICE_OVERHEAD } from "../../functions/contract";
@@ -12,6 +7,11 @@ import { endpoint, flat, MINUTE, NOW, PROFILE, queue, series } from "./autoscale
 
 function decide(...endpoints: ReturnType<typeof endpoint>[]) {
   return decideReplicas({ nowMs: NOW, endpoints });
+}
+
+/** As decide, with the age read without lag and a 10 s shortest drain: the drain arithmetic in plain numbers. */
+function decideUnlagged(...endpoints: ReturnType<typeof endpoint>[]) {
+  return decideReplicas({ nowMs: NOW, endpoints }, { metricLagSeconds: 0, minDrainSeconds: 10 });
 }
 
 describe("decideReplicas", () => {
@@ -44,17 +44,19 @@ describe("decideReplicas", () => {
   });
 
   it("adds the replicas that drain the visible backlog within the SLO", () => {
-    // 300 visible, oldest 0 s: drain in 30 s = 10 req/s on top of 2.12 req/s forecast -> 12.12 / 2 = 6.06 -> 7.
-    const [decision] = decide(endpoint({ queue: queue({ visible: 300 }) }));
+    // 300 visible, oldest 0 s: drain in 30 s = 10 req/s. The backlog grew within a minute, so at least
+    // 5 req/s arrive now (not 2 as the arrivals metric says): forecast 2.12 + 3 + 10 = 15.12 / 2 = 7.56 -> 8.
+    const [decision] = decideUnlagged(endpoint({ queue: queue({ visible: 300 }) }));
 
-    expect(decision?.replicas).toBe(7);
-    // Floor: 2 req/s level + 10 req/s drain at full throughput = 6 replicas.
-    expect(decision?.detail?.backlogReplicas).toBe(6);
+    expect(decision?.replicas).toBe(8);
+    expect(decision?.detail?.queueRatePerMinute).toBe(300);
+    // Floor: 5 req/s arriving + 10 req/s drain at full throughput = 7.5 -> 8 replicas.
+    expect(decision?.detail?.backlogReplicas).toBe(8);
   });
 
   it("drains faster when the oldest message has used most of its SLO", () => {
-    const [fresh] = decide(endpoint({ queue: queue({ visible: 60, oldestMessageAgeSeconds: 0 }) }));
-    const [old] = decide(endpoint({ queue: queue({ visible: 60, oldestMessageAgeSeconds: 25 }) }));
+    const [fresh] = decideUnlagged(endpoint({ queue: queue({ visible: 60, oldestMessageAgeSeconds: 0 }) }));
+    const [old] = decideUnlagged(endpoint({ queue: queue({ visible: 60, oldestMessageAgeSeconds: 25 }) }));
 
     expect(fresh?.detail?.backlogReplicas).toBe(2); // (2 + 60/30) / 2
     expect(old?.detail?.backlogReplicas).toBe(4); // 5 s of SLO left, drained within minDrainSeconds 10: (2 + 60/10) / 2
@@ -164,9 +166,9 @@ describe("hysteresis", () => {
   });
 
   it("scales up without delay", () => {
-    const [decision] = decide(endpoint({ queue: queue({ visible: 300 }), published: published(2, 2) }));
+    const [decision] = decideUnlagged(endpoint({ queue: queue({ visible: 300 }), published: published(2, 2) }));
 
-    expect(decision?.replicas).toBe(7);
+    expect(decision?.replicas).toBe(8);
   });
 
   it("ignores published values stamped after now", () => {
@@ -212,14 +214,15 @@ describe("missing or stale inputs", () => {
   });
 
   it("still scales up on the inputs that are there", () => {
-    const [decision] = decide(
+    const [decision] = decideUnlagged(
       endpoint({ arrivals: series([]), queue: queue({ visible: 600 }), published: lastPublished }),
     );
 
     expect(decision?.held).toBe(true);
-    expect(decision?.replicas).toBe(10); // 600 / 30 s = 20 req/s / 2 req/s per replica
+    // Drain 600 / 30 s = 20 req/s, plus the 10 req/s the backlog grew by within a minute: 30 / 2 req/s per replica.
+    expect(decision?.replicas).toBe(15);
     expect(decision?.reasons[1]).toBe(
-      "raised 9 (last published value) to 10 on the inputs that are there (arrivals missing: no datapoint in the last 600 s)",
+      "raised 9 (last published value) to 15 on the inputs that are there (arrivals missing: no datapoint in the last 600 s)",
     );
   });
 
@@ -242,7 +245,7 @@ describe("missing or stale inputs", () => {
       ["bad", 9, true],
       ["good", 2, false],
     ]);
-    expect(decisions[0]?.reasons).toEqual(["holding 9: secondsPerRequest (0) is invalid"]);
+    expect(decisions[0]?.reasons).toEqual(["holding 9: secondsPerRequest (0) must be greater than 0"]);
   });
 
   it("ignores negative and non-finite datapoints", () => {
@@ -259,21 +262,21 @@ describe("settings", () => {
   });
 
   it.each([
-    [{ headroom: 0 }, "settings.headroom (0) must be greater than 0"],
+    [{ headroom: 0 }, "settings.headroom (0) must be greater than 0 and at most 100"],
     [{ quantile: 1 }, "settings.quantile (1) must be between 0.5 and 1 (exclusive)"],
     [{ maxUtilization: 1.5 }, "settings.maxUtilization (1.5) must be greater than 0 and at most 1"],
-    [{ levelMinutes: 2.5 }, "settings.levelMinutes (2.5) must be an integer of at least 1"],
-    [{ headroom: Number.NaN }, "settings.headroom (NaN) must be greater than 0"],
+    [{ levelMinutes: 2.5 }, "settings.levelMinutes (2.5) must be a whole number between 1 and 240"],
+    [{ headroom: Number.NaN }, "settings.headroom (.nan) must be greater than 0 and at most 100"],
   ])("rejects %o", (settings, message) => {
     expect(() => decideReplicas({ nowMs: NOW, endpoints: [endpoint()] }, settings)).toThrow(
-      new AutoscalerConfigError(message),
+      `invalid autoscaler settings:\n${message}`,
     );
   });
 
   it("rejects an unknown setting by name", () => {
     expect(() =>
       decideReplicas({ nowMs: NOW, endpoints: [] }, { headroon: 2 } as unknown as Record<string, number>),
-    ).toThrow(/^settings\.headroon is not a setting \(known: headroom, quantile,/);
+    ).toThrow("invalid autoscaler settings:\nsettings.headroon is not a known setting: did you mean headroom?");
   });
 
   it("takes more replicas with a larger headroom", () => {

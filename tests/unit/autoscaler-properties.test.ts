@@ -59,9 +59,10 @@ const endpointArb: fc.Arbitrary<EndpointInput> = fc
       ...PROFILE,
       secondsPerRequest: r.secondsPerRequest,
       concurrencyPerReplica: r.concurrency,
-      sloSeconds: r.slo,
+      // Within the shared profile schema: an SLO of at least one request, at least one replica allowed.
+      sloSeconds: Math.max(r.slo, r.secondsPerRequest),
       minReplicas: r.minReplicas,
-      maxReplicas: r.minReplicas + r.extra,
+      maxReplicas: Math.max(1, r.minReplicas + r.extra),
     },
     slicesPerGpu: r.slicesPerGpu,
     leadTimeSeconds: r.lead,
@@ -88,7 +89,9 @@ function scaled(e: EndpointInput, factor: number, add: number): EndpointInput {
   return { ...e, arrivals: { ...e.arrivals, values } };
 }
 
-describe("decideReplicas properties", () => {
+// Each property runs the forecast with its backtests on up to nine days of minutes a hundred times:
+// generous timeouts keep a busy machine from failing them.
+describe("decideReplicas properties", { timeout: 120_000 }, () => {
   it("stays within [minReplicas, maxReplicas]", () => {
     fc.assert(
       fc.property(endpointArb, (e) => {

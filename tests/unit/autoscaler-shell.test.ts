@@ -25,27 +25,31 @@ describe("parseFleetConfig", () => {
   });
 
   it.each([
-    ["not JSON", "{", /^fleet\.json is not valid JSON: /],
-    ["wrong version", JSON.stringify({ version: 2, endpoints: [] }), /^fleet\.json: version \(2\): /],
+    ["not JSON", "{", /^invalid fleet\.json:\n\(document\) is not valid JSON: /],
+    [
+      "wrong version",
+      JSON.stringify({ version: 2, endpoints: [] }),
+      /^invalid fleet\.json:\nversion \(2\) must be one of 1$/,
+    ],
     [
       "a bad field",
       JSON.stringify({ version: 1, endpoints: [endpoint, { ...endpoint, name: "b", slicesPerGpu: 64 }] }),
-      /^fleet\.json: endpoints\[1\]\.slicesPerGpu \(64\): /,
+      /^invalid fleet\.json:\nendpoints\[1\]\.slicesPerGpu \(64\) must be at most 48$/,
     ],
     [
       "a duplicate",
       JSON.stringify({ version: 1, endpoints: [endpoint, endpoint] }),
-      /^fleet\.json: endpoints\[1\]\.name \(chat\) is a duplicate$/,
+      /^invalid fleet\.json:\nendpoints\[1\]\.name \("chat"\) is already used by endpoints\[0\]$/,
     ],
     [
       "max below min",
       JSON.stringify({ version: 1, endpoints: [{ ...endpoint, profile: { ...endpoint.profile, minReplicas: 6 } }] }),
-      /^fleet\.json: endpoints\[0\]\.profile\.maxReplicas \(5\) must be at least minReplicas \(6\)$/,
+      /^invalid fleet\.json:\nendpoints\[0\]\.profile\.minReplicas \(6\) must not exceed maxReplicas \(5\)$/,
     ],
     [
       "an unknown setting",
       JSON.stringify({ version: 1, endpoints: [], settings: { headroon: 2 } }),
-      /^fleet\.json: settings \({"headroon":2}\): Unrecognized key: "headroon"$/,
+      /^invalid fleet\.json:\nsettings\.headroon is not a known setting: did you mean headroom\?$/,
     ],
   ])("rejects %s, naming the field", (_, text, message) => {
     expect(() => parseFleetConfig(text)).toThrow(message);
@@ -59,11 +63,9 @@ describe("parseEnv", () => {
 
   it("names the variable and its value", () => {
     expect(() => parseEnv({ HISTORY_DAYS: "30" })).toThrow(
-      'environment variable HISTORY_DAYS ("30"): Too big: expected number to be <=14',
+      'invalid environment:\nHISTORY_DAYS ("30") must be at most 14',
     );
-    expect(() => parseEnv({ CONFIG_FILE: "" })).toThrow(
-      'environment variable CONFIG_FILE (""): Too small: expected string to have >=1 characters',
-    );
+    expect(() => parseEnv({ CONFIG_FILE: "" })).toThrow('invalid environment:\nCONFIG_FILE ("") must not be empty');
   });
 });
 

@@ -5,13 +5,8 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { chunks, mapLimit } from "../../functions/kit/concurrency";
 import { HEALTH_NAMESPACE, healthMetrics } from "../../functions/kit/metrics";
-import {
-  configFilePath,
-  FunctionSetupError,
-  loadConfigFile,
-  parseConfigJson,
-  parseEnvironment,
-} from "../../functions/kit/setup";
+import { configFilePath, loadConfigFile, parseConfigJson, parseEnvironment } from "../../functions/kit/setup";
+import { ConfigError } from "../../functions/problems";
 
 describe("mapLimit", () => {
   it("keeps at most `limit` calls in flight and the input order", async () => {
@@ -89,10 +84,10 @@ describe("parseEnvironment", () => {
   });
 
   it.each([
-    [{}, "environment variable TABLE_NAME is missing: Invalid input: expected string, received undefined"],
-    [{ TABLE_NAME: "t", LIMIT: "11" }, 'environment variable LIMIT ("11"): Too big: expected number to be <=10'],
+    [{}, "invalid environment:\nTABLE_NAME is required"],
+    [{ TABLE_NAME: "t", LIMIT: "11" }, 'invalid environment:\nLIMIT ("11") must be at most 10'],
   ])("names the variable and its value: %j", (env, message) => {
-    expect(() => parseEnvironment(schema, env)).toThrow(new FunctionSetupError(message));
+    expect(() => parseEnvironment(schema, env)).toThrow(message);
   });
 });
 
@@ -117,8 +112,8 @@ describe("the bundled configuration file", () => {
       new RegExp(`^cannot read the configuration file ${join(dir, "absent.json")}: ENOENT`),
     );
     expect(() => parse('{"n":"one"}', "c.json")).toThrow(
-      new FunctionSetupError('c.json: n ("one"): Invalid input: expected number, received string'),
+      new ConfigError("c.json", [{ field: "n", value: "one", rule: "must be a number" }]),
     );
-    expect(() => parse("{", "c.json")).toThrow(/^c\.json is not valid JSON: /);
+    expect(() => parse("{", "c.json")).toThrow(/^invalid c\.json:\n\(document\) is not valid JSON: /);
   });
 });

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { expanderPriorities } from "../../components/gpu-cluster/addons";
 import { resolvePool } from "../../components/gpu-cluster/defaults";
 import { principalOfCaller } from "../../components/gpu-cluster/eks";
-import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../components/gpu-cluster/gpu-memory";
-import { isIpv4Cidr, planSubnets } from "../../components/gpu-cluster/network";
+import { planSubnets } from "../../components/gpu-cluster/network";
 import { asgNamesOf, autoscalerTemplateTags } from "../../components/gpu-cluster/node-pool";
+import { isIpv4Cidr } from "../../functions/cidr";
+import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 import { happyPools } from "../fixtures/gpu-cluster-args";
 
 describe("GPU instance table", () => {
@@ -31,8 +32,8 @@ describe("GPU instance table", () => {
       name: "custom",
       instanceTypes: ["x9.large"],
       capacityType: "on-demand",
-      minSize: 0,
-      maxSize: 1,
+      minNodes: 0,
+      maxNodes: 1,
       gpuMemoryGiB: 32,
       gpusPerNode: 2,
       slicesPerGpu: 8,

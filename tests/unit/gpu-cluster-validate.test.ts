@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   type ExistingClusterArgs,
   type GpuClusterArgs,
-  GpuClusterConfigError,
   type NewClusterArgs,
   validateGpuClusterArgs,
 } from "../../components/gpu-cluster";
+import { ConfigError } from "../../functions/problems";
 import { happyArgs, happyExistingCluster } from "../fixtures/gpu-cluster-args";
 
 type Mutation = (args: GpuClusterArgs) => void;
@@ -27,91 +27,91 @@ const cases: [string, Mutation, string][] = [
     (a) => {
       pool(a, 1).slicesPerGpu = 64;
     },
-    "pools[1].slicesPerGpu (64) must be between 1 and 48",
+    "pools[1].slicesPerGpu (64) must be a whole number between 1 and 48",
   ],
   [
     "slicesPerGpu of 0",
     (a) => {
       pool(a, 0).slicesPerGpu = 0;
     },
-    "pools[0].slicesPerGpu (0) must be between 1 and 48",
+    "pools[0].slicesPerGpu (0) must be a whole number between 1 and 48",
   ],
   [
     "fractional slicesPerGpu",
     (a) => {
       pool(a, 0).slicesPerGpu = 2.5;
     },
-    "pools[0].slicesPerGpu (2.5) must be an integer",
+    "pools[0].slicesPerGpu (2.5) must be a whole number between 1 and 48",
   ],
   [
     "spot pool with one instance type",
     (a) => {
       pool(a, 0).instanceTypes = ["g5.xlarge"];
     },
-    "pools[0].instanceTypes ([g5.xlarge]) must list at least two instance types for a spot pool (capacity diversification)",
+    'pools[0].instanceTypes (["g5.xlarge"]) must list at least two instance types for a spot pool (capacity diversification)',
   ],
   [
     "unknown instance family without GPU figures",
     (a) => {
       pool(a, 2).instanceTypes = ["x9.large"];
     },
-    "pools[2].instanceTypes[0] (x9.large) is not in the GPU instance table: set pools[2].gpuMemoryGiB and pools[2].gpusPerNode",
+    'pools[2].instanceTypes[0] ("x9.large") is not in the GPU instance table: set pools[2].gpuMemoryGiB and pools[2].gpusPerNode',
   ],
   [
     "known family, size without a GPU count",
     (a) => {
       pool(a, 2).instanceTypes = ["g5.3xlarge"];
     },
-    "pools[2].instanceTypes[0] (g5.3xlarge) is not in the GPU instance table: set pools[2].gpusPerNode",
+    'pools[2].instanceTypes[0] ("g5.3xlarge") is not in the GPU instance table: set pools[2].gpusPerNode',
   ],
   [
     "mixed GPU memory in one pool",
     (a) => {
       pool(a, 0).instanceTypes = ["g5.xlarge", "g4dn.xlarge"];
     },
-    "pools[0].instanceTypes ([g5.xlarge, g4dn.xlarge]) must share one GPU memory size, found 24 GiB, 16 GiB",
+    'pools[0].instanceTypes (["g5.xlarge", "g4dn.xlarge"]) must share one GPU memory size, found 24 GiB, 16 GiB',
   ],
   [
     "mixed instance sizes in one pool",
     (a) => {
       pool(a, 0).instanceTypes = ["g5.xlarge", "g5.2xlarge", "g5.4xlarge"];
     },
-    "pools[0].instanceTypes ([g5.xlarge, g5.2xlarge, g5.4xlarge]) mix instance sizes (g5.xlarge: 4 vCPU, 16 GiB; g5.2xlarge: 8 vCPU, 32 GiB; g5.4xlarge: 16 vCPU, 64 GiB): the Cluster Autoscaler assumes every node of a node group has the same capacity; diversify across families of one size instead, e.g. [g5.xlarge, g6.xlarge]",
+    'pools[0].instanceTypes (["g5.xlarge", "g5.2xlarge", "g5.4xlarge"]) mix instance sizes (g5.xlarge: 4 vCPU, 16 GiB; g5.2xlarge: 8 vCPU, 32 GiB; g5.4xlarge: 16 vCPU, 64 GiB): the Cluster Autoscaler assumes every node of a node group has the same capacity; diversify across families of one size instead, e.g. ["g5.xlarge", "g6.xlarge"]',
   ],
   [
     "mixed GPU counts in one pool",
     (a) => {
       pool(a, 0).instanceTypes = ["g5.xlarge", "g5.12xlarge"];
     },
-    "pools[0].instanceTypes ([g5.xlarge, g5.12xlarge]) must have the same GPUs per node, found 1, 4",
+    'pools[0].instanceTypes (["g5.xlarge", "g5.12xlarge"]) must have the same GPUs per node, found 1, 4',
   ],
   [
-    "minSize above maxSize",
+    "minNodes above maxNodes",
     (a) => {
-      pool(a, 2).minSize = 8;
+      pool(a, 2).minNodes = 8;
     },
-    "pools[2].minSize (8) must not exceed pools[2].maxSize (6)",
+    "pools[2].minNodes (8) must not exceed pools[2].maxNodes (6)",
   ],
   [
-    "negative minSize",
+    "negative minNodes",
     (a) => {
-      pool(a, 0).minSize = -1;
+      pool(a, 0).minNodes = -1;
     },
-    "pools[0].minSize (-1) must be a non-negative integer",
+    "pools[0].minNodes (-1) must be a whole number between 0 and 1000",
   ],
   [
-    "desiredSize outside the bounds",
+    "desiredNodes outside the bounds",
     (a) => {
-      pool(a, 0).desiredSize = 11;
+      pool(a, 0).desiredNodes = 11;
     },
-    "pools[0].desiredSize (11) must be an integer between minSize (0) and maxSize (10)",
+    "pools[0].desiredNodes (11) must be a whole number between minNodes (0) and maxNodes (10)",
   ],
   [
     "spot pools without a fallback",
     (a) => {
       pool(a, 2).fallback = false;
     },
-    "pools[].fallback (none set) must be true on one on-demand pool when any pool is spot (spot pools: spot-a10g, spot-a10g-big)",
+    "pools[].fallback must be true on one on-demand pool when any pool is spot (spot pools: spot-a10g, spot-a10g-big)",
   ],
   [
     "a spot pool marked as fallback",
@@ -119,28 +119,28 @@ const cases: [string, Mutation, string][] = [
       pool(a, 2).fallback = false;
       pool(a, 0).fallback = true;
     },
-    'pools[0].fallback (true) requires capacityType "on-demand", got spot',
+    'pools[0].fallback (true) requires capacityType "on-demand", got "spot"',
   ],
   [
     "two fallback pools",
     (a) => {
       a.pools.push({ ...pool(a, 2), name: "ondemand-b" });
     },
-    "pools[3].fallback (true): only one fallback pool is allowed, pools[2] is one already",
+    "pools[3].fallback (true) is already set on pools[2]: only one fallback pool is allowed",
   ],
   [
     "duplicate pool names",
     (a) => {
       pool(a, 1).name = "spot-a10g";
     },
-    "pools[1].name (spot-a10g) is already used by pools[0]",
+    'pools[1].name ("spot-a10g") is already used by pools[0]',
   ],
   [
     "pool name that is not a DNS label",
     (a) => {
       pool(a, 0).name = "Spot_A10G";
     },
-    'pools[0].name (Spot_A10G) must be a lowercase DNS label (a-z, 0-9, "-") of at most 40 characters',
+    'pools[0].name ("Spot_A10G") must be a lowercase DNS label (a-z, 0-9, "-") of at most 40 characters',
   ],
   [
     "no pools",
@@ -154,28 +154,28 @@ const cases: [string, Mutation, string][] = [
     (a) => {
       pool(a, 2).gpuMemoryGiB = 0;
     },
-    "pools[2].gpuMemoryGiB (0) must be greater than 0",
+    "pools[2].gpuMemoryGiB (0) must be greater than 0 and at most 512",
   ],
   [
     "cluster version that is not 1.NN",
     (a) => {
       newCluster(a).version = "1.3";
     },
-    'cluster.version (1.3) must look like "1.32"',
+    'cluster.version ("1.3") must look like "1.32"',
   ],
   [
     "public endpoint open to the internet",
     (a) => {
       newCluster(a).endpointAccess = { publicAccessCidrs: ["0.0.0.0/0"] };
     },
-    "cluster.endpointAccess.publicAccessCidrs[0] (0.0.0.0/0) must not open the API to the internet: list the CIDRs that need it",
+    'cluster.endpointAccess.publicAccessCidrs (["0.0.0.0/0"]) together cover the whole internet: the public API endpoint is open only to the networks that need it',
   ],
   [
     "malformed public CIDR",
     (a) => {
       newCluster(a).endpointAccess = { publicAccessCidrs: ["203.0.113.7/24"] };
     },
-    "cluster.endpointAccess.publicAccessCidrs[0] (203.0.113.7/24) must be an IPv4 CIDR",
+    'cluster.endpointAccess.publicAccessCidrs[0] ("203.0.113.7/24") must be an IPv4 CIDR',
   ],
   [
     "no way to reach the API",
@@ -189,7 +189,7 @@ const cases: [string, Mutation, string][] = [
     (a) => {
       (newCluster(a) as { logTypes: string[] }).logTypes = ["api", "kubelet"];
     },
-    "cluster.logTypes[1] (kubelet) must be one of api, audit, authenticator, controllerManager, scheduler",
+    'cluster.logTypes[1] ("kubelet") must be one of api, audit, authenticator, controllerManager, scheduler',
   ],
   [
     "log retention CloudWatch does not offer",
@@ -203,7 +203,7 @@ const cases: [string, Mutation, string][] = [
     (a) => {
       newCluster(a).vpc = { cidrBlock: "10.0.0.0/26" };
     },
-    "cluster.vpc.cidrBlock (10.0.0.0/26) must be an IPv4 CIDR with a prefix length between 16 and 24",
+    'cluster.vpc.cidrBlock ("10.0.0.0/26") must be an IPv4 CIDR with a prefix length between 16 and 24',
   ],
   [
     "one availability zone",
@@ -224,14 +224,14 @@ const cases: [string, Mutation, string][] = [
     (a) => {
       delete (byo(a) as Partial<ExistingClusterArgs>).identity;
     },
-    'cluster.identity (undefined) is required for an existing cluster: { kind: "pod-identity" } or { kind: "irsa", oidcProviderArn, oidcProviderUrl }',
+    'cluster.identity is required for an existing cluster: { kind: "pod-identity" } or { kind: "irsa", oidcProviderArn, oidcProviderUrl }',
   ],
   [
     "existing cluster with IRSA but no OIDC provider ARN",
     (a) => {
       byo(a).identity = { kind: "irsa", oidcProviderArn: "", oidcProviderUrl: "https://oidc.example" };
     },
-    "cluster.identity.oidcProviderArn () is required for IRSA",
+    'cluster.identity.oidcProviderArn ("") is required for IRSA',
   ],
   [
     "existing cluster without a node role",
@@ -252,49 +252,105 @@ const cases: [string, Mutation, string][] = [
     (a) => {
       (a.cluster as { mode: string }).mode = "adopt";
     },
-    'cluster.mode (adopt) must be "new" or "byo"',
+    'cluster.mode ("adopt") must be "new" or "byo"',
   ],
   [
     "empty SQS queue prefix (would grant every queue)",
     (a) => {
       a.addons = { sqsQueueNamePrefix: "" };
     },
-    'addons.sqsQueueNamePrefix () must be 1-40 letters, digits, "-" or "_"',
+    'addons.sqsQueueNamePrefix ("") must be 1-40 letters, digits, "-" or "_"',
+  ],
+  [
+    "a GPU memory override larger than the catalog's",
+    (a) => {
+      pool(a, 0).gpuMemoryGiB = 200;
+    },
+    "pools[0].gpuMemoryGiB (200) disagrees with the GPU catalog: g5.xlarge has 24 GiB per GPU (set it only for instance types the catalog does not know)",
+  ],
+  [
+    "a GPU count override the instance type does not have",
+    (a) => {
+      pool(a, 2).gpusPerNode = 16;
+    },
+    "pools[2].gpusPerNode (16) disagrees with the GPU catalog: g5.xlarge has 1 GPU(s) per node (set it only for instance types the catalog does not know)",
+  ],
+  [
+    "two halves of the internet as public CIDRs",
+    (a) => {
+      newCluster(a).endpointAccess = { publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] };
+    },
+    'cluster.endpointAccess.publicAccessCidrs (["0.0.0.0/1", "128.0.0.0/1"]) together cover the whole internet: the public API endpoint is open only to the networks that need it',
+  ],
+  [
+    "a public CIDR wider than a /16",
+    (a) => {
+      newCluster(a).endpointAccess = { publicAccessCidrs: ["0.0.0.0/2"] };
+    },
+    'cluster.endpointAccess.publicAccessCidrs (["0.0.0.0/2"]) together cover 1,073,741,824 addresses, more than the 65,536 allowed: the public API endpoint is open only to the networks that need it',
+  ],
+  [
+    "a KMS key that is not an ARN",
+    (a) => {
+      newCluster(a).kmsKeyArn = "not-an-arn";
+    },
+    'cluster.kmsKeyArn ("not-an-arn") must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+  ],
+  [
+    "a tag key in AWS's namespace",
+    (a) => {
+      a.tags = { "aws:cost-center": "ml" };
+    },
+    'tags.aws:cost-center is refused: tag keys starting with "aws:" are reserved for AWS',
+  ],
+  [
+    "a malformed instance type",
+    (a) => {
+      pool(a, 2).instanceTypes = ["g5 xlarge"];
+    },
+    'pools[2].instanceTypes[0] ("g5 xlarge") must be an EC2 instance type such as "g5.xlarge"',
+  ],
+  [
+    "more nodes than a managed node group holds",
+    (a) => {
+      pool(a, 0).maxNodes = 1e6;
+    },
+    "pools[0].maxNodes (1000000) must be a whole number between 1 and 1000",
   ],
   [
     "a cluster name too long for the default queue prefix",
     (a) => {
       (a.cluster as NewClusterArgs).clusterName = "c".repeat(45);
     },
-    `addons.sqsQueueNamePrefix (undefined) defaults to "gpufleet-${"c".repeat(45)}-", 55 characters (at most 50 leave room for endpoint names in SQS's 80): set a shorter prefix`,
+    `addons.sqsQueueNamePrefix defaults to "gpufleet-${"c".repeat(45)}-", 55 characters (at most 50 leave room for endpoint names in SQS's 80): set a shorter prefix`,
   ],
   [
     "an admin that is not an IAM principal ARN",
     (a) => {
       (a.cluster as NewClusterArgs).adminArns = ["arn:aws:sts::123456789012:assumed-role/admin/me"];
     },
-    "cluster.adminArns[0] (arn:aws:sts::123456789012:assumed-role/admin/me) must be an IAM role or user ARN",
+    'cluster.adminArns[0] ("arn:aws:sts::123456789012:assumed-role/admin/me") must be an IAM role or user ARN',
   ],
   [
     "a local chart directory with a version",
     (a) => {
       a.addons = { charts: { keda: { path: "./charts/keda", version: "2.17.2" } } };
     },
-    "addons.charts.keda.path (./charts/keda) is exclusive with version: a local chart's Chart.yaml says its version",
+    'addons.charts.keda.path ("./charts/keda") is exclusive with version: a local chart\'s Chart.yaml says its version',
   ],
   [
     "an OCI chart without a version",
     (a) => {
       a.addons = { charts: { devicePlugin: { chart: "oci://registry.example.com/charts/nvidia-device-plugin" } } };
     },
-    "addons.charts.devicePlugin.version (undefined) is required for an OCI chart (oci://registry.example.com/charts/nvidia-device-plugin): pin an exact version",
+    "addons.charts.devicePlugin.version is required for an OCI chart (oci://registry.example.com/charts/nvidia-device-plugin): pin an exact version",
   ],
   [
     "a chart version range",
     (a) => {
       a.addons = { charts: { clusterAutoscaler: { repository: "https://charts.example.com", version: "^9.46" } } };
     },
-    "addons.charts.clusterAutoscaler.version (^9.46) must be an exact chart version such as 1.2.3",
+    'addons.charts.clusterAutoscaler.version ("^9.46") must be an exact chart version such as 1.2.3',
   ],
 ];
 
@@ -318,17 +374,17 @@ describe("validateGpuClusterArgs", () => {
       caught = error;
     }
 
-    expect(caught).toBeInstanceOf(GpuClusterConfigError);
-    expect((caught as GpuClusterConfigError).problems).toEqual([message]);
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).lines).toEqual([message]);
   });
 
   it("reports every bad field at once", () => {
     const args = happyArgs();
     pool(args, 0).slicesPerGpu = 64;
-    pool(args, 2).minSize = 8;
+    pool(args, 2).minNodes = 8;
 
     expect(() => validateGpuClusterArgs(args)).toThrow(
-      "pools[0].slicesPerGpu (64) must be between 1 and 48\npools[2].minSize (8) must not exceed pools[2].maxSize (6)",
+      "invalid GpuCluster arguments:\npools[0].slicesPerGpu (64) must be a whole number between 1 and 48\npools[2].minNodes (8) must not exceed pools[2].maxNodes (6)",
     );
   });
 });

@@ -1,18 +1,13 @@
 import type * as k8s from "@pulumi/kubernetes";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  backlogPerReplica,
-  type ModelEndpointArgs,
-  ModelEndpointConfigError,
-  validateModelEndpointArgs,
-} from "../../components/model-endpoint";
+import { backlogPerReplica, type ModelEndpointArgs, validateModelEndpointArgs } from "../../components/model-endpoint";
+import { ConfigError } from "../../functions/problems";
 import { fixtureCluster, happyArgs } from "../fixtures/model-endpoint";
 
 // Validation reads only the pools' plain values; it never touches the Kubernetes provider.
 const cluster = fixtureCluster({} as k8s.Provider);
 const happy = (): ModelEndpointArgs => happyArgs(cluster);
-const E = (message: string) => `ModelEndpoint "chat": ${message}`;
 
 interface Case {
   what: string;
@@ -27,204 +22,244 @@ const cases: Case[] = [
       a.endpointName = "Chat_Bot";
     },
     message:
-      'ModelEndpoint "Chat_Bot": endpointName ("Chat_Bot") must be a DNS-1123 label: lower-case letters, digits and \'-\', starting and ending with a letter or digit',
+      "endpointName (\"Chat_Bot\") must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
   },
   {
     what: "an endpoint name too long for Kubernetes",
     change: (a) => {
       a.endpointName = "a".repeat(64);
     },
-    message: `ModelEndpoint "${"a".repeat(64)}": endpointName ("${"a".repeat(64)}") is 64 characters; Kubernetes allows at most 63`,
+    message: `endpointName ("${"a".repeat(64)}") must be at most 63 characters (Kubernetes)`,
   },
   {
     what: "a namespace that starts with a hyphen",
     change: (a) => {
       a.namespace = "-ml";
     },
-    message: E(
+    message:
       "namespace (\"-ml\") must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
-    ),
   },
   {
     what: "a queue name too long for SQS",
     change: (a) => {
       a.queue = { name: "q".repeat(77) };
     },
-    message: E(
-      `queue.name ("${"q".repeat(77)}") must be 1 to 76 characters (SQS allows 80, less "-dlq" for the dead-letter queue)`,
-    ),
+    message: `queue.name ("${"q".repeat(77)}") must be 1 to 76 characters (SQS allows 80, less "-dlq" for the dead-letter queue)`,
   },
   {
     what: "a queue name with a dot",
     change: (a) => {
       a.queue = { name: "chat.v1" };
     },
-    message: E(`queue.name ("chat.v1") may contain only letters, digits, '-' and '_'`),
+    message: `queue.name ("chat.v1") may contain only letters, digits, '-' and '_'`,
   },
   {
     what: "an empty image",
     change: (a) => {
       a.image = " ";
     },
-    message: E('image (" ") must not be empty'),
+    message: 'image (" ") must name a container image',
   },
   {
     what: "minReplicas above maxReplicas",
     change: (a) => {
       a.profile.minReplicas = 9;
     },
-    message: E("profile.minReplicas (9) must not exceed profile.maxReplicas (8)"),
+    message: "profile.minReplicas (9) must not exceed maxReplicas (8)",
   },
   {
     what: "a zero SLO",
     change: (a) => {
       a.profile.sloSeconds = 0;
     },
-    message: E("profile.sloSeconds (0) must be greater than 0"),
+    message: "profile.sloSeconds (0) must be greater than 0",
   },
   {
     what: "a negative SLO",
     change: (a) => {
       a.profile.sloSeconds = -5;
     },
-    message: E("profile.sloSeconds (-5) must be greater than 0"),
+    message: "profile.sloSeconds (-5) must be greater than 0",
   },
   {
     what: "a zero request time",
     change: (a) => {
       a.profile.secondsPerRequest = 0;
     },
-    message: E("profile.secondsPerRequest (0) must be greater than 0"),
+    message: "profile.secondsPerRequest (0) must be greater than 0",
   },
   {
     what: "a negative model load time",
     change: (a) => {
       a.profile.modelLoadSeconds = -1;
     },
-    message: E("profile.modelLoadSeconds (-1) must be 0 or more"),
+    message: "profile.modelLoadSeconds (-1) must be at least 0",
   },
   {
     what: "a fractional concurrency",
     change: (a) => {
       a.profile.concurrencyPerReplica = 1.5;
     },
-    message: E("profile.concurrencyPerReplica (1.5) must be an integer between 1 and 1024"),
+    message: "profile.concurrencyPerReplica (1.5) must be a whole number",
   },
   {
     what: "zero maxReplicas",
     change: (a) => {
       a.profile.maxReplicas = 0;
     },
-    message: E("profile.maxReplicas (0) must be an integer between 1 and 10000"),
+    message: "profile.maxReplicas (0) must be at least 1",
   },
   {
     what: "a visibility timeout shorter than the processing time",
     change: (a) => {
       a.queue = { maxProcessingSeconds: 60, visibilityTimeoutSeconds: 20 };
     },
-    message: E(
+    message:
       "queue.visibilityTimeoutSeconds (20) is shorter than queue.maxProcessingSeconds (60): a request still being processed would be handed to another replica",
-    ),
   },
   {
     what: "a visibility timeout above the SQS limit",
     change: (a) => {
       a.queue = { visibilityTimeoutSeconds: 50_000 };
     },
-    message: E("queue.visibilityTimeoutSeconds (50000) must be an integer between 0 and 43200"),
+    message: "queue.visibilityTimeoutSeconds (50000) must be a whole number between 0 and 43200",
   },
   {
     what: "a maxReceiveCount of zero",
     change: (a) => {
       a.queue = { maxReceiveCount: 0 };
     },
-    message: E("queue.maxReceiveCount (0) must be an integer between 1 and 1000"),
+    message: "queue.maxReceiveCount (0) must be a whole number between 1 and 1000",
   },
   {
     what: "a retention below one minute",
     change: (a) => {
       a.queue = { retentionSeconds: 30 };
     },
-    message: E("queue.retentionSeconds (30) must be an integer between 60 and 1209600"),
+    message: "queue.retentionSeconds (30) must be a whole number between 60 and 1209600",
   },
   {
     what: "an unknown pool",
     change: (a) => {
       a.pools = ["spot-a", "spot-z"];
     },
-    message: E('pools[1] ("spot-z") is not a pool of the cluster (known: spot-a, spot-b, ondemand)'),
+    message: 'pools[1] ("spot-z") is not a pool of the cluster (known: spot-a, spot-b, ondemand)',
   },
   {
     what: "no pools",
     change: (a) => {
       a.pools = [];
     },
-    message: E("pools ([]) must name at least one pool"),
+    message: "pools ([]) must name at least one pool",
   },
   {
     what: "a pool listed twice",
     change: (a) => {
       a.pools = ["spot-a", "ondemand", "spot-a"];
     },
-    message: E('pools[2] ("spot-a") is listed twice'),
+    message: 'pools[2] ("spot-a") is listed twice',
   },
   {
     what: "a grace period longer than the spot notice on a spot pool",
     change: (a) => {
       a.terminationGracePeriodSeconds = 150;
     },
-    message: E(
+    message:
       'terminationGracePeriodSeconds (150) is longer than the 120 s spot notice, and spot pool "spot-a" is allowed',
-    ),
   },
   {
     what: "GPU memory over the slice of an allowed pool",
     change: (a) => {
       a.gpuMemoryGiB = 8;
     },
-    message: E('needs 8192 MiB of GPU memory per replica but pool "spot-a" offers 6144 MiB per slice'),
+    message:
+      'gpuMemoryGiB (8) needs 8192 MiB per replica but pool "spot-a" offers 6144 MiB per slice\ngpuMemoryGiB (8) needs 8192 MiB per replica but pool "spot-b" offers 6144 MiB per slice',
   },
   {
     what: "zero GPU memory",
     change: (a) => {
       a.gpuMemoryGiB = 0;
     },
-    message: E("gpuMemoryGiB (0) must be greater than 0"),
+    message: "gpuMemoryGiB (0) must be greater than 0 and at most 1024",
   },
   {
     what: "an unknown tier",
     change: (a) => {
       (a as { tier?: string }).tier = "premium";
     },
-    message: E('tier ("premium") must be one of critical, standard, batch'),
+    message: 'tier ("premium") must be one of critical, standard, batch',
   },
   {
     what: "an env var that overrides the worker contract",
     change: (a) => {
       a.env = { GPUFLEET_QUEUE_URL: "https://elsewhere" };
     },
-    message: E("env.GPUFLEET_QUEUE_URL is set by the worker contract and cannot be overridden"),
+    message: "env.GPUFLEET_QUEUE_URL is set by the worker contract and cannot be overridden",
   },
   {
     what: "a scale-down window the HPA refuses",
     change: (a) => {
       a.scaling = { scaleDownStabilizationSeconds: 7200 };
     },
-    message: E("scaling.scaleDownStabilizationSeconds (7200) must be an integer between 0 and 3600"),
+    message: "scaling.scaleDownStabilizationSeconds (7200) must be a whole number between 0 and 3600",
   },
   {
     what: "an invalid results bucket",
     change: (a) => {
       a.results = { bucketName: "My_Bucket" };
     },
-    message: E('results.bucketName ("My_Bucket") is not a valid S3 bucket name'),
+    message: 'results.bucketName ("My_Bucket") is not a valid S3 bucket name',
   },
   {
     what: "both an alarm topic and a new one",
     change: (a) => {
       a.alarms = { topicArn: "arn:aws:sns:us-east-1:123456789012:ops", createTopic: true };
     },
-    message: E("alarms.topicArn and alarms.createTopic are exclusive"),
+    message: "alarms.topicArn and alarms.createTopic are exclusive",
+  },
+  {
+    what: "an image reference with a line break",
+    change: (a) => {
+      a.image = "ghcr.io/example/chat:1.0\nrm -rf /";
+    },
+    message: 'image ("ghcr.io/example/chat:1.0\\nrm -rf /") must not contain whitespace or line breaks',
+  },
+  {
+    what: "an image reference with an upper-case repository",
+    change: (a) => {
+      a.image = "ghcr.io/Example/chat:1.0";
+    },
+    message:
+      'image ("ghcr.io/Example/chat:1.0") must be an image reference [registry/]repository[:tag][@digest] with a lower-case repository path',
+  },
+  {
+    what: "an SLO shorter than one request",
+    change: (a) => {
+      a.profile.sloSeconds = 1;
+    },
+    message:
+      "profile.sloSeconds (1) must not be shorter than secondsPerRequest (2): a queued request waits up to one service time for a slot",
+  },
+  {
+    what: "a model load time of years",
+    change: (a) => {
+      a.profile.modelLoadSeconds = 1e12;
+    },
+    message: "profile.modelLoadSeconds (1000000000000) must be at most 3600",
+  },
+  {
+    what: "an infinite request time",
+    change: (a) => {
+      a.profile.secondsPerRequest = Number.POSITIVE_INFINITY;
+    },
+    message: "profile.secondsPerRequest (.inf) must be a finite number",
+  },
+  {
+    what: "a tag key in AWS's namespace",
+    change: (a) => {
+      a.tags = { "aws:team": "ml" };
+    },
+    message: 'tags.aws:team is refused: tag keys starting with "aws:" are reserved for AWS',
   },
 ];
 
@@ -263,8 +298,8 @@ describe("validateModelEndpointArgs", () => {
       thrown = error;
     }
 
-    expect(thrown).toBeInstanceOf(ModelEndpointConfigError);
-    expect((thrown as Error).message).toBe(message);
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as ConfigError).lines.join("\n")).toBe(message);
   });
 
   it("allows a long grace period when only on-demand pools are allowed", () => {

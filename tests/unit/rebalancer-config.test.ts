@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_REBALANCER_TUNABLES, RebalancerConfigError, rebalancerConfig } from "../../functions/rebalancer/core";
+import { ConfigError } from "../../functions/problems";
+import { DEFAULT_REBALANCER_TUNABLES, rebalancerConfig } from "../../functions/rebalancer/core";
 import { pools } from "./support/rebalancer-fixtures";
 
 describe("rebalancerConfig", () => {
@@ -17,11 +18,11 @@ describe("rebalancerConfig", () => {
   });
 
   const cases: [string, () => Parameters<typeof rebalancerConfig>, string][] = [
-    ["no pools", () => [[]], "pools (empty) must list at least the fallback pool"],
+    ["no pools", () => [[]], "pools ([]) must list at least the fallback pool"],
     [
       "no fallback",
       () => [pools().map((p) => ({ ...p, fallback: false }))],
-      "pools (0 with fallback: true) must have exactly one on-demand fallback pool",
+      "pools have 0 with fallback: true; exactly one on-demand fallback pool is required",
     ],
     [
       "two fallbacks",
@@ -33,7 +34,7 @@ describe("rebalancerConfig", () => {
             .map((p) => ({ ...p, name: "od2" })),
         ],
       ],
-      "pools (2 with fallback: true) must have exactly one on-demand fallback pool",
+      "pools have 2 with fallback: true; exactly one on-demand fallback pool is required",
     ],
     [
       "a spot fallback",
@@ -69,15 +70,15 @@ describe("rebalancerConfig", () => {
 
   it.each(cases)("rejects %s", (_name, args, message) => {
     const call = () => rebalancerConfig(...args());
-    expect(call).toThrow(RebalancerConfigError);
+    expect(call).toThrow(ConfigError);
     expect(call).toThrow(message);
   });
 });
 
 describe("rebalancerConfig tunables", () => {
-  it("refuses a key that is not a tunable, listing the known ones", () => {
+  it("refuses a key that is not a tunable, naming the nearest one", () => {
     expect(() => rebalancerConfig(pools(), { stableSecnds: 900 } as never)).toThrow(
-      "tunables.stableSecnds is not a tunable (known: stableSeconds, healthHalfLifeSeconds, interruptionWeight, recommendationWeight, launchFailureWeight, degradedScore, unavailableScore, maxSignalAgeSeconds, stepTimeoutSeconds, eventIdRetentionSeconds, maxRememberedEventIds)",
+      "invalid rebalancer configuration:\ntunables.stableSecnds is not a known setting: did you mean stableSeconds?",
     );
   });
 });

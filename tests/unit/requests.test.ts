@@ -6,9 +6,10 @@ import {
   kubeReservedMemoryMiB,
   sliceShare,
 } from "../../components/gpu-cluster/allocatable";
-import { ModelEndpointConfigError, validateModelEndpointArgs } from "../../components/model-endpoint";
+import { validateModelEndpointArgs } from "../../components/model-endpoint";
 import { cpuMillis, memoryMiB } from "../../components/model-endpoint/quantity";
-import { parseStackConfig, StackConfigError } from "../../infra/config";
+import { ConfigError } from "../../functions/problems";
+import { parseStackConfig } from "../../infra/config";
 import { fixtureCluster, fixturePools, happyArgs } from "../fixtures/model-endpoint";
 
 const cluster = fixtureCluster({} as k8s.Provider);
@@ -55,9 +56,13 @@ describe("endpoint CPU and memory requests", () => {
 
   it("refuse requests that leave slices of a node unusable, with the numbers", () => {
     expect(() => validateModelEndpointArgs("chat", { ...happyArgs(cluster), cpu: "2", memory: "8Gi" })).toThrow(
-      new ModelEndpointConfigError(
-        'ModelEndpoint "chat": cpu ("2") × 4 slices per node is 8000m, more than the 3620m a g5.xlarge node of pool "spot-a" leaves for pods (EKS reservations and node agents taken off): set cpu to at most 905m, or lower the pool\'s slicesPerGpu',
-      ),
+      new ConfigError('ModelEndpoint "chat" arguments', [
+        {
+          field: "cpu",
+          value: "2",
+          rule: '× 4 slices per node is 8000m, more than the 3620m a g5.xlarge node of pool "spot-a" leaves for pods (EKS reservations and node agents taken off): set cpu to at most 905m, or lower the pool\'s slicesPerGpu',
+        },
+      ]).message,
     );
     expect(() => validateModelEndpointArgs("chat", { ...happyArgs(cluster), memory: "8Gi" })).toThrow(
       'memory ("8Gi") × 4 slices per node is 32768Mi, more than the 13650Mi',
@@ -72,7 +77,7 @@ describe("endpoint CPU and memory requests", () => {
 
     expect(validateModelEndpointArgs("chat", { ...happyArgs(cluster), cpu: "500m", memory: "2Gi" }).cpu).toBe("500m");
     expect(() => validateModelEndpointArgs("chat", happyArgs(unknown))).toThrow(
-      "cpu and memory (undefined) cannot be derived: the instance types of pool(s) spot-a, spot-b, ondemand are not in gpufleet's instance table; set cpu and memory",
+      "cpu and memory cannot be derived: the instance types of pool(s) spot-a, spot-b, ondemand are not in gpufleet's instance table; set cpu and memory",
     );
     expect(validateModelEndpointArgs("chat", { ...happyArgs(unknown), cpu: "1", memory: "4Gi" }).memory).toBe("4Gi");
   });
@@ -85,8 +90,8 @@ describe("endpoint CPU and memory requests", () => {
           name: "spot",
           capacityType: "spot",
           instanceTypes: ["g5.xlarge", "g6.xlarge"],
-          minSize: 0,
-          maxSize: 4,
+          minNodes: 0,
+          maxNodes: 4,
           slicesPerGpu: 4,
         },
         {
@@ -94,8 +99,8 @@ describe("endpoint CPU and memory requests", () => {
           capacityType: "on-demand",
           fallback: true,
           instanceTypes: ["g5.xlarge"],
-          minSize: 0,
-          maxSize: 2,
+          minNodes: 0,
+          maxNodes: 2,
           slicesPerGpu: 4,
         },
       ],
@@ -124,10 +129,10 @@ describe("endpoint CPU and memory requests", () => {
       caught = error;
     }
 
-    expect(caught).toBeInstanceOf(StackConfigError);
-    expect((caught as StackConfigError).problems).toEqual([
-      'endpoints[0]: cpu ("2") × 4 slices per node is 8000m, more than the 3620m a g5.xlarge node of pool "spot" leaves for pods (EKS reservations and node agents taken off): set cpu to at most 905m, or lower the pool\'s slicesPerGpu',
-      'endpoints[0]: cpu ("2") × 4 slices per node is 8000m, more than the 3620m a g5.xlarge node of pool "od" leaves for pods (EKS reservations and node agents taken off): set cpu to at most 905m, or lower the pool\'s slicesPerGpu',
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).lines).toEqual([
+      'endpoints[0].cpu ("2") × 4 slices per node is 8000m, more than the 3620m a g5.xlarge node of pool "spot" leaves for pods (EKS reservations and node agents taken off): set cpu to at most 905m, or lower the pool\'s slicesPerGpu',
+      'endpoints[0].cpu ("2") × 4 slices per node is 8000m, more than the 3620m a g5.xlarge node of pool "od" leaves for pods (EKS reservations and node agents taken off): set cpu to at most 905m, or lower the pool\'s slicesPerGpu',
     ]);
     expect(
       parseStackConfig({ ...raw, endpoints: [{ ...raw.endpoints[0], cpu: "900m", memory: "3Gi" }] }).endpoints[0]?.cpu,

@@ -19,13 +19,12 @@ export function replicaThroughput(profile: EndpointProfile, slicesPerGpu: number
 }
 
 /**
- * Seconds left to drain the queue: the oldest message's remaining SLO budget, never less
- * than minDrainSeconds (a message already past its SLO is drained as fast as that) nor more
- * than the SLO.
+ * Seconds to drain the queue in: the oldest message's remaining SLO budget, but never less than
+ * minDrainSeconds (the oldest message's age includes the metric's lag, so it is often past the
+ * SLO already; the floor keeps the drain rate finite and tunable).
  */
 export function drainSeconds(queue: QueueSnapshot, sloSeconds: number, minDrainSeconds: number): number {
-  const floor = Math.min(minDrainSeconds, sloSeconds);
-  return Math.min(sloSeconds, Math.max(floor, sloSeconds - queue.oldestMessageAgeSeconds));
+  return Math.max(minDrainSeconds, sloSeconds - queue.oldestMessageAgeSeconds);
 }
 
 /**

@@ -1,9 +1,8 @@
+import { chooseModel, type ForecastModel, level, modelGrowths, seasonalStretches } from "./models";
+import { successiveDifferenceSigma, valueAt } from "./series";
 import type { AutoscalerSettings, MinuteSeries } from "./types";
 
 const MINUTE_MS = 60_000;
-const DAY_MINUTES = 1440;
-/** Half-width (minutes) of the moving average that smooths a past day's values before taking their peak. */
-const SEASONAL_SMOOTH = 2;
 
 /** The upper-quantile forecast of the arrival rate's peak over the horizon. */
 export interface ArrivalForecast {
@@ -20,69 +19,15 @@ export interface ArrivalForecast {
   seasonalDays: number;
   /** Standard deviation the quantile is taken on, requests per minute. */
   sigmaPerMinute: number;
+  /** The growth model used: the one whose recent forecasts missed least. */
+  model: ForecastModel;
+  /** Past forecasts the model was chosen on (0: too little history, the combined model). */
+  backtests: number;
 }
 
 export interface MissingArrivals {
   ok: false;
   reason: string;
-}
-
-/** A usable per-minute value: finite and not negative. */
-function valueAt(values: readonly (number | null)[], i: number): number | undefined {
-  if (i < 0 || i >= values.length) return undefined;
-  const v = values[i];
-  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined;
-}
-
-/** Mean and count of the usable values in [from, to]. */
-function windowMean(values: readonly (number | null)[], from: number, to: number): { mean: number; count: number } {
-  let sum = 0;
-  let count = 0;
-  for (let i = Math.max(0, from); i <= to && i < values.length; i++) {
-    const v = valueAt(values, i);
-    if (v !== undefined) {
-      sum += v;
-      count++;
-    }
-  }
-  return { mean: count > 0 ? sum / count : 0, count };
-}
-
-/** Least-squares slope (per minute) of the usable values in [from, to]; 0 with fewer than three points. */
-function slope(values: readonly (number | null)[], from: number, to: number): number {
-  let n = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = Math.max(0, from); i <= to; i++) {
-    const v = valueAt(values, i);
-    if (v === undefined) continue;
-    n++;
-    sx += i;
-    sy += v;
-    sxx += i * i;
-    sxy += i * v;
-  }
-  const denominator = n * sxx - sx * sx;
-  return n >= 3 && denominator > 0 ? (n * sxy - sx * sy) / denominator : 0;
-}
-
-/**
- * Noise from successive differences (von Neumann): sigma^2 = mean((v[i] - v[i-1])^2) / 2.
- * Unlike the plain standard deviation it is not inflated by a trend or a level shift.
- */
-function successiveDifferenceSigma(values: readonly (number | null)[], from: number, to: number): number {
-  let sum = 0;
-  let pairs = 0;
-  for (let i = Math.max(1, from + 1); i <= to; i++) {
-    const a = valueAt(values, i - 1);
-    const b = valueAt(values, i);
-    if (a === undefined || b === undefined) continue;
-    sum += (b - a) * (b - a);
-    pairs++;
-  }
-  return pairs > 0 ? Math.sqrt(sum / (2 * pairs)) : 0;
 }
 
 /**
@@ -94,65 +39,6 @@ export function normalQuantile(p: number): number {
   return (
     t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t)
   );
-}
-
-/** The larger of the slow and the burst average ending at `end`, with the slow window's datapoint count. */
-function level(
-  values: readonly (number | null)[],
-  end: number,
-  s: AutoscalerSettings,
-): { value: number; count: number } {
-  const slow = windowMean(values, end - s.levelMinutes + 1, end);
-  const burst = windowMean(values, end - s.burstMinutes + 1, end);
-  return { value: Math.max(slow.mean, burst.count > 0 ? burst.mean : 0), count: slow.count };
-}
-
-/**
- * Growth over the horizon seen at the same time on earlier days: for each lag d (days), the
- * peak of the smoothed values over [now, now + horizon] d days ago minus the level then.
- * Lags of whole weeks weigh more once a week of history exists (weekday/weekend cycles).
- * Cost: O(days * (horizon + level window)), independent of the history's length.
- */
-function seasonalGrowth(
-  values: readonly (number | null)[],
-  now: number,
-  last: number,
-  horizonMinutes: number,
-  s: AutoscalerSettings,
-): { growth: number; spread: number; days: number } {
-  const deltas: number[] = [];
-  const lags: number[] = [];
-  for (let d = 1; d <= s.seasonalMaxDays; d++) {
-    const shift = d * DAY_MINUTES;
-    if (last - shift - s.levelMinutes + 1 < 0) break;
-    const then = level(values, last - shift, s);
-    if (then.count < s.minLevelPoints) continue;
-    let peak = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k <= horizonMinutes; k++) {
-      const t = now + k - shift;
-      const smoothed = windowMean(values, t - SEASONAL_SMOOTH, t + SEASONAL_SMOOTH);
-      if (smoothed.count > 0 && smoothed.mean > peak) peak = smoothed.mean;
-    }
-    if (peak === Number.NEGATIVE_INFINITY) continue;
-    deltas.push(peak - then.value);
-    lags.push(d);
-  }
-  if (deltas.length === 0) return { growth: 0, spread: 0, days: 0 };
-  const weekly = (lags[lags.length - 1] ?? 0) >= 7;
-  let weightSum = 0;
-  let sum = 0;
-  for (let i = 0; i < deltas.length; i++) {
-    const w = weekly && (lags[i] ?? 0) % 7 === 0 ? s.weeklyWeight : 1;
-    weightSum += w;
-    sum += w * (deltas[i] ?? 0);
-  }
-  const mean = sum / weightSum;
-  let variance = 0;
-  for (let i = 0; i < deltas.length; i++) {
-    const w = weekly && (lags[i] ?? 0) % 7 === 0 ? s.weeklyWeight : 1;
-    variance += w * ((deltas[i] ?? 0) - mean) ** 2;
-  }
-  return { growth: mean, spread: deltas.length > 1 ? Math.sqrt(variance / weightSum) : 0, days: deltas.length };
 }
 
 /**
@@ -197,20 +83,24 @@ export function forecastArrivals(
     };
   }
 
-  // The slow average sits at the middle of its window; project from there to the horizon's end.
-  const trendReach = Math.min(now - last + horizonMinutes + (s.levelMinutes - 1) / 2, s.trendCapMinutes);
-  const trend = Math.max(0, slope(values, last - s.levelMinutes + 1, last)) * trendReach;
-  const seasonal = seasonalGrowth(values, now, last, horizonMinutes, s);
+  const stretches = seasonalStretches(values, last, now - last, horizonMinutes, s);
+  const growths = modelGrowths(values, stretches, now, last, horizonMinutes, s);
+  const choice = chooseModel(values, stretches, now, last, horizonMinutes, s);
+  const seasonal = growths.seasonal;
+  const usesSeasons = choice.model === "seasonal" || choice.model === "combined" || choice.model === "daily";
+  const spread = usesSeasons ? seasonal.spread : 0;
   const noise = successiveDifferenceSigma(values, last - s.noiseMinutes + 1, last);
-  const sigma = Math.sqrt(Math.max(noise * noise, current.value) + seasonal.spread * seasonal.spread);
-  const growth = Math.max(0, trend, seasonal.growth);
+  const sigma = Math.sqrt(Math.max(noise * noise, current.value) + spread * spread);
+  const growth = growths.growth[choice.model];
   return {
     ok: true,
     peakPerMinute: current.value + growth + normalQuantile(s.quantile) * sigma,
     levelPerMinute: current.value,
-    trendPerMinute: trend,
+    trendPerMinute: growths.growth.trend,
     seasonalPerMinute: seasonal.growth,
     seasonalDays: seasonal.days,
+    model: choice.model,
+    backtests: choice.backtests,
     sigmaPerMinute: sigma,
   };
 }

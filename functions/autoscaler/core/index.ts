@@ -2,9 +2,13 @@
  * The predictive autoscaler's decision: pure, deterministic, no clock and no AWS import.
  * The Lambda handler and the simulator both call decideReplicas.
  */
+
+import { formatProblem } from "../../problems";
+import { PROFILE_LIMITS, profileProblems } from "../../profile";
 import { backlogReplicas, drainSeconds, forecastReplicas, replicaThroughput } from "./capacity";
 import { forecastArrivals } from "./forecast";
 import { dampScaleDown, readPublished } from "./hysteresis";
+import { oldestAgeNow, queueRatePerMinute } from "./nowcast";
 import { resolveSettings } from "./settings";
 import type {
   AutoscalerInput,
@@ -16,28 +20,42 @@ import type {
 } from "./types";
 
 export { normalQuantile } from "./forecast";
-export { AutoscalerConfigError, DEFAULT_AUTOSCALER_SETTINGS, resolveSettings } from "./settings";
+export { FORECAST_MODELS, type ForecastModel } from "./models";
+export { DEFAULT_AUTOSCALER_SETTINGS, resolveSettings, settingsProblems } from "./settings";
 export type * from "./types";
 
 function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
+/** The furthest the lead time may reach: an hour from decision to a schedulable node. */
+export const MAX_LEAD_TIME_SECONDS = 3600;
+
+/**
+ * The longest horizon planned over: lead time and model load at their bounds, plus the
+ * longest tick. The forecast's cost per endpoint grows with the horizon, so it stays
+ * bounded whatever the input.
+ */
+export const MAX_HORIZON_MINUTES = Math.ceil((MAX_LEAD_TIME_SECONDS + PROFILE_LIMITS.modelLoadSeconds.max + 3600) / 60);
+
 /** A profile the arithmetic can use; otherwise the reason why not. */
 function profileProblem(e: EndpointInput): string | undefined {
-  const p = e.profile;
-  const checks: [string, number, boolean][] = [
-    ["secondsPerRequest", p.secondsPerRequest, p.secondsPerRequest > 0],
-    ["concurrencyPerReplica", p.concurrencyPerReplica, p.concurrencyPerReplica > 0],
-    ["sloSeconds", p.sloSeconds, p.sloSeconds > 0],
-    ["modelLoadSeconds", p.modelLoadSeconds, p.modelLoadSeconds >= 0],
-    ["minReplicas", p.minReplicas, p.minReplicas >= 0],
-    ["maxReplicas", p.maxReplicas, p.maxReplicas >= p.minReplicas],
-    ["slicesPerGpu", e.slicesPerGpu, e.slicesPerGpu >= 1],
-    ["leadTimeSeconds", e.leadTimeSeconds, e.leadTimeSeconds >= 0],
-  ];
-  for (const [field, value, ok] of checks) {
-    if (!Number.isFinite(value) || !ok) return `${field} (${value}) is invalid`;
+  const problem = profileProblems(e.profile)[0];
+  if (problem) return formatProblem(problem);
+  if (!Number.isInteger(e.slicesPerGpu) || e.slicesPerGpu < 1 || e.slicesPerGpu > 48) {
+    return formatProblem({
+      field: "slicesPerGpu",
+      value: e.slicesPerGpu,
+      rule: "must be a whole number between 1 and 48",
+    });
+  }
+  const lead = e.leadTimeSeconds;
+  if (typeof lead !== "number" || !Number.isFinite(lead) || lead < 0 || lead > MAX_LEAD_TIME_SECONDS) {
+    return formatProblem({
+      field: "leadTimeSeconds",
+      value: lead,
+      rule: `must be between 0 and ${MAX_LEAD_TIME_SECONDS}`,
+    });
   }
   return undefined;
 }
@@ -68,7 +86,10 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
   }
   const min = Math.ceil(e.profile.minReplicas);
   const max = Math.max(min, Math.floor(e.profile.maxReplicas));
-  const horizonMinutes = Math.ceil((e.leadTimeSeconds + e.profile.modelLoadSeconds + s.tickSeconds) / 60);
+  const horizonMinutes = Math.min(
+    MAX_HORIZON_MINUTES,
+    Math.ceil((e.leadTimeSeconds + e.profile.modelLoadSeconds + s.tickSeconds) / 60),
+  );
   const throughput = replicaThroughput(e.profile, e.slicesPerGpu);
   const detail: DecisionDetail = { horizonMinutes, replicaThroughputPerSecond: throughput };
   if (history.previous !== undefined) detail.previousReplicas = history.previous;
@@ -76,21 +97,32 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
   const forecast = forecastArrivals(e.arrivals, nowMs, horizonMinutes, s);
   const queue = freshQueue(e.queue, nowMs, s);
 
+  // What the queue shows now lifts the level: a step or burst the lagged arrivals metric has not seen.
+  const planned =
+    typeof queue === "string"
+      ? undefined
+      : { ...queue, oldestMessageAgeSeconds: oldestAgeNow(queue, s.metricLagSeconds) };
+  const queueRate =
+    typeof queue === "string" ? 0 : queueRatePerMinute(queue, e.profile, throughput, s.metricLagSeconds);
+  const level = Math.max(forecast.ok ? forecast.levelPerMinute : 0, queueRate);
+  const lift = forecast.ok ? Math.max(0, queueRate - forecast.levelPerMinute) : 0;
+
   let drainRate = 0;
-  if (typeof queue !== "string") {
-    const level = forecast.ok ? forecast.levelPerMinute : 0;
-    detail.backlogReplicas = backlogReplicas(queue, level, e.profile, throughput, s.minDrainSeconds);
-    const drain = drainSeconds(queue, e.profile.sloSeconds, s.minDrainSeconds);
-    drainRate = queue.visible / drain;
+  if (planned) {
+    detail.queueRatePerMinute = queueRate;
+    detail.backlogReplicas = backlogReplicas(planned, level, e.profile, throughput, s.minDrainSeconds);
+    const drain = drainSeconds(planned, e.profile.sloSeconds, s.minDrainSeconds);
+    drainRate = planned.visible / drain;
     reasons.push(
-      `backlog ${queue.visible} visible + ${queue.inFlight} in flight, oldest ${Math.round(queue.oldestMessageAgeSeconds)} s: ` +
-        `${detail.backlogReplicas} replicas drain it within ${Math.round(drain)} s`,
+      `backlog ${planned.visible} visible + ${planned.inFlight} in flight, oldest ~${Math.round(planned.oldestMessageAgeSeconds)} s now: ` +
+        `${detail.backlogReplicas} replicas drain it within ${Math.round(drain)} s; the queue shows ${round(queueRate)} req/min arriving`,
     );
   }
   if (forecast.ok) {
-    detail.forecastPerMinute = forecast.peakPerMinute;
+    detail.forecastPerMinute = forecast.peakPerMinute + lift;
+    detail.model = forecast.model;
     detail.forecastReplicas = forecastReplicas(
-      forecast.peakPerMinute,
+      detail.forecastPerMinute,
       drainRate,
       throughput,
       s.headroom,
@@ -100,9 +132,11 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
       forecast.seasonalDays > 0
         ? `, seasonal +${round(forecast.seasonalPerMinute)} from ${forecast.seasonalDays} days`
         : "";
+    const raised = lift > 0 ? `, raised ${round(lift)} to the rate the queue shows` : "";
     reasons.push(
-      `forecast p${round(s.quantile * 100)} peak ${round(forecast.peakPerMinute)} req/min over ${horizonMinutes} min ` +
-        `(level ${round(forecast.levelPerMinute)}, trend +${round(forecast.trendPerMinute)}${seasonal}, sigma ${round(forecast.sigmaPerMinute)})`,
+      `forecast p${round(s.quantile * 100)} peak ${round(detail.forecastPerMinute)} req/min over ${horizonMinutes} min ` +
+        `(model ${forecast.model} on ${forecast.backtests} past forecasts, level ${round(forecast.levelPerMinute)}, ` +
+        `trend +${round(forecast.trendPerMinute)}${seasonal}, sigma ${round(forecast.sigmaPerMinute)}${raised})`,
       `${detail.forecastReplicas} replicas at ${round(throughput * 60)} req/min each (${e.slicesPerGpu} slices per GPU, headroom ${s.headroom})`,
     );
   }
@@ -146,7 +180,7 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
 
 /**
  * Decides each endpoint's predicted replicas: one decision per input endpoint, in order.
- * Throws AutoscalerConfigError for invalid settings; bad or missing data of one endpoint
+ * Throws a ConfigError for invalid settings; bad or missing data of one endpoint
  * only holds that endpoint.
  */
 export function decideReplicas(input: AutoscalerInput, settings: Partial<AutoscalerSettings> = {}): ReplicaDecision[] {

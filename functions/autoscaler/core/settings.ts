@@ -1,9 +1,5 @@
+import { type Problem, throwIfProblems, unknownKeyProblem } from "../../problems";
 import type { AutoscalerSettings } from "./types";
-
-/** A setting or input the autoscaler cannot work with. Messages quote the field, the value and the rule. */
-export class AutoscalerConfigError extends Error {
-  override name = "AutoscalerConfigError";
-}
 
 /**
  * Defaults, with why:
@@ -31,6 +27,10 @@ export const DEFAULT_AUTOSCALER_SETTINGS: AutoscalerSettings = Object.freeze({
   trendCapMinutes: 30,
   seasonalMaxDays: 14,
   weeklyWeight: 3,
+  peakMemoryMinutes: 60,
+  backtestPoints: 8,
+  backtestSpacingMinutes: 30,
+  metricLagSeconds: 120,
   arrivalsStaleSeconds: 600,
   queueStaleSeconds: 180,
   minLevelPoints: 3,
@@ -43,43 +43,60 @@ export const DEFAULT_AUTOSCALER_SETTINGS: AutoscalerSettings = Object.freeze({
 
 type Rule = [key: keyof AutoscalerSettings, ok: (v: number) => boolean, rule: string];
 
+/** Every setting is bounded: the forecast's cost per endpoint grows with the windows and days it reads. */
 const RULES: Rule[] = [
-  ["headroom", (v) => v > 0, "must be greater than 0"],
+  ["headroom", (v) => v > 0 && v <= 100, "must be greater than 0 and at most 100"],
   ["quantile", (v) => v > 0.5 && v < 1, "must be between 0.5 and 1 (exclusive)"],
   ["maxUtilization", (v) => v > 0 && v <= 1, "must be greater than 0 and at most 1"],
-  ["levelMinutes", (v) => Number.isInteger(v) && v >= 1, "must be an integer of at least 1"],
-  ["burstMinutes", (v) => Number.isInteger(v) && v >= 1, "must be an integer of at least 1"],
-  ["noiseMinutes", (v) => Number.isInteger(v) && v >= 2, "must be an integer of at least 2"],
-  ["trendCapMinutes", (v) => v >= 0, "must be at least 0"],
-  ["seasonalMaxDays", (v) => Number.isInteger(v) && v >= 0 && v <= 60, "must be an integer between 0 and 60"],
-  ["weeklyWeight", (v) => v >= 1, "must be at least 1"],
-  ["arrivalsStaleSeconds", (v) => v > 0, "must be greater than 0"],
-  ["queueStaleSeconds", (v) => v > 0, "must be greater than 0"],
-  ["minLevelPoints", (v) => Number.isInteger(v) && v >= 1, "must be an integer of at least 1"],
-  ["tickSeconds", (v) => v > 0, "must be greater than 0"],
-  ["minDrainSeconds", (v) => v > 0, "must be greater than 0"],
+  ["levelMinutes", (v) => Number.isInteger(v) && v >= 1 && v <= 240, "must be a whole number between 1 and 240"],
+  ["burstMinutes", (v) => Number.isInteger(v) && v >= 1 && v <= 240, "must be a whole number between 1 and 240"],
+  ["noiseMinutes", (v) => Number.isInteger(v) && v >= 2 && v <= 1440, "must be a whole number between 2 and 1440"],
+  ["trendCapMinutes", (v) => v >= 0 && v <= 1440, "must be between 0 and 1440"],
+  ["seasonalMaxDays", (v) => Number.isInteger(v) && v >= 0 && v <= 60, "must be a whole number between 0 and 60"],
+  ["weeklyWeight", (v) => v >= 1 && v <= 100, "must be between 1 and 100"],
+  ["peakMemoryMinutes", (v) => Number.isInteger(v) && v >= 1 && v <= 1440, "must be a whole number between 1 and 1440"],
+  ["backtestPoints", (v) => Number.isInteger(v) && v >= 0 && v <= 48, "must be a whole number between 0 and 48"],
+  [
+    "backtestSpacingMinutes",
+    (v) => Number.isInteger(v) && v >= 1 && v <= 1440,
+    "must be a whole number between 1 and 1440",
+  ],
+  ["metricLagSeconds", (v) => v >= 0 && v <= 900, "must be between 0 and 900"],
+  ["arrivalsStaleSeconds", (v) => v > 0 && v <= 86_400, "must be greater than 0 and at most 86400"],
+  ["queueStaleSeconds", (v) => v > 0 && v <= 86_400, "must be greater than 0 and at most 86400"],
+  ["minLevelPoints", (v) => Number.isInteger(v) && v >= 1 && v <= 240, "must be a whole number between 1 and 240"],
+  ["tickSeconds", (v) => v > 0 && v <= 3600, "must be greater than 0 and at most 3600"],
+  ["minDrainSeconds", (v) => v > 0 && v <= 3600, "must be greater than 0 and at most 3600"],
   ["scaleDownTolerance", (v) => v >= 0 && v < 1, "must be at least 0 and below 1"],
   ["scaleDownStep", (v) => v > 0 && v <= 1, "must be greater than 0 and at most 1"],
-  ["scaleDownDelaySeconds", (v) => v >= 0, "must be at least 0"],
+  ["scaleDownDelaySeconds", (v) => v >= 0 && v <= 86_400, "must be between 0 and 86400"],
 ];
 
-/** Merges overrides onto the defaults and checks every value; throws AutoscalerConfigError on the first bad one. */
-export function resolveSettings(overrides: Partial<AutoscalerSettings> = {}): AutoscalerSettings {
-  const settings: AutoscalerSettings = { ...DEFAULT_AUTOSCALER_SETTINGS };
-  for (const [key, value] of Object.entries(overrides) as [keyof AutoscalerSettings, unknown][]) {
+/** Every problem of settings overrides, fields under `prefix` ("settings"). */
+export function settingsProblems(overrides: Partial<AutoscalerSettings> = {}, prefix = "settings"): Problem[] {
+  const problems: Problem[] = [];
+  const known = Object.keys(DEFAULT_AUTOSCALER_SETTINGS);
+  const settings: Record<string, unknown> = { ...DEFAULT_AUTOSCALER_SETTINGS };
+  for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
-    if (!(key in DEFAULT_AUTOSCALER_SETTINGS)) {
-      throw new AutoscalerConfigError(
-        `settings.${String(key)} is not a setting (known: ${Object.keys(DEFAULT_AUTOSCALER_SETTINGS).join(", ")})`,
-      );
+    if (!Object.hasOwn(DEFAULT_AUTOSCALER_SETTINGS, key)) {
+      problems.push(unknownKeyProblem(`${prefix}.${key}`, key, known));
+      continue;
     }
-    settings[key] = value as number;
+    settings[key] = value;
   }
   for (const [key, ok, rule] of RULES) {
     const value = settings[key];
     if (typeof value !== "number" || !Number.isFinite(value) || !ok(value)) {
-      throw new AutoscalerConfigError(`settings.${key} (${String(value)}) ${rule}`);
+      problems.push({ field: `${prefix}.${key}`, value, rule });
     }
   }
-  return settings;
+  return problems;
+}
+
+/** Merges overrides onto the defaults and checks every value; throws a ConfigError listing every bad one. */
+export function resolveSettings(overrides: Partial<AutoscalerSettings> = {}): AutoscalerSettings {
+  throwIfProblems("autoscaler settings", settingsProblems(overrides));
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return { ...DEFAULT_AUTOSCALER_SETTINGS, ...defined };
 }

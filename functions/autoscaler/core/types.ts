@@ -71,6 +71,10 @@ export interface DecisionDetail {
   backlogReplicas?: number;
   /** The latest value published on an earlier tick. */
   previousReplicas?: number;
+  /** Arrival rate the queue shows now (served + backlog growth), requests per minute: what the lagged metric has not seen yet. */
+  queueRatePerMinute?: number;
+  /** The forecast's growth model, chosen per endpoint from recent forecast error. */
+  model?: string;
 }
 
 /**
@@ -96,6 +100,17 @@ export interface AutoscalerSettings {
   seasonalMaxDays: number;
   /** Weight of the same weekday (lags of 7 and 14 days) against other days, once a week of history exists. */
   weeklyWeight: number;
+  /** Minutes whose highest value the recent-peak model expects again. */
+  peakMemoryMinutes: number;
+  /** Earlier decisions each forecast model is scored on, to choose the model per endpoint (0: always combined). */
+  backtestPoints: number;
+  /** Minutes between two scored decisions. */
+  backtestSpacingMinutes: number;
+  /**
+   * Seconds CloudWatch's one-minute SQS metrics trail real time: the oldest message's age read
+   * from it is this much younger than the message now, and the backlog built up within it.
+   */
+  metricLagSeconds: number;
   /** Arrivals whose newest datapoint is older than this are stale: hold. */
   arrivalsStaleSeconds: number;
   /** A queue snapshot older than this is stale: hold. */
@@ -104,7 +119,7 @@ export interface AutoscalerSettings {
   minLevelPoints: number;
   /** Seconds between ticks: the horizon covers until the next decision's capacity arrives. */
   tickSeconds: number;
-  /** Shortest time allowed to drain a backlog whose oldest message already used up its SLO. */
+  /** Shortest time a backlog is planned to drain in, whatever is left of its oldest message's SLO. */
   minDrainSeconds: number;
   /** A lower target within this fraction of the previous value keeps the previous value. */
   scaleDownTolerance: number;

@@ -1,10 +1,6 @@
 import type { PoolDescriptor } from "../../contract";
+import { ConfigError, unknownKeyProblem } from "../../problems";
 import type { RebalancerConfig, RebalancerTunables } from "./types";
-
-/** Invalid rebalancer configuration: the message names the field, its value and the rule. */
-export class RebalancerConfigError extends Error {
-  override name = "RebalancerConfigError";
-}
 
 /**
  * Defaults. One interruption (weight 1) makes a pool degraded for one half-life; one launch
@@ -34,42 +30,44 @@ export const DEFAULT_REBALANCER_TUNABLES: RebalancerTunables = {
  */
 export const MAX_REMEMBERED_EVENT_IDS = 2000;
 
-function fail(message: string): never {
-  throw new RebalancerConfigError(message);
+function fail(field: string, value: unknown, rule: string): never {
+  throw new ConfigError("rebalancer configuration", [{ field, value, rule }]);
 }
 
 function checkPool(pool: PoolDescriptor, i: number): void {
   const at = `pools[${i}]`;
   if (typeof pool.name !== "string" || pool.name.length === 0)
-    fail(`${at}.name (${JSON.stringify(pool.name)}) must be a non-empty string`);
+    fail(`${at}.name`, pool.name, "must be a non-empty string");
   if (pool.capacityType !== "spot" && pool.capacityType !== "on-demand") {
-    fail(`${at}.capacityType (${JSON.stringify(pool.capacityType)}) must be "spot" or "on-demand"`);
+    fail(`${at}.capacityType`, pool.capacityType, 'must be "spot" or "on-demand"');
   }
   if (!Number.isInteger(pool.gpusPerNode) || pool.gpusPerNode < 1) {
-    fail(`${at}.gpusPerNode (${pool.gpusPerNode}) must be an integer of at least 1`);
+    fail(`${at}.gpusPerNode`, pool.gpusPerNode, "must be an integer of at least 1");
   }
   if (!Number.isInteger(pool.minNodes) || pool.minNodes < 0)
-    fail(`${at}.minNodes (${pool.minNodes}) must be an integer of at least 0`);
+    fail(`${at}.minNodes`, pool.minNodes, "must be an integer of at least 0");
   if (!Number.isInteger(pool.maxNodes) || pool.maxNodes < pool.minNodes) {
-    fail(`${at}.maxNodes (${pool.maxNodes}) must be an integer of at least minNodes (${pool.minNodes})`);
+    fail(`${at}.maxNodes`, pool.maxNodes, `must be an integer of at least minNodes (${pool.minNodes})`);
   }
   if (pool.fallback && pool.capacityType !== "on-demand") {
-    fail(`${at}.fallback (true) requires capacityType "on-demand", not "${pool.capacityType}"`);
+    fail(`${at}.fallback`, true, `requires capacityType "on-demand", not "${pool.capacityType}"`);
   }
 }
 
 function checkTunables(t: RebalancerTunables): void {
   for (const [key, value] of Object.entries(t)) {
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-      fail(`tunables.${key} (${value}) must be a finite number greater than 0`);
+      fail(`tunables.${key}`, value, "must be a finite number greater than 0");
     }
   }
   if (t.unavailableScore <= t.degradedScore) {
-    fail(`tunables.unavailableScore (${t.unavailableScore}) must be greater than degradedScore (${t.degradedScore})`);
+    fail("tunables.unavailableScore", t.unavailableScore, `must be greater than degradedScore (${t.degradedScore})`);
   }
   if (!Number.isInteger(t.maxRememberedEventIds) || t.maxRememberedEventIds > MAX_REMEMBERED_EVENT_IDS) {
     fail(
-      `tunables.maxRememberedEventIds (${t.maxRememberedEventIds}) must be an integer between 1 and ${MAX_REMEMBERED_EVENT_IDS}`,
+      "tunables.maxRememberedEventIds",
+      t.maxRememberedEventIds,
+      `must be an integer between 1 and ${MAX_REMEMBERED_EVENT_IDS}`,
     );
   }
 }
@@ -83,21 +81,28 @@ export function rebalancerConfig(
   pools: PoolDescriptor[],
   overrides: Partial<RebalancerTunables> = {},
 ): RebalancerConfig {
-  if (!Array.isArray(pools) || pools.length === 0) fail("pools (empty) must list at least the fallback pool");
+  if (!Array.isArray(pools) || pools.length === 0) fail("pools", pools, "must list at least the fallback pool");
   pools.forEach(checkPool);
   const seen = new Map<string, number>();
   pools.forEach((pool, i) => {
     const first = seen.get(pool.name);
-    if (first !== undefined) fail(`pools[${i}].name ("${pool.name}") repeats pools[${first}].name`);
+    if (first !== undefined) fail(`pools[${i}].name`, pool.name, `repeats pools[${first}].name`);
     seen.set(pool.name, i);
   });
   const fallbacks = pools.filter((p) => p.fallback);
   if (fallbacks.length !== 1) {
-    fail(`pools (${fallbacks.length} with fallback: true) must have exactly one on-demand fallback pool`);
+    throw new ConfigError("rebalancer configuration", [
+      {
+        field: "pools",
+        rule: `have ${fallbacks.length} with fallback: true; exactly one on-demand fallback pool is required`,
+      },
+    ]);
   }
   const known = Object.keys(DEFAULT_REBALANCER_TUNABLES);
   for (const key of Object.keys(overrides ?? {})) {
-    if (!known.includes(key)) fail(`tunables.${key} is not a tunable (known: ${known.join(", ")})`);
+    if (!known.includes(key)) {
+      throw new ConfigError("rebalancer configuration", [unknownKeyProblem(`tunables.${key}`, key, known)]);
+    }
   }
   const defined = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, v]) => v !== undefined));
   const tunables: RebalancerTunables = { ...DEFAULT_REBALANCER_TUNABLES, ...defined };
