@@ -30,14 +30,14 @@ function pool(args: Parameters<typeof resolvePool>[0]): GpuPoolInfo {
 }
 
 const pools = [
-  pool({ name: "spot-a", instanceTypes: ["g5.xlarge", "g6.xlarge"], capacityType: "spot", minSize: 0, maxSize: 4 }),
+  pool({ name: "spot-a", instanceTypes: ["g5.xlarge", "g6.xlarge"], capacityType: "spot", minNodes: 0, maxNodes: 4 }),
   pool({
     name: "ondemand",
     instanceTypes: ["g5.xlarge"],
     capacityType: "on-demand",
     fallback: true,
-    minSize: 0,
-    maxSize: 2,
+    minNodes: 0,
+    maxNodes: 2,
   }),
 ];
 
