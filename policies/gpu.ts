@@ -130,6 +130,9 @@ export const gpuSliceMemoryFits: GpufleetStackRule = {
         );
         return;
       }
+      // A stack with no GPU node group at all holds only the Kubernetes half (the node groups
+      // live in another stack or were made by hand): there is nothing here to check against.
+      if (pools.size === 0) return;
       for (const pool of selectedPools(props)) {
         const groups = pools.get(pool) ?? [];
         if (groups.length === 0) {

@@ -222,13 +222,23 @@ export function createRelease(
   values: pulumi.Input<Record<string, unknown>>,
   opts: ReleaseOptions,
 ): k8s.helm.v3.Release {
+  // The namespace is a resource of its own rather than Helm's createNamespace: Helm never
+  // deletes a namespace it created, so `pulumi destroy` would leave it behind.
+  const namespace =
+    pin.namespace === "kube-system"
+      ? undefined
+      : new k8s.core.v1.Namespace(
+          `${name}-namespace`,
+          { metadata: { name: pin.namespace } },
+          { parent: opts.parent, provider: opts.provider },
+        );
   return new k8s.helm.v3.Release(
     name,
     {
       name: pin.chart,
       ...chartArgs(pin, opts.source),
-      namespace: pin.namespace,
-      createNamespace: pin.namespace !== "kube-system",
+      namespace: namespace ? namespace.metadata.name : pin.namespace,
+      createNamespace: false,
       values,
       skipAwait: false,
       timeout: RELEASE_TIMEOUT_SECONDS,
@@ -236,7 +246,7 @@ export function createRelease(
     {
       parent: opts.parent,
       provider: opts.provider,
-      dependsOn: opts.dependsOn ?? [],
+      dependsOn: [...(opts.dependsOn ?? []), ...(namespace ? [namespace] : [])],
       ...(opts.aliases ? { aliases: opts.aliases } : {}),
     },
   );

@@ -40,6 +40,17 @@ describe("deploy order of a GpuCluster and its endpoints (Pod Identity)", () => 
     );
   });
 
+  it("installs each add-on into a namespace of its own that destroy removes (Helm never deletes one it creates)", () => {
+    const namespace = "kubernetes:core/v1:Namespace";
+
+    expect(mocks.one(RELEASE, "fleet-keda").inputs.createNamespace).toBe(false);
+    expect(mocks.one(namespace, "fleet-keda-namespace").inputs.metadata).toEqual({ name: "keda" });
+    expect(dependsOn(RELEASE, "fleet-keda")).toContain(urn(namespace, "fleet-keda-namespace"));
+    expect(dependsOn(RELEASE, "fleet-device-plugin")).toContain(urn(namespace, "fleet-device-plugin-namespace"));
+    // The Cluster Autoscaler goes into kube-system, which is the cluster's own.
+    expect(mocks.ofType(namespace).map((r) => r.name)).not.toContain("fleet-cluster-autoscaler-namespace");
+  });
+
   it("starts endpoint pods after the PriorityClass they name exists", () => {
     expect(dependsOn(DEPLOYMENT, "chat-deployment")).toContain(
       urn("kubernetes:scheduling.k8s.io/v1:PriorityClass", "fleet-priority-standard"),

@@ -101,6 +101,10 @@ describe("gpu-slice-memory-fits", () => {
     ]);
   });
 
+  it("checks nothing against node groups in a stack that has none (its node groups live elsewhere)", () => {
+    expect(direct(rule, [deployment(["a10g-spot", "missing"])])).toEqual([]);
+  });
+
   it("computes slice memory from the instance type when the label is missing", () => {
     const group = spotGroup();
     delete (group.props.labels as Record<string, string>)["gpufleet.io/gpu-memory-per-slice-mib"];
