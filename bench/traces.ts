@@ -12,29 +12,22 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { seededRandom } from "../sim/demo/random";
+import { poisson, seededRandom } from "../sim/demo/random";
 
 const DAY = 1440;
 
 export type TraceShape = "step" | "shifted" | "flat" | "spiky";
 export const TRACE_SHAPES: readonly TraceShape[] = ["step", "shifted", "flat", "spiky"];
 
-/** A Poisson draw (Knuth below 30, normal approximation above): per-minute counts of a rate. */
-function poisson(mean: number, random: () => number): number {
+/** A Poisson draw (Knuth up to 30, normal approximation above): per-minute counts of a rate. */
+function poissonCount(mean: number, random: () => number): number {
   if (mean <= 0) return 0;
   if (mean > 30) {
     const u = Math.max(random(), 1e-12);
     const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
     return Math.max(0, Math.round(mean + Math.sqrt(mean) * z));
   }
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k++;
-    p *= random();
-  }
-  return k;
+  return poisson(mean, random);
 }
 
 /** Relative daily cycle: quiet at night, busy in the afternoon, quieter at weekends (day 5, 6 of a week). */
@@ -93,7 +86,7 @@ export function traceCsv(shape: TraceShape, days: number, seed: number): string 
   const rates = traceRates(shape, days, seed);
   const random = seededRandom(seed ^ 0x5bd1e995);
   const lines = ["minute,count"];
-  for (let m = 0; m < rates.length; m++) lines.push(`${m},${poisson(rates[m] ?? 0, random)}`);
+  for (let m = 0; m < rates.length; m++) lines.push(`${m},${poissonCount(rates[m] ?? 0, random)}`);
   return `${lines.join("\n")}\n`;
 }
 

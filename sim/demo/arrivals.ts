@@ -1,4 +1,4 @@
-import { seededRandom } from "./random";
+import { poisson, seededRandom } from "./random";
 
 /** A daily traffic peak: a bell around `hour` (0–24, may wrap midnight) of `width` hours. */
 export interface DailyPeak {
@@ -126,16 +126,4 @@ export function perMinuteCounts(shape: RateShape, minutes: number, seed: number)
 
 function uniform([lo, hi]: [number, number], random: () => number): number {
   return lo + (hi - lo) * random();
-}
-
-/** Knuth's method: fine for the handful of bursts a day the demo draws. */
-function poisson(mean: number, random: () => number): number {
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = random();
-  while (p > limit) {
-    k++;
-    p *= random();
-  }
-  return k;
 }

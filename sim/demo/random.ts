@@ -22,3 +22,15 @@ export function deriveSeed(seed: number, label: string): number {
   }
   return h >>> 0;
 }
+
+/** A Poisson draw by Knuth's method: exact, with work growing with the mean, so for small means. */
+export function poisson(mean: number, random: () => number): number {
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = random();
+  while (p > limit) {
+    k++;
+    p *= random();
+  }
+  return k;
+}
