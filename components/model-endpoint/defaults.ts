@@ -11,6 +11,7 @@ import {
   resolveQueueTiming,
   resolveScalingSettings,
   SCALING_DEFAULTS,
+  type ScalingSettings,
 } from "../../functions/scaling/index";
 import { type SliceShare, sliceShare } from "../gpu-cluster/allocatable";
 import type { ClusterRef, GpuPoolInfo } from "../types";
@@ -78,15 +79,7 @@ export interface ResolvedModelEndpoint {
     receiveWaitTimeSeconds: number;
   };
   results?: { bucketName: string; prefix: string };
-  scaling: {
-    queueLengthPerReplica: number;
-    pollingIntervalSeconds: number;
-    cooldownSeconds: number;
-    scaleUpStabilizationSeconds: number;
-    scaleDownStabilizationSeconds: number;
-    scaleUpPercentPerMinute: number;
-    scaleDownPercentPerMinute: number;
-  };
+  scaling: ScalingSettings;
   terminationGracePeriodSeconds: number;
   alarms: {
     enabled: boolean;
