@@ -1,11 +1,5 @@
 import type { Context, SQSBatchResponse } from "aws-lambda";
-import type { LogSink } from "../kit/log";
-import type { HealthMetrics } from "../kit/metrics";
-import type { GroupControl } from "./autoscaling";
-import type { InstanceDirectory } from "./instances";
 import { handleRecords, handleTick, type ServiceDeps } from "./service";
-import type { LoadedConfig } from "./settings";
-import type { StateStore } from "./state-store";
 
 /**
  * SDK retry configuration of every client: adaptive mode backs off with jitter on
@@ -13,17 +7,11 @@ import type { StateStore } from "./state-store";
  */
 export const SDK_RETRY = { maxAttempts: 6, retryMode: "adaptive" } as const;
 
-/** What lives as long as the container: configuration, adapters over the clients, log and metrics. */
-export interface RebalancerRuntime {
-  loaded: LoadedConfig;
-  directory: InstanceDirectory;
-  groups: GroupControl;
-  store: StateStore;
-  log: LogSink;
-  metrics: HealthMetrics;
-  clock: () => number;
-  sleep: (ms: number) => Promise<void>;
-}
+/**
+ * What lives as long as the container: configuration, adapters over the clients, log and
+ * metrics — the service's dependencies less the invocation's share (see invocationDeps).
+ */
+export type RebalancerRuntime = Omit<ServiceDeps, "owner" | "leaseMs" | "leaseWaitMs" | "claimTtlSeconds">;
 
 /** The invocation's share of the dependencies: who holds the lease and for how long. */
 function invocationDeps(runtime: RebalancerRuntime, context: Context | undefined): ServiceDeps {
