@@ -9,7 +9,7 @@ import { rebalancerConfig } from "../functions/rebalancer/core/index";
 import { resolveQueueTiming, resolveScalingSettings } from "../functions/scaling/index";
 import { DEFAULT_LIFECYCLE, DEFAULT_SLO_TARGET, DEFAULT_SPOT, type LifecycleDelays } from "./constants";
 import type { RunResult } from "./engine/run";
-import type { ComparisonOptions, ComparisonProgress, PolicyName } from "./index";
+import type { ComparisonOptions, ComparisonProgress } from "./index";
 import type { Job, JobContext } from "./parallel/job";
 import { defaultWorkers, runJobs } from "./parallel/pool";
 import type { CostSloCurve, PolicySummary, ReportData, WaitHistogram } from "./report/types";
@@ -28,7 +28,7 @@ import { buildWorkload, type Workload } from "./workload";
 
 export const WAIT_EDGES_SECONDS = [0, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600, 7200];
 
-export const ALL_POLICIES: PolicyName[] = [
+export const POLICY_NAMES = [
   "gpufleet",
   "reactive",
   "predictive-hourly",
@@ -36,7 +36,8 @@ export const ALL_POLICIES: PolicyName[] = [
   "foresight",
   "gpufleet-no-prediction",
   "gpufleet-no-rebalancer",
-];
+] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
 
 const WITH_REBALANCER = new Set<string>(["gpufleet", "foresight", "gpufleet-no-prediction"]);
 
@@ -89,7 +90,7 @@ export async function compare(
   const firstSeed = options.seed ?? 1;
   const seeds = Array.from({ length: options.seeds ?? DEFAULT_SEEDS }, (_, i) => firstSeed + i);
   const target = options.sloTarget ?? DEFAULT_SLO_TARGET;
-  const names: PolicyName[] = options.policies ?? ALL_POLICIES;
+  const names: PolicyName[] = options.policies ?? [...POLICY_NAMES];
   // Built once here so a bad trace fails before any worker starts; the workers build their own.
   const probe = buildWorkload(options.scenario, firstSeed, options.sloSeconds);
   const withRebalancer = names.filter((n) => WITH_REBALANCER.has(n));

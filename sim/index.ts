@@ -3,23 +3,13 @@
  * policy and returns the ReportData that `gpufleet simulate` renders and `gpufleet bench`
  * prints.
  */
-import { compare } from "./compare";
+import { compare, type PolicyName } from "./compare";
 import type { ReportData } from "./report/types";
 import type { Scenario } from "./scenario";
 
+export { POLICY_NAMES, type PolicyName } from "./compare";
 export type { Scenario, ScenarioEndpoint, ScenarioPool, TraceSpec } from "./scenario";
 export { loadScenarioFile, ScenarioError, scenarioFromTrace, validateScenario } from "./scenario";
-
-export const POLICY_NAMES = [
-  "gpufleet",
-  "reactive",
-  "predictive-hourly",
-  "static-peak",
-  "foresight",
-  "gpufleet-no-prediction",
-  "gpufleet-no-rebalancer",
-] as const;
-export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export interface ComparisonOptions {
   scenario: Scenario;
