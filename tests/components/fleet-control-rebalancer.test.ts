@@ -1,52 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { FleetControl, type FleetControlArgs } from "../../components";
-import type { FleetEndpoint, GpuPoolInfo } from "../../components/types";
+import { FleetControl } from "../../components";
+import { args, chat, pool } from "../fixtures/fleet-control";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
 
 const mocks = installMocks();
-
-function pool(name: string, over: Partial<GpuPoolInfo> = {}): GpuPoolInfo {
-  return {
-    name,
-    capacityType: "spot",
-    fallback: false,
-    instanceTypes: ["g5.xlarge", "g5.2xlarge"],
-    gpusPerNode: 1,
-    slicesPerGpu: 4,
-    minNodes: 0,
-    maxNodes: 10,
-    gpuMemoryGiBPerGpu: 24,
-    gpuMemoryMiBPerSlice: 6144,
-    nodeGroupName: `${name}-ng`,
-    asgNames: [`eks-${name}-asg`],
-    ...over,
-  };
-}
-
-const chat: FleetEndpoint = {
-  endpointName: "chat",
-  queueName: "gpufleet-chat",
-  queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/gpufleet-chat",
-  queueArn: "arn:aws:sqs:us-east-1:123456789012:gpufleet-chat",
-  profile: {
-    secondsPerRequest: 2,
-    concurrencyPerReplica: 4,
-    modelLoadSeconds: 40,
-    sloSeconds: 30,
-    minReplicas: 1,
-    maxReplicas: 20,
-  },
-  poolNames: ["spot", "od"],
-};
-
-function args(over: Partial<FleetControlArgs> = {}): FleetControlArgs {
-  return {
-    clusterName: "gpu",
-    endpoints: [chat],
-    pools: [pool("spot"), pool("od", { capacityType: "on-demand", fallback: true })],
-    ...over,
-  };
-}
 
 function rebalancerFunctions(parent: string): string[] {
   return mocks
