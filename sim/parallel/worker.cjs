@@ -1,3 +1,5 @@
-// A comparison's worker thread: TypeScript run in place, like the CLI (bin/gpufleet.cjs).
-require("tsx/cjs/api").register();
-require("./worker-main.ts");
+// A comparison's worker thread: the TypeScript source bundled in memory (bundled.cjs says why).
+const { join } = require("node:path");
+const { loadBundled } = require("./bundled.cjs");
+
+loadBundled(join(__dirname, "worker-main.ts"));
