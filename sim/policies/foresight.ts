@@ -7,7 +7,7 @@ import {
 import { dampScaleDown, readPublished } from "../../functions/autoscaler/core/hysteresis";
 import { resolveSettings } from "../../functions/autoscaler/core/index";
 import { decideRebalance, initialRebalancerState, rebalancerConfig } from "../../functions/rebalancer/core/index";
-import { lambdaInput, lambdaSettings } from "./lambda";
+import { lambdaReader, lambdaSettings } from "./lambda";
 import { clampReplicas, type PolicyFactory, tunedCa, warmReplicas } from "./types";
 
 /**
@@ -20,6 +20,7 @@ export const foresight: PolicyFactory = (env) => {
   const w = env.workload;
   const config = rebalancerConfig(w.scenario.pools.map(({ spot: _spot, ...descriptor }) => descriptor));
   const s = resolveSettings(lambdaSettings(env));
+  const lambdaInput = lambdaReader(env);
   let state = initialRebalancerState();
   return {
     name: "foresight",
@@ -29,7 +30,7 @@ export const foresight: PolicyFactory = (env) => {
     sqsTargetDivisor: 1,
     publish(view) {
       return w.endpoints.map((e, i) => {
-        const input = lambdaInput(env, view, i);
+        const input = lambdaInput(view, i);
         const profile = input.profile;
         const horizon = Math.ceil((input.leadTimeSeconds + profile.modelLoadSeconds + s.tickSeconds) / 60);
         let peak = 0;

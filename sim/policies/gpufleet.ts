@@ -1,6 +1,6 @@
 import { decideReplicas } from "../../functions/autoscaler/core/index";
 import { decideRebalance, initialRebalancerState, rebalancerConfig } from "../../functions/rebalancer/core/index";
-import { lambdaInput, lambdaSettings } from "./lambda";
+import { lambdaReader, lambdaSettings } from "./lambda";
 import { type PolicyFactory, tunedCa, warmReplicas } from "./types";
 
 export interface GpufleetParts {
@@ -22,6 +22,7 @@ export function gpufleetPolicy(name: string, parts: GpufleetParts): PolicyFactor
     const w = env.workload;
     const config = rebalancerConfig(w.scenario.pools.map(({ spot: _spot, ...descriptor }) => descriptor));
     const settings = lambdaSettings(env);
+    const lambdaInput = lambdaReader(env);
     let state = initialRebalancerState();
     return {
       name,
@@ -32,7 +33,7 @@ export function gpufleetPolicy(name: string, parts: GpufleetParts): PolicyFactor
       ...(parts.prediction
         ? {
             publish(view) {
-              const endpoints = w.endpoints.map((_, i) => lambdaInput(env, view, i));
+              const endpoints = w.endpoints.map((_, i) => lambdaInput(view, i));
               return decideReplicas({ nowMs: view.nowMs, endpoints }, settings).map((d) => d.replicas);
             },
           }

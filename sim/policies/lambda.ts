@@ -32,28 +32,42 @@ export function learntSecondsPerRequest(e: EndpointWorkload, readable: number): 
   return n > 0 ? (e.cumWork[readable] as number) / n : e.configured.secondsPerRequest;
 }
 
-export function lambdaInput(env: PolicyEnv, view: PolicyView, i: number): EndpointInput {
+/**
+ * What the autoscaler Lambda reads on each tick of one run, endpoint by endpoint. The
+ * arrivals are the readable minutes of the last 15 days: one array per endpoint grows as
+ * minutes become readable instead of being copied whole on every tick (the core only reads
+ * it, and keeps nothing between ticks).
+ */
+export function lambdaReader(env: PolicyEnv): (view: PolicyView, i: number) => EndpointInput {
   const w = env.workload;
-  const e = w.endpoints[i] as EndpointWorkload;
-  const q = view.endpoints[i];
-  const readable = view.readableMinutes;
-  const from = Math.max(0, readable - HISTORY_MINUTES);
-  const planning = planningOf(env, i);
-  return {
-    name: e.name,
-    profile: { ...e.configured, secondsPerRequest: learntSecondsPerRequest(e, readable) },
-    slicesPerGpu: planning.slicesPerGpu,
-    leadTimeSeconds: planning.leadTimeSeconds,
-    arrivals: { startMs: w.startMs + from * 60_000, values: Array.from(e.perMinute.subarray(from, readable)) },
-    // Without the age datapoint (e.g. an idle queue) the backlog is planned as if just queued, as in the handler.
-    queue: q
-      ? {
-          visible: q.visible,
-          inFlight: q.inFlight,
-          oldestMessageAgeSeconds: q.cloudWatchAgeSeconds ?? 0,
-          observedAtMs: view.nowMs,
-        }
-      : null,
-    published: q?.published ?? [],
+  const readSoFar: number[][] = w.endpoints.map(() => []);
+  return (view, i) => {
+    const e = w.endpoints[i] as EndpointWorkload;
+    const q = view.endpoints[i];
+    const readable = view.readableMinutes;
+    const from = Math.max(0, readable - HISTORY_MINUTES);
+    const read = readSoFar[i] as number[];
+    for (let m = read.length; m < readable; m++) read.push(e.perMinute[m] as number);
+    const planning = planningOf(env, i);
+    return {
+      name: e.name,
+      profile: { ...e.configured, secondsPerRequest: learntSecondsPerRequest(e, readable) },
+      slicesPerGpu: planning.slicesPerGpu,
+      leadTimeSeconds: planning.leadTimeSeconds,
+      arrivals: {
+        startMs: w.startMs + from * 60_000,
+        values: from === 0 && read.length === readable ? read : read.slice(from, readable),
+      },
+      // Without the age datapoint (e.g. an idle queue) the backlog is planned as if just queued, as in the handler.
+      queue: q
+        ? {
+            visible: q.visible,
+            inFlight: q.inFlight,
+            oldestMessageAgeSeconds: q.cloudWatchAgeSeconds ?? 0,
+            observedAtMs: view.nowMs,
+          }
+        : null,
+      published: q?.published ?? [],
+    };
   };
 }
