@@ -23,6 +23,7 @@ import { caScan, evict, finishStopping, nodeReady, podReady, reconcile, terminat
 import { applyActions, hpaSync, policyView, readyReplicas, sampleAges } from "./control";
 import { EventHeap } from "./heap";
 import { newHpaState } from "./hpa";
+import { quantileOf } from "./select";
 import { gpuDone, offer } from "./serve";
 import { burst, burstSchedule } from "./spot";
 import { Ev, type Node, PodState, type Pool, type World } from "./world";
@@ -372,7 +373,6 @@ export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptio
     launchFailures += pool.launchFailures;
   }
   const waits = options.detail ? world.waits.slice(0, world.completed).sort() : new Float32Array(0);
-  const latencies = world.latencies.slice(0, world.completed).sort();
   return {
     policy: policy.name,
     knobs: options.knobs,
@@ -382,7 +382,7 @@ export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptio
     sloAttainment: total > 0 ? world.withinSlo / total : 1,
     p50WaitSeconds: quantile(waits, 0.5),
     p99WaitSeconds: quantile(waits, 0.99),
-    p99LatencySeconds: quantile(latencies, 0.99),
+    p99LatencySeconds: quantileOf(world.latencies.subarray(0, world.completed), 0.99),
     lostRequests: total - world.completed,
     deadLettered: world.deadLettered,
     interruptions: world.interruptions,

@@ -20,6 +20,8 @@ function requestRate(world: World, gpu: Gpu, rep: Replica): number {
 
 /** Brings every busy replica's clock on the GPU to t (before any rate changes). */
 function advance(world: World, gpu: Gpu, t: number): void {
+  // Several calls at one instant (completions, then polls) move no clock after the first.
+  if (t === gpu.lastT) return;
   if (gpu.busy > 0) {
     const dt = t - gpu.lastT;
     for (const rep of gpu.replicas) if (rep.busy > 0) rep.v += dt * requestRate(world, gpu, rep);
