@@ -5,7 +5,8 @@ import { newEndpointMetrics, putPredicted, readableMinutes, readPredicted } from
 import { hpaStep, newHpaState } from "../../sim/engine/hpa";
 import { type RunOptions, type RunResult, runPolicy } from "../../sim/engine/run";
 import { POLICIES } from "../../sim/policies/index";
-import { learntSecondsPerRequest } from "../../sim/policies/lambda";
+import { lambdaReader, learntSecondsPerRequest } from "../../sim/policies/lambda";
+import type { PolicyView } from "../../sim/policies/types";
 import type { Scenario } from "../../sim/scenario";
 import { DEFAULT_KNOBS } from "../../sim/sweep";
 import { buildWorkload } from "../../sim/workload";
@@ -81,6 +82,32 @@ describe("CloudWatch as the autoscaler and KEDA read it", () => {
     expect(learntSecondsPerRequest(e, 0)).toBe(1);
     expect(learntSecondsPerRequest(e, 1)).toBeCloseTo(0.05 + 40 * 0.025, 9);
     expect(learntSecondsPerRequest(e, 2)).toBeCloseTo((2 * 1.05 + 2 * 100.05) / 4, 9);
+  });
+});
+
+describe("what the simulated autoscaler reads", () => {
+  it("reads the readable minutes of the last 15 days on every tick, the same as a fresh copy", () => {
+    const minutes = 15 * 1440 + 200;
+    const counts = Array.from({ length: minutes }, (_, m) => (m * 7) % 13);
+    const scenario = oneEndpoint([], {}, [pool()]);
+    (scenario.endpoints[0] as Scenario["endpoints"][0]).trace = { kind: "per-minute", counts, peakRps: 0.2 };
+    const workload = buildWorkload(scenario, 1);
+    const perMinute = workload.endpoints[0]?.perMinute as Float64Array;
+    const read = lambdaReader({ workload, lifecycle: DEFAULT_LIFECYCLE, knobs: DEFAULT_KNOBS });
+    const view = (readableMinutes: number): PolicyView => ({
+      nowSeconds: readableMinutes * 60,
+      nowMs: workload.startMs + readableMinutes * 60_000,
+      minute: readableMinutes,
+      readableMinutes,
+      endpoints: [],
+      pools: [],
+    });
+    for (const readable of [0, 1, 2, 500, 15 * 1440, 15 * 1440 + 1, minutes]) {
+      const from = Math.max(0, readable - 15 * 1440);
+      const { arrivals } = read(view(readable), 0);
+      expect(arrivals.values, `readable ${readable}`).toEqual(Array.from(perMinute.subarray(from, readable)));
+      expect(arrivals.startMs).toBe(workload.startMs + from * 60_000);
+    }
   });
 });
 
