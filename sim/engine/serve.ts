@@ -172,15 +172,19 @@ export function gpuDone(world: World, gpu: Gpu): void {
     }
   }
   // Polling after all completions keeps the order of the replicas' list irrelevant to the outcome.
-  const stopped: Replica[] = [];
+  // Allocated only when a replica stops: completions are the engine's most frequent event.
+  let stopped: Replica[] | null = null;
   for (const rep of gpu.replicas) {
     if (rep.state === PodState.Ready) {
       const ep = world.eps[rep.ep] as EndpointState;
       while (ep.qLen > 0 && receiveBatchSize(rep.slots.length, rep.busy) > 0) startOn(world, rep, popQueue(ep));
-    } else if (rep.state === PodState.Stopping && rep.busy === 0) stopped.push(rep);
+    } else if (rep.state === PodState.Stopping && rep.busy === 0) {
+      if (stopped === null) stopped = [];
+      stopped.push(rep);
+    }
     relist(world, rep);
   }
-  for (const rep of stopped) world.afterStop(rep);
+  if (stopped) for (const rep of stopped) world.afterStop(rep);
   reschedule(world, gpu);
 }
 
