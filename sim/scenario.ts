@@ -11,6 +11,7 @@ import type { EndpointProfile, PoolDescriptor } from "../functions/contract";
 import { formatProblem, problemsFromZod } from "../functions/problems";
 import { endpointProfileSchema } from "../functions/profile";
 import type { LifecycleDelays, SpotModel } from "./constants";
+import { g5SpotPool, onDemandFallbackPool } from "./pools";
 
 /** Where an endpoint's requests come from. */
 export type TraceSpec =
@@ -212,27 +213,6 @@ export function scenarioFromTrace(options: TraceScenarioOptions): Scenario {
   return {
     name: options.trace,
     endpoints: [{ name: "model", profile, pools: ["g5-spot", "g5-on-demand"], trace }],
-    pools: [
-      {
-        name: "g5-spot",
-        capacityType: "spot",
-        fallback: false,
-        instanceTypes: ["g5.xlarge"],
-        gpusPerNode: 1,
-        slicesPerGpu: 4,
-        minNodes: 0,
-        maxNodes: 100,
-      },
-      {
-        name: "g5-on-demand",
-        capacityType: "on-demand",
-        fallback: true,
-        instanceTypes: ["g5.xlarge"],
-        gpusPerNode: 1,
-        slicesPerGpu: 4,
-        minNodes: 0,
-        maxNodes: 100,
-      },
-    ],
+    pools: [g5SpotPool("g5-spot", 100), onDemandFallbackPool("g5-on-demand", 100)],
   };
 }
