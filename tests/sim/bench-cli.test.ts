@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
 import { capture } from "../support/capture";
-import { tempFile } from "./fixtures";
+import { tempFile } from "./fixtures/scenarios";
 
 const rateTrace = () =>
   tempFile(

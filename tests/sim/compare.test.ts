@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type PolicyName, runComparison } from "../../sim/index";
 import type { Scenario } from "../../sim/scenario";
-import { pool, profile } from "./fixtures";
+import { pool, profile } from "./fixtures/scenarios";
 
 function rateScenario(name: string, counts: number[], peakRps: number): Scenario {
   return {

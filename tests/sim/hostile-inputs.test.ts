@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
 import { capture } from "../support/capture";
-import { tempFile } from "./fixtures";
+import { tempFile } from "./fixtures/scenarios";
 
 /** A per-minute trace of `rows` rows written line by line (a few MB at most). */
 function rateRows(rows: string[]): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ScenarioError, validateScenario } from "../../sim/scenario";
 import { parseTraceFile } from "../../sim/trace/parse";
 import { buildWorkload } from "../../sim/workload";
-import { pool, profile, tempFile } from "./fixtures";
+import { pool, profile, tempFile } from "./fixtures/scenarios";
 
 const AZURE_HEADER = "TIMESTAMP,ContextTokens,GeneratedTokens";
 
