@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the toolchain the end-to-end suite (npm run test:e2e) runs on: the Pulumi CLI, the
-# Kubernetes provider plugin, etcd, kube-apiserver, kube-controller-manager and kubectl, all from
-# source fetched through the Go module proxy, plus the pinned Helm charts the suite installs from
-# local directories. Everything lands in a cache outside the repository:
+# Kubernetes provider plugin, the YAML language host, etcd, kube-apiserver, kube-controller-manager
+# and kubectl, all from source fetched through the Go module proxy, plus the pinned Helm charts
+# the suite installs from local directories. Everything lands in a cache outside the repository:
 #   ${GPUFLEET_E2E_CACHE:-$HOME/.cache/gpufleet-e2e}/{bin,charts}
 # Idempotent: a step whose output exists is skipped, so a second run takes seconds.
 set -euo pipefail
@@ -134,6 +134,14 @@ build_kubernetes() {
   (cd "$dir" && go build -o "$bin/kubectl" ./cmd/kubectl)
 }
 
+build_pulumi_yaml() {
+  local dir="$work/pulumi-yaml"
+  writable_copy "$(module_dir "github.com/pulumi/pulumi-yaml@$PULUMI_YAML_VERSION")" "$dir"
+  (cd "$dir" && go build \
+    -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=$PULUMI_YAML_VERSION" \
+    -o "$bin/pulumi-language-yaml" ./cmd/pulumi-language-yaml)
+}
+
 # Assembles the stand-in add-on charts (tests/e2e/charts) with KEDA's real CRDs. Always
 # refreshed: it takes a second and keeps the cache in step with the repository.
 assemble_charts() {
@@ -159,6 +167,7 @@ assemble_charts
 log "charts: assembled in $cache/charts in $(($(date +%s) - t0)) s"
 step "service account signing keys" "$cache/pki/sa.pub" generate_keys
 step "Pulumi CLI $PULUMI_VERSION" "$bin/pulumi" build_pulumi
+step "pulumi-language-yaml $PULUMI_YAML_VERSION" "$bin/pulumi-language-yaml" build_pulumi_yaml
 step "etcd $ETCD_VERSION" "$bin/etcd" build_etcd
 step "kube-apiserver, kube-controller-manager, kubectl $KUBERNETES_VERSION" "$bin/kubectl" build_kubernetes
 step "pulumi-resource-kubernetes $KUBERNETES_PROVIDER_VERSION" "$bin/pulumi-resource-kubernetes" build_kubernetes_provider

@@ -9,3 +9,5 @@ KUBERNETES_VERSION=v1.34.4
 KUBERNETES_LIBRARY_VERSION=v0.34.4
 ETCD_VERSION=v3.6.16
 KEDA_VERSION=v2.17.2
+# The YAML language host, so the suite can run a non-TypeScript program that uses a component.
+PULUMI_YAML_VERSION=v1.25.0
