@@ -10,7 +10,7 @@ import type { PolicyView } from "../../sim/policies/types";
 import type { Scenario } from "../../sim/scenario";
 import { DEFAULT_KNOBS } from "../../sim/sweep";
 import { buildWorkload } from "../../sim/workload";
-import { oneEndpoint, pool, profile, steady } from "./fixtures";
+import { oneEndpoint, pool, profile, steady } from "./fixtures/scenarios";
 
 const config = scalingConfig({
   endpointName: "m",
