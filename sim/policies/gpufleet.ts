@@ -1,4 +1,5 @@
 import { decideReplicas } from "../../functions/autoscaler/core/index";
+import type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
 import { decideRebalance, initialRebalancerState, rebalancerConfig } from "../../functions/rebalancer/core/index";
 import { lambdaInput, lambdaSettings } from "./lambda";
 import { type PolicyFactory, tunedCa, warmReplicas } from "./types";
@@ -8,6 +9,8 @@ export interface GpufleetParts {
   prediction: boolean;
   /** The rebalancer core sets node groups' desired capacity on spot signals. */
   rebalancer: boolean;
+  /** Autoscaler settings that differ from what FleetControl deploys (an ablation's). */
+  settings?: Partial<AutoscalerSettings>;
 }
 
 /**
@@ -21,7 +24,7 @@ export function gpufleetPolicy(name: string, parts: GpufleetParts): PolicyFactor
   return (env) => {
     const w = env.workload;
     const config = rebalancerConfig(w.scenario.pools.map(({ spot: _spot, ...descriptor }) => descriptor));
-    const settings = lambdaSettings(env);
+    const settings = { ...lambdaSettings(env), ...parts.settings };
     let state = initialRebalancerState();
     return {
       name,

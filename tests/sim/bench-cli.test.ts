@@ -111,7 +111,7 @@ describe("gpufleet bench", () => {
     [[], "gpufleet bench: give --trace FILE or --scenario FILE\n"],
     [
       ["--trace", "x.csv", "--policies", "psychic"],
-      "gpufleet bench: --policies: unknown policy 'psychic' (known: gpufleet, reactive, predictive-hourly, static-peak, foresight, gpufleet-no-prediction, gpufleet-no-rebalancer)\n",
+      "gpufleet bench: --policies: unknown policy 'psychic' (known: gpufleet, reactive, predictive-hourly, static-peak, foresight, gpufleet-no-prediction, gpufleet-no-rebalancer, gpufleet-uniform-margin)\n",
     ],
     [["--trace", "/nonexistent.csv"], "gpufleet bench: /nonexistent.csv: cannot read trace (ENOENT)\n"],
   ])("rejects %j with exit code 2 and one clear line", async (args, message) => {
