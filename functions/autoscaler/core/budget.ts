@@ -6,7 +6,6 @@
  * largest are the ones whose cover costs most per avoided miss (capacity held all day for a
  * few minutes of requests), and the requests they carry are what the budget pays for.
  */
-import { valueAt } from "./series";
 import type { AutoscalerSettings } from "./types";
 
 /** The reserve and the figures behind it, requests per minute. */
@@ -54,7 +53,11 @@ export function surpriseReserve(
   // Usable values from the first reference window's start to `last` (NaN where unusable), read once.
   const origin = from - reach - burst + 1;
   const clean = new Float64Array(Math.max(0, last - origin + 1));
-  for (let i = 0; i < clean.length; i++) clean[i] = valueAt(values, origin + i) ?? Number.NaN;
+  for (let i = 0; i < clean.length; i++) {
+    // valueAt, inlined: this loop runs a day of minutes per endpoint per tick.
+    const v = origin + i >= 0 ? values[origin + i] : null;
+    clean[i] = typeof v === "number" && v >= 0 && v < Number.POSITIVE_INFINITY ? v : Number.NaN;
+  }
   let total = 0;
   const need: number[] = [];
   const weight: number[] = [];
