@@ -8,6 +8,12 @@
  */
 import type { AutoscalerSettings } from "./types";
 
+/** A usable value (valueAt's rule: finite, not negative) or -1: no undefined, so the window loop stays monomorphic. */
+function usable(values: readonly (number | null)[], i: number): number {
+  const v = i >= 0 ? values[i] : null;
+  return typeof v === "number" && v >= 0 && v < Number.POSITIVE_INFINITY ? v : -1;
+}
+
 /** The reserve and the figures behind it, requests per minute. */
 export interface SurpriseReserve {
   /** Arrival rate held above the level: every past surprise but those the budget pays for is covered. */
@@ -50,14 +56,6 @@ export function surpriseReserve(
   const k = Math.min(1, sloSeconds / 60);
   const from = Math.max(0, last - s.budgetWindowMinutes + 1);
   const burst = s.burstMinutes;
-  // Usable values from the first reference window's start to `last` (NaN where unusable), read once.
-  const origin = from - reach - burst + 1;
-  const clean = new Float64Array(Math.max(0, last - origin + 1));
-  for (let i = 0; i < clean.length; i++) {
-    // valueAt, inlined: this loop runs a day of minutes per endpoint per tick.
-    const v = origin + i >= 0 ? values[origin + i] : null;
-    clean[i] = typeof v === "number" && v >= 0 && v < Number.POSITIVE_INFINITY ? v : Number.NaN;
-  }
   let total = 0;
   const need: number[] = [];
   const weight: number[] = [];
@@ -65,29 +63,28 @@ export function surpriseReserve(
   // The reference window [t - reach - burst + 1, t - reach] slides with t: one value in, one out.
   let sum = 0;
   let count = 0;
-  for (let i = 0; i < burst - 1; i++) {
-    const v = clean[i] as number;
-    if (!Number.isNaN(v)) {
+  for (let i = from - reach - burst + 1; i < from - reach; i++) {
+    const v = usable(values, i);
+    if (v >= 0) {
       sum += v;
       count++;
     }
   }
   for (let t = from; t <= last; t++) {
-    const j = t - origin;
-    const entering = clean[j - reach] as number;
-    if (!Number.isNaN(entering)) {
+    const entering = usable(values, t - reach);
+    if (entering >= 0) {
       sum += entering;
       count++;
     }
     if (t > from) {
-      const leaving = clean[j - reach - burst] as number;
-      if (!Number.isNaN(leaving)) {
+      const leaving = usable(values, t - reach - burst);
+      if (leaving >= 0) {
         sum -= leaving;
         count--;
       }
     }
-    const a = clean[j] as number;
-    if (Number.isNaN(a)) continue;
+    const a = usable(values, t);
+    if (a < 0) continue;
     total += a;
     if (count === 0) continue;
     const ref = sum / count;
