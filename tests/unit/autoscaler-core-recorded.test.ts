@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decideReplicas } from "../../functions/autoscaler/core";
 import { decisionLines } from "./autoscaler-decision-lines";
@@ -11,9 +12,7 @@ import { generatedEndpoints, HISTORY_NOW, HISTORY_SETTINGS } from "./autoscaler-
  * must reproduce every line: the same replicas, reasons and detail figures to the last bit.
  */
 describe("decideReplicas reproduces the recorded decisions", () => {
-  const recorded = readFileSync(new URL("../fixtures/autoscaler-decisions.txt", import.meta.url), "utf8")
-    .trimEnd()
-    .split("\n");
+  const recorded = readFileSync(join(__dirname, "../fixtures/autoscaler-decisions.txt"), "utf8").trimEnd().split("\n");
   const lines = decisionLines(decideReplicas, HISTORY_NOW, generatedEndpoints(64), HISTORY_SETTINGS);
 
   it("covers every settings variant, held and decided endpoints, and several models", () => {
