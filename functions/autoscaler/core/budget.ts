@@ -6,13 +6,8 @@
  * largest are the ones whose cover costs most per avoided miss (capacity held all day for a
  * few minutes of requests), and the requests they carry are what the budget pays for.
  */
+import { usable } from "./series";
 import type { AutoscalerSettings } from "./types";
-
-/** A usable value (valueAt's rule: finite, not negative) or -1: no undefined, so the window loop stays monomorphic. */
-function usable(values: readonly (number | null)[], i: number): number {
-  const v = i >= 0 ? values[i] : null;
-  return typeof v === "number" && v >= 0 && v < Number.POSITIVE_INFINITY ? v : -1;
-}
 
 /** The reserve and the figures behind it, requests per minute. */
 export interface SurpriseReserve {

@@ -2,9 +2,17 @@
 
 /** A usable per-minute value: finite and not negative. */
 export function valueAt(values: readonly (number | null)[], i: number): number | undefined {
-  if (i < 0 || i >= values.length) return undefined;
-  const v = values[i];
-  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined;
+  const v = usable(values, i);
+  return v >= 0 ? v : undefined;
+}
+
+/**
+ * valueAt for hot loops: the usable value or -1, never undefined, so the loops that read every
+ * minute of a window stay on numbers.
+ */
+export function usable(values: readonly (number | null)[], i: number): number {
+  const v = i >= 0 && i < values.length ? values[i] : null;
+  return typeof v === "number" && v >= 0 && v < Number.POSITIVE_INFINITY ? v : -1;
 }
 
 /** Mean and count of the usable values in [from, to]. */
@@ -16,8 +24,8 @@ export function windowMean(
   let sum = 0;
   let count = 0;
   for (let i = Math.max(0, from); i <= to && i < values.length; i++) {
-    const v = valueAt(values, i);
-    if (v !== undefined) {
+    const v = usable(values, i);
+    if (v >= 0) {
       sum += v;
       count++;
     }
@@ -35,12 +43,12 @@ export function windowMedian(
   from: number,
   to: number,
 ): { median: number; count: number } {
-  const usable: number[] = [];
+  const window: number[] = [];
   for (let i = Math.max(0, from); i <= to && i < values.length; i++) {
-    const v = valueAt(values, i);
-    if (v !== undefined) usable.push(v);
+    const v = usable(values, i);
+    if (v >= 0) window.push(v);
   }
-  return { median: medianInPlace(usable), count: usable.length };
+  return { median: medianInPlace(window), count: window.length };
 }
 
 /**
@@ -65,12 +73,12 @@ function medianInPlace(xs: number[]): number {
 
 /** The largest usable value in [from, to]; undefined when there is none. */
 export function windowPeak(values: readonly (number | null)[], from: number, to: number): number | undefined {
-  let peak: number | undefined;
+  let peak = -1;
   for (let i = Math.max(0, from); i <= to && i < values.length; i++) {
-    const v = valueAt(values, i);
-    if (v !== undefined && (peak === undefined || v > peak)) peak = v;
+    const v = usable(values, i);
+    if (v > peak) peak = v;
   }
-  return peak;
+  return peak >= 0 ? peak : undefined;
 }
 
 /** Least-squares slope (per minute) of the usable values in [from, to]; 0 with fewer than three points. */
@@ -81,8 +89,8 @@ export function slope(values: readonly (number | null)[], from: number, to: numb
   let sxx = 0;
   let sxy = 0;
   for (let i = Math.max(0, from); i <= to; i++) {
-    const v = valueAt(values, i);
-    if (v === undefined) continue;
+    const v = usable(values, i);
+    if (v < 0) continue;
     n++;
     sx += i;
     sy += v;
@@ -102,9 +110,9 @@ export function slope(values: readonly (number | null)[], from: number, to: numb
 export function successiveDifferenceSigma(values: readonly (number | null)[], from: number, to: number): number {
   const differences: number[] = [];
   for (let i = Math.max(1, from + 1); i <= to; i++) {
-    const a = valueAt(values, i - 1);
-    const b = valueAt(values, i);
-    if (a !== undefined && b !== undefined) differences.push(Math.abs(b - a));
+    const a = usable(values, i - 1);
+    const b = usable(values, i);
+    if (a >= 0 && b >= 0) differences.push(Math.abs(b - a));
   }
   return medianInPlace(differences) / (0.6745 * Math.SQRT2);
 }
