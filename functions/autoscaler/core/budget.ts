@@ -100,7 +100,6 @@ export function surpriseReserve(
       minute.push(t);
     }
   }
-  const share = (requests: number) => (total > 0 ? requests / total : 0);
   const reserve = Math.min(budgetedReserve(need, weight, s.missBudget * total), secondEpisode(need, minute));
   let uncovered = 0;
   let minutes = 0;
@@ -109,7 +108,7 @@ export function surpriseReserve(
     uncovered += weight[i] as number;
     minutes++;
   }
-  return { reservePerMinute: reserve, uncoveredMinutes: minutes, uncoveredShare: share(uncovered) };
+  return { reservePerMinute: reserve, uncoveredMinutes: minutes, uncoveredShare: total > 0 ? uncovered / total : 0 };
 }
 
 /** The smallest reserve whose uncovered minutes (need above it) carry at most `budget` requests. */

@@ -135,6 +135,14 @@ function windowAverage(st: Stretches, lag: Lag, a: number, b: number): number {
 }
 
 /**
+ * A lag's weight in the seasonal mean: whole weeks weigh more once a week of history exists.
+ * A module function, not a closure per call: the forecast and each backtest call seasonalGrowth.
+ */
+function lagWeight(lag: number, weekly: boolean, s: AutoscalerSettings): number {
+  return weekly && lag % 7 === 0 ? s.weeklyWeight : 1;
+}
+
+/**
  * Growth over the horizon seen at the same time on earlier days: for each lag d (days) up to
  * seasonalMaxDays, the peak of the smoothed values over [now, now + horizon] d days ago minus
  * the level then (the larger of the slow and burst means). Lags of whole weeks weigh more once
@@ -171,16 +179,16 @@ export function seasonalGrowth(
   if (deltas.length === 0) return { growth: 0, spread: 0, days: 0, daily: 0 };
   const daily = lags[0] === 1 ? Math.max(0, deltas[0] as number) : 0;
   const weekly = (lags[lags.length - 1] ?? 0) >= 7;
-  const weight = (i: number) => (weekly && (lags[i] ?? 0) % 7 === 0 ? s.weeklyWeight : 1);
   let weightSum = 0;
   let sum = 0;
   for (let i = 0; i < deltas.length; i++) {
-    weightSum += weight(i);
-    sum += weight(i) * (deltas[i] ?? 0);
+    weightSum += lagWeight(lags[i] ?? 0, weekly, s);
+    sum += lagWeight(lags[i] ?? 0, weekly, s) * (deltas[i] ?? 0);
   }
   const mean = sum / weightSum;
   let variance = 0;
-  for (let i = 0; i < deltas.length; i++) variance += weight(i) * ((deltas[i] ?? 0) - mean) ** 2;
+  for (let i = 0; i < deltas.length; i++)
+    variance += lagWeight(lags[i] ?? 0, weekly, s) * ((deltas[i] ?? 0) - mean) ** 2;
   return {
     growth: mean,
     spread: deltas.length > 1 ? Math.sqrt(variance / weightSum) : 0,
