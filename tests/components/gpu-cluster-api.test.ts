@@ -12,7 +12,7 @@ describe("GpuCluster for another stack", () => {
     const clusterName = pulumi.output(Promise.resolve("shared-prod"));
 
     const cluster = new GpuCluster("fromref", {
-      cluster: { ...happyExistingCluster(), clusterName },
+      existingCluster: { ...happyExistingCluster(), clusterName },
       pools: happyPools(),
     });
     await settle();
@@ -29,7 +29,7 @@ describe("GpuCluster for another stack", () => {
   });
 
   it("exposes its node groups, releases, roles and provider as resources", async () => {
-    const cluster = new GpuCluster("res", { cluster: happyExistingCluster(), pools: happyPools() });
+    const cluster = new GpuCluster("res", { existingCluster: happyExistingCluster(), pools: happyPools() });
     await settle();
 
     expect(Object.keys(cluster.resources.nodeGroups)).toEqual(happyPools().map((p) => p.name));
@@ -41,7 +41,7 @@ describe("GpuCluster for another stack", () => {
   it("lets node groups and Helm releases be adjusted before they are created", async () => {
     new GpuCluster(
       "tuned",
-      { cluster: happyExistingCluster(), pools: happyPools() },
+      { existingCluster: happyExistingCluster(), pools: happyPools() },
       {
         transform: {
           nodeGroup: (args, resourceName) => ({ ...args, tags: { ...args.tags, team: `ml-${resourceName}` } }),

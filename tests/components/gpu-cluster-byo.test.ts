@@ -22,7 +22,7 @@ describe("GpuCluster on an existing cluster with IRSA and a kubeconfig", () => {
   let cluster: GpuCluster;
 
   beforeAll(async () => {
-    cluster = new GpuCluster("platform", { cluster: happyExistingCluster(), pools: happyPools() });
+    cluster = new GpuCluster("platform", { existingCluster: happyExistingCluster(), pools: happyPools() });
     await settle();
   });
 
@@ -133,9 +133,11 @@ describe("GpuCluster on an existing cluster with Pod Identity and no kubeconfig"
   beforeAll(async () => {
     const existing = happyExistingCluster();
     delete existing.kubeconfig;
-    existing.identity = { kind: "pod-identity" };
+    existing.identity = "pod-identity";
+    delete existing.oidcProviderArn;
+    delete existing.oidcProviderUrl;
     cluster = new GpuCluster("adopted", {
-      cluster: existing,
+      existingCluster: existing,
       pools: happyPools(),
       addons: { sqsQueueNamePrefix: "serving-", priorityClasses: false },
     });
