@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../../functions/problems";
 import { type ClusterConnection, type ClusterRef, type GpuPoolInfo, workloadIdentityOf } from "../types";
 import type { ExistingClusterArgs, GpuClusterArgs, IdentityMode } from "./args";
 import { ClusterAddons } from "./cluster-addons";
@@ -97,6 +98,14 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef, 
     // Before anything is registered: a bad config must leave no resource behind.
     validateGpuClusterArgs(args);
     const { transform, kubernetesProvider, ...resourceOptions } = opts ?? {};
+    if (kubernetesProvider !== undefined && args.newCluster !== undefined) {
+      throw new ConfigError("GpuCluster arguments", [
+        {
+          field: "kubernetesProvider (resource option)",
+          rule: "is for an existing cluster: a new cluster's provider is built from the cluster GpuCluster creates",
+        },
+      ]);
+    }
     const transformations = [
       ...(resourceOptions.transformations ?? []),
       ...(transform ? [childTransformation(transform)] : []),

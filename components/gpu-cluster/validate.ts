@@ -320,7 +320,7 @@ function validateNewCluster(c: NewClusterArgs, at: string, problems: Problem[]):
   }
   if (c.subnetIds !== undefined && c.vpc !== undefined) {
     problems.push({
-      field: `${at}.subnetIds and cluster.vpc`,
+      field: `${at}.subnetIds and ${at}.vpc`,
       rule: "are exclusive: give existing subnets or shape the new VPC",
     });
   }

@@ -114,7 +114,9 @@ describe("GpuCluster on an existing cluster with IRSA and a kubeconfig", () => {
   });
 
   it("exposes the same outputs as a new cluster", async () => {
-    expect(cluster.identity).toEqual({ kind: "irsa", oidcProviderArn: OIDC_ARN, oidcProviderUrl: OIDC_URL });
+    expect(cluster.identity).toBe("irsa");
+    expect(await resolveOutput(cluster.oidcProviderArn as pulumi.Output<string>)).toBe(OIDC_ARN);
+    expect(await resolveOutput(cluster.oidcProviderUrl as pulumi.Output<string>)).toBe(OIDC_URL);
     expect(await resolveOutput(cluster.clusterName)).toBe("platform-prod");
     expect(await resolveOutput(cluster.kubeconfig)).toBe("apiVersion: v1\nkind: Config\n");
     expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
