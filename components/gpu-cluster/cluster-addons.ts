@@ -123,8 +123,8 @@ export function validateClusterAddonsArgs(args: ClusterAddonsArgs): void {
  * PriorityClasses. Takes plain values and a kubeconfig (or the `providers` resource option), and
  * needs no AWS resource or lookup, so it also serves a cluster whose AWS side another team or
  * stack manages, from any Pulumi language.
- * Satisfies what `ClusterRef.addons` asks for: endpoint resources that depend on it wait for
- * KEDA's CRDs and the PriorityClasses.
+ * A ModelEndpoint or ModelWorkload with it in `dependsOn` (or given the GpuCluster that made it)
+ * waits for KEDA's CRDs and the PriorityClasses.
  */
 export class ClusterAddons extends pulumi.ComponentResource {
   readonly devicePluginRelease: k8s.helm.v3.Release | undefined;
