@@ -12,6 +12,7 @@ import {
   type SpotSignal,
 } from "../functions/rebalancer/core";
 import { handleRecords } from "../functions/rebalancer/service";
+import { g5SpotPool, onDemandFallbackPool } from "../sim/pools";
 import { countCalls } from "../tests/integration/support/counting";
 import {
   clients,
@@ -30,26 +31,8 @@ function median(xs: number[]): number {
 
 function coreStorm(): void {
   const pools = [
-    ...["spot-a", "spot-b", "spot-c"].map((name) => ({
-      name,
-      capacityType: "spot" as const,
-      fallback: false,
-      instanceTypes: ["g5.xlarge"],
-      gpusPerNode: 1,
-      slicesPerGpu: 4,
-      minNodes: 0,
-      maxNodes: 200,
-    })),
-    {
-      name: "od",
-      capacityType: "on-demand" as const,
-      fallback: true,
-      instanceTypes: ["g5.xlarge"],
-      gpusPerNode: 1,
-      slicesPerGpu: 4,
-      minNodes: 0,
-      maxNodes: 500,
-    },
+    ...["spot-a", "spot-b", "spot-c"].map((name) => g5SpotPool(name, 200)),
+    onDemandFallbackPool("od", 500),
   ];
   const config = rebalancerConfig(pools);
   const now = Date.UTC(2025, 0, 15, 12, 0, 0);

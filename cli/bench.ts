@@ -3,7 +3,6 @@
  * cost and SLO figures, as JSON with --json (stdout carries only the JSON; progress goes to
  * stderr) or as a table.
  */
-import { parseArgs } from "node:util";
 import { DEFAULT_SLO_TARGET } from "../sim/constants";
 import {
   type ComparisonOptions,
@@ -11,7 +10,6 @@ import {
   POLICY_NAMES,
   type PolicyName,
   runComparison,
-  ScenarioError,
   scenarioFromTrace,
 } from "../sim/index";
 import { LIMITS } from "../sim/limits";
@@ -19,7 +17,7 @@ import type { PolicySummary, ReportData } from "../sim/report/types";
 import type { Scenario } from "../sim/scenario";
 import { DEFAULT_SEEDS, DEFAULT_SETTINGS, overlaps } from "../sim/sweep";
 import { printable } from "../sim/text";
-import { type Command, UsageError } from "./command";
+import { type Command, optionValue, parseOptions, usageError } from "./command";
 
 const HELP = `Usage: gpufleet bench (--trace FILE | --scenario FILE [--trace FILE]) [options]
 
@@ -86,43 +84,40 @@ function numberOption(name: string, value: string | undefined, rule: (n: number)
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === "" || !Number.isFinite(n) || !rule(n))
-    throw new UsageError(`--${name} (${printable(value)}) must be ${ruleText}`);
+    throw usageError({ field: `--${name}`, value: optionValue(value), rule: `must be ${ruleText}` });
   return n;
 }
 
 export function parseBenchArgs(argv: string[]): { options: ComparisonOptions; json: boolean } | "help" {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: joinNegativeValues(argv, VALUE_OPTIONS),
-      options: {
-        trace: { type: "string" },
-        scenario: { type: "string" },
-        "peak-rps": { type: "string" },
-        "slo-seconds": { type: "string" },
-        "slo-on": { type: "string" },
-        "slo-target": { type: "string" },
-        seed: { type: "string" },
-        seeds: { type: "string" },
-        settings: { type: "string" },
-        workers: { type: "string" },
-        "start-minute": { type: "string" },
-        minutes: { type: "string" },
-        policies: { type: "string" },
-        "no-search": { type: "boolean" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(printable((error as Error).message));
-  }
+  const { values } = parseOptions("bench", {
+    args: joinNegativeValues(argv, VALUE_OPTIONS),
+    options: {
+      trace: { type: "string" },
+      scenario: { type: "string" },
+      "peak-rps": { type: "string" },
+      "slo-seconds": { type: "string" },
+      "slo-on": { type: "string" },
+      "slo-target": { type: "string" },
+      seed: { type: "string" },
+      seeds: { type: "string" },
+      settings: { type: "string" },
+      workers: { type: "string" },
+      "start-minute": { type: "string" },
+      minutes: { type: "string" },
+      policies: { type: "string" },
+      "no-search": { type: "boolean" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
   if (values.help) return "help";
   const trace = values.trace as string | undefined;
   const scenarioFile = values.scenario as string | undefined;
-  if (trace === undefined && scenarioFile === undefined) throw new UsageError("give --trace FILE or --scenario FILE");
+  if (trace === undefined && scenarioFile === undefined) {
+    throw usageError({ field: "--trace or --scenario", rule: "is required (see gpufleet bench --help)" });
+  }
   const positive = (n: number) => n > 0;
   const whole = (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff;
   const peakRps = numberOption(
@@ -159,7 +154,7 @@ export function parseBenchArgs(argv: string[]): { options: ComparisonOptions; js
   );
   const sloOn = values["slo-on"] as string | undefined;
   if (sloOn !== undefined && sloOn !== "wait" && sloOn !== "latency")
-    throw new UsageError(`--slo-on (${printable(sloOn)}) must be wait or latency`);
+    throw usageError({ field: "--slo-on", value: sloOn, rule: 'must be "wait" or "latency"' });
   const startMinute = numberOption("start-minute", values["start-minute"] as string, whole, "a whole number >= 0");
   const minutes = numberOption("minutes", values.minutes as string, (n) => whole(n) && n > 0, "a whole number above 0");
   let policies: PolicyName[] | undefined;
@@ -167,15 +162,20 @@ export function parseBenchArgs(argv: string[]): { options: ComparisonOptions; js
     policies = values.policies.split(",").map((p) => p.trim()) as PolicyName[];
     for (const p of policies) {
       if (!(POLICY_NAMES as readonly string[]).includes(p))
-        throw new UsageError(`--policies: unknown policy '${printable(p)}' (known: ${POLICY_NAMES.join(", ")})`);
+        throw usageError({
+          field: "--policies",
+          value: p,
+          rule: `names no policy (known: ${POLICY_NAMES.join(", ")})`,
+        });
     }
   }
   let scenario: ComparisonOptions["scenario"];
   if (scenarioFile !== undefined) {
     if (peakRps !== undefined || startMinute !== undefined || minutes !== undefined)
-      throw new UsageError(
-        "--peak-rps, --start-minute and --minutes go with --trace; a scenario sets them per endpoint",
-      );
+      throw usageError({
+        field: "--peak-rps, --start-minute and --minutes",
+        rule: "go with --trace; a scenario sets them per endpoint",
+      });
     scenario = loadScenarioFile(scenarioFile);
     if (trace !== undefined) scenario = withTrace(scenario, trace);
   } else {
@@ -275,21 +275,14 @@ export const bench: Command = {
   name: "bench",
   summary: "replay a trace through gpufleet and the baselines; print cost and SLO figures",
   async run(argv) {
-    let report: ReportData;
-    let parsed: ReturnType<typeof parseBenchArgs>;
-    try {
-      parsed = parseBenchArgs(argv);
-      if (parsed === "help") {
-        process.stdout.write(HELP);
-        return 0;
-      }
-      report = await runComparison(parsed.options, (p) => {
-        process.stderr.write(`[${p.done}/${p.total}] ${p.message}\n`);
-      });
-    } catch (error) {
-      if (error instanceof ScenarioError) throw new UsageError(printable(error.message));
-      throw error;
+    const parsed = parseBenchArgs(argv);
+    if (parsed === "help") {
+      process.stdout.write(HELP);
+      return 0;
     }
+    const report: ReportData = await runComparison(parsed.options, (p) => {
+      process.stderr.write(`[${p.done}/${p.total}] ${p.message}\n`);
+    });
     if (parsed.json) {
       process.stdout.write(`${JSON.stringify(benchJson(report), null, 2)}\n`);
     } else {

@@ -3,9 +3,8 @@
  * result, with --stream each part as it is published, then the result.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { ClientError, connect, type EndpointClient, endpointFromOutputs } from "../client/index";
-import { type Command, UsageError } from "./command";
+import { ClientError, connect, endpointFromOutputs } from "../client/index";
+import { type Command, optionValue, parseOptions, usageError } from "./command";
 
 const HELP = `Usage: gpufleet invoke (--endpoint JSON|@FILE | --queue-url URL --results-uri s3://BUCKET/PREFIX/) --data JSON|@FILE [options]
 
@@ -42,32 +41,27 @@ export interface InvokeOptions {
 }
 
 export function parseInvokeArgs(argv: string[], readFile: (path: string) => string = (p) => readFileSync(p, "utf8")) {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        endpoint: { type: "string" },
-        "queue-url": { type: "string" },
-        "results-uri": { type: "string" },
-        region: { type: "string" },
-        data: { type: "string" },
-        "dedup-id": { type: "string" },
-        wait: { type: "boolean" },
-        stream: { type: "boolean" },
-        timeout: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values }: { values: Record<string, string | boolean | undefined> } = parseOptions("invoke", {
+    args: argv,
+    options: {
+      endpoint: { type: "string" },
+      "queue-url": { type: "string" },
+      "results-uri": { type: "string" },
+      region: { type: "string" },
+      data: { type: "string" },
+      "dedup-id": { type: "string" },
+      wait: { type: "boolean" },
+      stream: { type: "boolean" },
+      timeout: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
   if (values.help) return "help" as const;
   const need = (name: string): string => {
     const v = values[name];
-    if (typeof v !== "string" || v === "") throw new UsageError(`missing --${name}`);
+    if (typeof v !== "string" || v === "") throw usageError({ field: `--${name}`, rule: "is required" });
     return v;
   };
   const inlineOrFile = (name: string): string => {
@@ -76,16 +70,18 @@ export function parseInvokeArgs(argv: string[], readFile: (path: string) => stri
     try {
       return readFile(value.slice(1));
     } catch (error) {
-      throw new UsageError(
-        `--${name} ${value}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? "error"})`,
-      );
+      throw usageError({
+        field: `--${name}`,
+        value,
+        rule: `names a file that cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+      });
     }
   };
   const parseJson = (name: string, text: string): unknown => {
     try {
       return JSON.parse(text);
     } catch (error) {
-      throw new UsageError(`--${name} is not valid JSON: ${(error as Error).message}`);
+      throw usageError({ field: `--${name}`, rule: `is not valid JSON: ${(error as Error).message}` });
     }
   };
   const body = inlineOrFile("data");
@@ -93,20 +89,20 @@ export function parseInvokeArgs(argv: string[], readFile: (path: string) => stri
   let endpoint: { queueUrl: string; resultsUri: string; region?: string };
   if (values.endpoint !== undefined) {
     if (values["queue-url"] !== undefined || values["results-uri"] !== undefined)
-      throw new UsageError("give --endpoint or --queue-url with --results-uri, not both");
+      throw usageError({ field: "--endpoint", rule: "excludes --queue-url and --results-uri: give one or the other" });
     const outputs = parseJson("endpoint", inlineOrFile("endpoint"));
-    try {
-      endpoint = endpointFromOutputs(
-        (typeof outputs === "object" && outputs !== null ? outputs : {}) as Record<string, unknown>,
-      );
-    } catch (error) {
-      throw new UsageError(`--endpoint: ${(error as Error).message}`);
-    }
+    endpoint = endpointFromOutputs(
+      (typeof outputs === "object" && outputs !== null ? outputs : {}) as Record<string, unknown>,
+    );
   } else endpoint = { queueUrl: need("queue-url"), resultsUri: need("results-uri") };
   const timeoutRaw = values.timeout as string | undefined;
   const timeoutSeconds = timeoutRaw === undefined ? 300 : Number(timeoutRaw);
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
-    throw new UsageError(`--timeout (${timeoutRaw}) must be a positive number of seconds`);
+    throw usageError({
+      field: "--timeout",
+      value: optionValue(timeoutRaw ?? ""),
+      rule: "must be a positive number of seconds",
+    });
   const options: InvokeOptions = {
     ...endpoint,
     body,
@@ -120,12 +116,11 @@ export function parseInvokeArgs(argv: string[], readFile: (path: string) => stri
 }
 
 async function invoke(o: InvokeOptions): Promise<number> {
-  let client: EndpointClient;
-  try {
-    client = connect({ queueUrl: o.queueUrl, resultsUri: o.resultsUri, ...(o.region ? { region: o.region } : {}) });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const client = connect({
+    queueUrl: o.queueUrl,
+    resultsUri: o.resultsUri,
+    ...(o.region ? { region: o.region } : {}),
+  });
   const requestId = await client.submit(o.body, o.dedupId ? { dedupId: o.dedupId } : {});
   if (!o.wait && !o.stream) {
     process.stdout.write(`${requestId}\n`);

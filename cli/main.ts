@@ -1,6 +1,7 @@
 import { packageVersion } from "../components/package-root";
+import { isConfigError } from "../functions/problems";
 import { bench } from "./bench";
-import { type Command, UsageError } from "./command";
+import { type Command, usageText } from "./command";
 import { invokeCommand } from "./invoke";
 import { planCommand } from "./plan";
 import { simulateCommand } from "./simulate";
@@ -42,8 +43,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`gpufleet ${command.name}: ${error.message}\n`);
+    // Invalid input of any kind (an option, a file, a stack config): no stack trace.
+    if (isConfigError(error)) {
+      process.stderr.write(`gpufleet ${command.name}: ${usageText(error)}\n`);
       return 2;
     }
     throw error;

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { formatProblem, formatValue } from "../functions/problems";
-import { PlanError } from "../policies/plan/errors";
+import { ConfigError, formatProblem, formatValue, isConfigError } from "../functions/problems";
 import { countByLevel, renderTree, renderViolations } from "../policies/plan/report";
 import { DEFAULT_CONFIG, DEFAULT_PROGRAM, planExitCode, runPlan } from "../policies/plan/run-plan";
-import { type Command, UsageError } from "./command";
+import { type Command, parseOptions, usageError } from "./command";
 
 const HELP = `Usage: gpufleet plan [program] [options]
 
@@ -38,57 +37,38 @@ interface PlanArgs {
 }
 
 export function parsePlanArgs(argv: string[]): PlanArgs {
-  const args: PlanArgs = { help: false };
-  const flagValue = (flag: string, index: number): string => {
-    const value = argv[index + 1];
-    if (value === undefined || (value.startsWith("-") && value !== "-")) {
-      throw new UsageError(`${flag} needs a value`);
-    }
-    return value;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    switch (arg) {
-      case "-h":
-      case "--help":
-        args.help = true;
-        break;
-      case "-c":
-      case "--config":
-        args.config = flagValue(arg, i++);
-        break;
-      case "-s":
-      case "--stack":
-        args.stack = flagValue(arg, i++);
-        break;
-      case "-p":
-      case "--policy-config":
-        args.policyConfig = flagValue(arg, i++);
-        break;
-      case "--json":
-        args.json = flagValue(arg, i++);
-        break;
-      default:
-        if (arg.startsWith("-")) {
-          throw new UsageError(`unknown option ${arg} (see gpufleet plan --help)`);
-        }
-        if (args.program !== undefined) {
-          throw new UsageError(`one program only, got ${args.program} and ${arg}`);
-        }
-        args.program = arg;
-    }
+  const { values, positionals } = parseOptions("plan", {
+    args: argv,
+    options: {
+      config: { type: "string", short: "c" },
+      stack: { type: "string", short: "s" },
+      "policy-config": { type: "string", short: "p" },
+      json: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length > 1) {
+    throw usageError({ field: "program", value: positionals, rule: "must be one program (see gpufleet plan --help)" });
   }
+  const args: PlanArgs = { help: values.help === true };
+  const [program] = positionals;
+  if (program !== undefined) args.program = program;
+  if (values.config !== undefined) args.config = values.config;
+  if (values.stack !== undefined) args.stack = values.stack;
+  if (values["policy-config"] !== undefined) args.policyConfig = values["policy-config"];
+  if (values.json !== undefined) args.json = values.json;
   return args;
 }
 
+/** The policy pack config file: a ConfigError names the file when it is missing or not JSON. */
 function readPolicyConfig(file: string): unknown {
-  if (!existsSync(file)) {
-    throw new UsageError(`no policy config file at ${file}`);
-  }
+  if (!existsSync(file)) throw usageError({ field: "--policy-config", value: file, rule: "names no file" });
   try {
     return JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new UsageError(`${file} is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(file, [{ field: "(document)", rule: `is not valid JSON: ${(error as Error).message}` }]);
   }
 }
 
@@ -97,7 +77,7 @@ function readPolicyConfig(file: string): unknown {
  * document a CI step can parse instead of an empty stdout. Values are shown as the text
  * messages show them, so a secret is never printed.
  */
-export function errorDocument(error: PlanError): string {
+export function errorDocument(error: ConfigError): string {
   const problems = error.problems.map((p) => ({
     field: p.field,
     ...("value" in p ? { value: formatValue(p.value) } : {}),
@@ -137,11 +117,8 @@ export const planCommand: Command = {
       }
       return planExitCode(report);
     } catch (error) {
-      if (error instanceof PlanError) {
-        process.stderr.write(`gpufleet plan: ${error.message}\n`);
-        if (args.json === "-") process.stdout.write(errorDocument(error));
-        return 2;
-      }
+      // cli/main.ts prints the error and exits 2; a CI step reading stdout gets it as JSON too.
+      if (isConfigError(error) && args.json === "-") process.stdout.write(errorDocument(error));
       throw error;
     }
   },

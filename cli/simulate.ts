@@ -1,14 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { coldStartScenario, DEMO_ENDPOINTS, demoNotes, demoScenario } from "../sim/demo";
-import { type ComparisonProgress, runComparison, type Scenario, ScenarioError, scenarioFromTrace } from "../sim/index";
+import { type ComparisonProgress, runComparison, type Scenario, scenarioFromTrace } from "../sim/index";
 import { LIMITS } from "../sim/limits";
 import { renderReport, renderSummaryTable } from "../sim/report";
 import { loadScenarioFile } from "../sim/scenario";
 import { printable } from "../sim/text";
 import { joinNegativeValues } from "./bench";
-import { type Command, UsageError } from "./command";
+import { type Command, optionValue, parseOptions, usageError } from "./command";
 
 /** A report is a quick look: fewer seeds and settings than `gpufleet bench`. */
 const SIMULATE_SEEDS = 1;
@@ -54,27 +53,19 @@ export interface SimulateArgs {
   out: string;
 }
 
-/** Parses and checks the command line; throws UsageError naming the bad option and value. */
+/** Parses and checks the command line; throws a ConfigError naming the bad option and value. */
 export function parseSimulateArgs(argv: string[]): SimulateArgs | "help" {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    // Node's message goes on about positionals after "--"; its first sentence is the useful part.
-    const first = (error as Error).message.split(". ")[0] ?? "";
-    throw new UsageError(printable(`${first.charAt(0).toLowerCase()}${first.slice(1)} (see gpufleet simulate --help)`));
-  }
-  const v = parsed.values;
+  const v = parse(argv).values;
   if (v.help) return "help";
-  if (parsed.positionals.length > 0) {
-    throw new UsageError(
-      `unexpected argument '${printable(parsed.positionals[0] ?? "")}' (see gpufleet simulate --help)`,
-    );
-  }
   const inputs = [v.trace !== undefined, v.scenario !== undefined, v.demo === true].filter(Boolean).length;
   if (inputs !== 1) {
-    throw new UsageError(
-      `${inputs === 0 ? "give" : "give only"} one of --trace FILE, --scenario FILE or --demo (see gpufleet simulate --help)`,
+    throw usageError(
+      inputs === 0
+        ? { field: "--trace, --scenario or --demo", rule: "is required (see gpufleet simulate --help)" }
+        : {
+            field: "--trace, --scenario and --demo",
+            rule: "exclude each other: give one (see gpufleet simulate --help)",
+          },
     );
   }
   const input: SimulateArgs["input"] =
@@ -85,7 +76,8 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs | "help" {
         : v["cold-start"]
           ? { kind: "demo", coldStart: true }
           : { kind: "demo" };
-  if (v["cold-start"] && input.kind !== "demo") throw new UsageError("--cold-start applies to --demo only");
+  if (v["cold-start"] && input.kind !== "demo")
+    throw usageError({ field: "--cold-start", rule: "applies to --demo only" });
   const args: SimulateArgs = {
     input,
     seed: v.seed === undefined ? 1 : integer("--seed", v.seed),
@@ -95,17 +87,28 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs | "help" {
   };
   if (v["peak-rps"] !== undefined) {
     if (input.kind === "scenario") {
-      throw new UsageError("--peak-rps applies to --trace and --demo; a scenario file sets peakRps on each trace");
+      throw usageError({
+        field: "--peak-rps",
+        rule: "applies to --trace and --demo; a scenario file sets peakRps on each trace",
+      });
     }
     args.peakRps = positive("--peak-rps", v["peak-rps"]);
     if (args.peakRps > LIMITS.peakRps)
-      throw new UsageError(`--peak-rps (${printable(v["peak-rps"])}) must be at most ${LIMITS.peakRps}`);
+      throw usageError({
+        field: "--peak-rps",
+        value: optionValue(v["peak-rps"]),
+        rule: `must be at most ${LIMITS.peakRps}`,
+      });
   }
   if (v["slo-seconds"] !== undefined) args.sloSeconds = positive("--slo-seconds", v["slo-seconds"]);
   if (v["slo-target"] !== undefined) {
     const target = Number(v["slo-target"]);
     if (!(target > 0 && target < 1)) {
-      throw new UsageError(`--slo-target (${printable(v["slo-target"])}) must be a number between 0 and 1, e.g. 0.99`);
+      throw usageError({
+        field: "--slo-target",
+        value: optionValue(v["slo-target"]),
+        rule: "must be a number between 0 and 1, e.g. 0.99",
+      });
     }
     args.sloTarget = target;
   }
@@ -113,9 +116,9 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs | "help" {
 }
 
 function parse(argv: string[]) {
-  return parseArgs({
+  return parseOptions("simulate", {
     args: joinNegativeValues(argv, VALUE_OPTIONS),
-    allowPositionals: true,
+    allowPositionals: false,
     strict: true,
     options: {
       trace: { type: "string" },
@@ -149,21 +152,25 @@ const VALUE_OPTIONS = new Set([
 function positive(option: string, text: string): number {
   const value = Number(text);
   if (!(text.trim() !== "" && Number.isFinite(value) && value > 0))
-    throw new UsageError(`${option} (${printable(text)}) must be a positive number`);
+    throw usageError({ field: option, value: optionValue(text), rule: "must be a positive number" });
   return value;
 }
 
 function count(option: string, text: string, max: number): number {
   const value = Number(text);
   if (!(Number.isInteger(value) && value >= 1 && value <= max))
-    throw new UsageError(`${option} (${printable(text)}) must be a whole number from 1 to ${max}`);
+    throw usageError({ field: option, value: optionValue(text), rule: `must be a whole number from 1 to ${max}` });
   return value;
 }
 
 function integer(option: string, text: string): number {
   const value = Number(text);
   if (!(Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
-    throw new UsageError(`${option} (${printable(text)}) must be a whole number between 0 and 4294967295`);
+    throw usageError({
+      field: option,
+      value: optionValue(text),
+      rule: "must be a whole number between 0 and 4294967295",
+    });
   }
   return value;
 }
@@ -179,16 +186,11 @@ export function scenarioFor(args: SimulateArgs): { scenario: Scenario; notes: st
       : demoScenario({ seed: args.seed, scale });
     return { scenario, notes: demoNotes(), title: `gpufleet demo: ${scenario.name}` };
   }
-  try {
-    if (input.kind === "scenario") return { scenario: loadScenarioFile(input.path), notes: [] };
-    const options: Parameters<typeof scenarioFromTrace>[0] = { trace: input.path };
-    if (args.peakRps !== undefined) options.peakRps = args.peakRps;
-    if (args.sloSeconds !== undefined) options.sloSeconds = args.sloSeconds;
-    return { scenario: scenarioFromTrace(options), notes: [] };
-  } catch (error) {
-    if (error instanceof ScenarioError) throw new UsageError(printable(error.message));
-    throw error;
-  }
+  if (input.kind === "scenario") return { scenario: loadScenarioFile(input.path), notes: [] };
+  const options: Parameters<typeof scenarioFromTrace>[0] = { trace: input.path };
+  if (args.peakRps !== undefined) options.peakRps = args.peakRps;
+  if (args.sloSeconds !== undefined) options.sloSeconds = args.sloSeconds;
+  return { scenario: scenarioFromTrace(options), notes: [] };
 }
 
 /**
@@ -240,9 +242,6 @@ export const simulateCommand: Command = {
     let data: Awaited<ReturnType<typeof runComparison>>;
     try {
       data = await runComparison(options, (p) => progress.update(p));
-    } catch (error) {
-      if (error instanceof ScenarioError) throw new UsageError(printable(error.message));
-      throw error;
     } finally {
       progress.end();
     }

@@ -2,17 +2,10 @@
  * `gpufleet worker`: the queue-worker sidecar. Takes requests from an endpoint's queue,
  * forwards them to a model server on localhost and writes their results to S3.
  */
-import { parseArgs } from "node:util";
 import { SIDECAR_ENV, WORKER_ENV } from "../functions/contract";
-import {
-  parseWorkerConfig,
-  WORKER_DEFAULTS,
-  WORKER_FLAGS,
-  WorkerConfigError,
-  type WorkerFlags,
-} from "../worker/config";
+import { parseWorkerConfig, WORKER_DEFAULTS, WORKER_FLAGS, type WorkerFlags } from "../worker/config";
 import { runWorker } from "../worker/main";
-import { type Command, UsageError } from "./command";
+import { type Command, parseOptions } from "./command";
 
 const HELP = `Usage: gpufleet worker --model-url URL [options]
 
@@ -50,25 +43,15 @@ AWS region, credentials and AWS_ENDPOINT_URL are read as the AWS SDK reads them.
 const stringOptions = Object.fromEntries(Object.keys(WORKER_FLAGS).map((name) => [name, { type: "string" as const }]));
 
 export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv) {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { ...stringOptions, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseOptions("worker", {
+    args: argv,
+    options: { ...stringOptions, help: { type: "boolean", short: "h" } },
+    strict: true,
+    allowPositionals: false,
+  });
   if (values.help) return "help" as const;
   const { help: _help, ...flags } = values;
-  try {
-    return parseWorkerConfig(env, flags as WorkerFlags);
-  } catch (error) {
-    if (error instanceof WorkerConfigError) throw new UsageError(error.message);
-    throw error;
-  }
+  return parseWorkerConfig(env, flags as WorkerFlags);
 }
 
 export const workerCommand: Command = {

@@ -16,6 +16,7 @@ import {
   type ResultsLocation,
   resultKey,
 } from "../functions/contract";
+import { ConfigError } from "../functions/problems";
 
 /** What a client needs to know about an endpoint: ModelEndpoint's `client` output carries exactly this. */
 export interface EndpointRef {
@@ -26,6 +27,14 @@ export interface EndpointRef {
   region?: string;
 }
 
+export { ConfigError, type Problem } from "../functions/problems";
+
+/**
+ * A request that got no answer in time. Not a ConfigError: the input was fine and the same
+ * call may succeed later (the model is slow, the queue is backed up), which is why
+ * `gpufleet invoke` exits 3 on it and 2 on invalid input. Bad endpoint values, results URIs,
+ * dedup ids and payloads throw the one ConfigError.
+ */
 export class ClientError extends Error {
   override name = "ClientError";
 }
@@ -57,11 +66,16 @@ export function endpointFromOutputs(outputs: Record<string, unknown>): EndpointR
     unknown
   >;
   const { queueUrl, resultsUri, region } = source;
-  if (typeof queueUrl !== "string" || typeof resultsUri !== "string")
-    throw new ClientError(
-      "endpoint outputs need string fields queueUrl and resultsUri (ModelEndpoint's `client` output)",
-    );
-  return { queueUrl, resultsUri, ...(typeof region === "string" ? { region } : {}) };
+  if (typeof queueUrl === "string" && typeof resultsUri === "string") {
+    return { queueUrl, resultsUri, ...(typeof region === "string" ? { region } : {}) };
+  }
+  const rule = "must be a string (ModelEndpoint's `client` output has it)";
+  throw new ConfigError(
+    "endpoint outputs",
+    Object.entries({ queueUrl, resultsUri })
+      .filter(([, value]) => typeof value !== "string")
+      .map(([field, value]) => ({ field, value, rule })),
+  );
 }
 
 export class EndpointClient {
@@ -73,11 +87,7 @@ export class EndpointClient {
     readonly endpoint: EndpointRef,
     deps: ClientDeps = {},
   ) {
-    try {
-      this.results = parseResultsUri(endpoint.resultsUri);
-    } catch (error) {
-      throw new ClientError((error as Error).message);
-    }
+    this.results = parseResultsUri(endpoint.resultsUri);
     const region = endpoint.region ? { region: endpoint.region } : {};
     this.sqs = deps.sqs ?? new SQSClient(region);
     this.s3 = deps.s3 ?? new S3Client(region);
@@ -86,10 +96,15 @@ export class EndpointClient {
   /** Sends one request; returns its id. A string payload is sent as is, anything else as JSON. */
   async submit(payload: unknown, options: SubmitOptions = {}): Promise<string> {
     const requestId = options.dedupId ?? randomUUID();
-    if (!isValidRequestId(requestId))
-      throw new ClientError(`dedupId (${JSON.stringify(requestId)}) must be 1 to 128 letters, digits, '-', '_' or '.'`);
+    if (!isValidRequestId(requestId)) {
+      throw new ConfigError("request", [
+        { field: "dedupId", value: requestId, rule: "must be 1 to 128 letters, digits, '-', '_' or '.'" },
+      ]);
+    }
     const body = typeof payload === "string" ? payload : JSON.stringify(payload);
-    if (body === undefined) throw new ClientError("payload must be a string or a JSON value");
+    if (body === undefined) {
+      throw new ConfigError("request", [{ field: "payload", rule: "must be a string or a JSON value" }]);
+    }
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.endpoint.queueUrl,

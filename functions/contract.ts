@@ -3,6 +3,7 @@
  * the simulator must agree on. Pure data: no AWS or Pulumi import, so every bundle can
  * use it.
  */
+import { ConfigError } from "./problems";
 
 /** The CloudWatch metric the autoscaler publishes and each endpoint's KEDA trigger reads. */
 export const PREDICTED_REPLICAS_METRIC = {
@@ -195,11 +196,13 @@ export function partKey(location: ResultsLocation, requestId: string, n: number)
   return `${location.prefix}${requestId}/part-${String(n).padStart(6, "0")}.json`;
 }
 
-/** Parses `s3://bucket/prefix`; the prefix gets a trailing `/` unless empty. Throws a message naming the value. */
-export function parseResultsUri(uri: string): ResultsLocation {
+/** Parses `s3://bucket/prefix`; the prefix gets a trailing `/` unless empty. A ConfigError names `field` and the value. */
+export function parseResultsUri(uri: string, field = "resultsUri"): ResultsLocation {
   const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
-  if (!match) throw new Error(`results URI (${JSON.stringify(uri)}) must look like s3://bucket/prefix/`);
+  if (!match) throw new ConfigError("results URI", [{ field, value: uri, rule: "must look like s3://bucket/prefix/" }]);
   const raw = match[2] ?? "";
-  if (raw.startsWith("/")) throw new Error(`results URI (${JSON.stringify(uri)}) has a prefix starting with '/'`);
+  if (raw.startsWith("/")) {
+    throw new ConfigError("results URI", [{ field, value: uri, rule: "must not have a prefix starting with '/'" }]);
+  }
   return { bucket: match[1] as string, prefix: raw === "" || raw.endsWith("/") ? raw : `${raw}/` };
 }

@@ -28,9 +28,18 @@ function clip(text: string): string {
   return text.length > MAX_VALUE_CHARS ? `${text.slice(0, MAX_VALUE_CHARS - 1)}…` : text;
 }
 
+/** DEL and the C1 controls, which JSON leaves as they are: some terminals act on them (\u009b starts an escape). */
+const UNESCAPED_CONTROLS = /[\u007f-\u009f]/g;
+
 function render(value: unknown, depth: number): string {
   if (value === SECRET_VALUE) return "a secret value, not shown";
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") {
+    // Quoted and escaped: a value from a file or a command line is never interpreted by the terminal.
+    return JSON.stringify(value).replace(
+      UNESCAPED_CONTROLS,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+  }
   if (typeof value === "number") {
     // YAML's spellings: what the user wrote in the stack file.
     if (Number.isNaN(value)) return ".nan";
@@ -77,6 +86,12 @@ export class ConfigError extends Error {
     return this.problems.map(formatProblem);
   }
 }
+
+/**
+ * The subject of problems with a call's or a command's own options (`--seed`, `program`):
+ * the command line prints these problems alone, after the command's name.
+ */
+export const OPTIONS = "options";
 
 /** Throws a ConfigError when any problem was found. */
 export function throwIfProblems(subject: string, problems: readonly Problem[]): void {

@@ -14,9 +14,10 @@ import { resolveProfile } from "../components/model-endpoint/defaults";
 import { endpointSettingsShape } from "../components/model-endpoint/schema";
 import { modelEndpointProblems } from "../components/model-endpoint/validate";
 import type { FleetEndpoint, GpuPoolInfo } from "../components/types";
+import { DEFAULT_AUTOSCALER_SETTINGS } from "../functions/autoscaler/core";
 import { AWS_REGION, DNS_LABEL } from "../functions/aws-names";
 import { ConfigError, isConfigError, nearestKey, type Problem, problemsFromZod } from "../functions/problems";
-import { fleetControlArgs } from "./control-args";
+import { fleetControlArgs, SECONDS_PER_MINUTE } from "./control-args";
 
 /**
  * The stack configuration under the Pulumi config namespace `gpufleet`: `cluster`, `pools`,
@@ -36,28 +37,33 @@ const ENDPOINT_NAME_MAX = 40;
 
 const endpointSchema = z.object({ name: z.string(), ...endpointSettingsShape }).strict();
 
+/**
+ * The stack's `control` settings: a few of FleetControl's arguments under the names the stack
+ * file uses (control-args.ts maps them). Only their types are read here: the bounds are
+ * FleetControl's own (the autoscaler core's settings, FleetControl's lead time, the
+ * rebalancer's tunables), checked by FleetControl's validation below, and the defaults are the
+ * core's, so neither is restated.
+ */
 const controlSchema = z
   .object({
     autoscaler: z
       .object({
-        /**
-         * Multiplier on the forecast capacity (1 = exactly the forecast quantile). The core's
-         * defaults are calibrated to meet a 99% SLO at 1 (docs/autoscaler.md).
-         */
-        headroom: z.number().min(1, "must be at least 1").max(10, "must be at most 10").default(1),
-        /** Seconds from a scale decision to a node able to run the pod. @default FleetControl's (360) */
+        /** Multiplier on the forecast capacity; the core's defaults are calibrated for 1 (docs/autoscaler.md). */
+        headroom: z.number().default(DEFAULT_AUTOSCALER_SETTINGS.headroom),
+        /** Seconds from a scale decision to a node able to run the pod. @default FleetControl's */
         leadTimeSeconds: z.number().optional(),
       })
       .strict()
-      .default({ headroom: 1 }),
+      .prefault({}),
     rebalancer: z
       .object({
+        /** False leaves the rebalancer out; true deploys it where FleetControl would (any spot pool). */
         enabled: z.boolean().default(true),
-        /** Minutes a spot pool must stay healthy before capacity migrates back from the fallback. @default 10 */
-        stableMinutes: z.number().positive("must be greater than 0").max(1440, "must be at most 1440").optional(),
+        /** Minutes a spot pool must stay healthy before capacity migrates back. @default the rebalancer's (10) */
+        stableMinutes: z.number().optional(),
       })
       .strict()
-      .default({ enabled: true }),
+      .prefault({}),
   })
   .strict();
 
@@ -69,7 +75,7 @@ const stackSchema = z
     ]),
     pools: z.array(gpuPoolSchema),
     endpoints: z.array(endpointSchema).default([]),
-    control: controlSchema.default({ autoscaler: { headroom: 1 }, rebalancer: { enabled: true } }),
+    control: controlSchema.prefault({}),
   })
   .strict();
 
@@ -188,16 +194,25 @@ function endpointProblems(parsed: ParsedStack, pools: GpuPoolInfo[], queuePrefix
   return problems;
 }
 
-/** FleetControl's fields as the stack config names them. */
-const CONTROL_FIELDS: Readonly<Record<string, string>> = {
-  leadTimeSeconds: "control.autoscaler.leadTimeSeconds",
-  "autoscalerSettings.headroom": "control.autoscaler.headroom",
-  "rebalancer.tunables.stableSeconds": "control.rebalancer.stableMinutes (in seconds)",
+/** FleetControl's fields as the stack config names them, with the value as the stack file gives it. */
+const CONTROL_FIELDS: Readonly<Record<string, { field: string; value?: (seconds: number) => number }>> = {
+  leadTimeSeconds: { field: "control.autoscaler.leadTimeSeconds" },
+  "autoscalerSettings.headroom": { field: "control.autoscaler.headroom" },
+  "rebalancer.tunables.stableSeconds": {
+    field: "control.rebalancer.stableMinutes",
+    value: (seconds) => seconds / SECONDS_PER_MINUTE,
+  },
 };
 
-function stackFieldOf(field: string): string {
-  if (field.startsWith("endpoints[")) return field;
-  return CONTROL_FIELDS[field] ?? `control (FleetControl ${field})`;
+/** A FleetControl problem in the stack's terms: its field, and its value in the stack file's unit. */
+function stackProblemOf(problem: Problem): Problem {
+  if (problem.field.startsWith("endpoints[")) return problem;
+  const known = CONTROL_FIELDS[problem.field];
+  if (!known) return { ...problem, field: `control (FleetControl ${problem.field})` };
+  const { value: toStack } = known;
+  return toStack && typeof problem.value === "number"
+    ? { ...problem, field: known.field, value: toStack(problem.value) }
+    : { ...problem, field: known.field };
 }
 
 /** FleetControl's validation on plain stand-ins for the endpoints and pools the stack will create. */
@@ -218,7 +233,7 @@ function controlProblems(parsed: ParsedStack, pools: GpuPoolInfo[], tags?: Recor
     return [];
   } catch (error) {
     if (!isConfigError(error)) throw error;
-    return error.problems.map((p) => ({ ...p, field: stackFieldOf(p.field) }));
+    return error.problems.map(stackProblemOf);
   }
 }
 

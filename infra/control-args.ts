@@ -3,6 +3,9 @@ import type { FleetControlArgs } from "../components/fleet-control";
 import type { FleetEndpoint, GpuPoolInfo } from "../components/types";
 import type { ControlConfig } from "./config";
 
+/** `control.rebalancer.stableMinutes` is in minutes; the rebalancer counts seconds. */
+export const SECONDS_PER_MINUTE = 60;
+
 /**
  * FleetControl's arguments from the stack's `control` settings. One builder for the stack
  * (with the real cluster and endpoints) and for its validation (with plain stand-ins), so
@@ -25,7 +28,7 @@ export function fleetControlArgs(
     ...(autoscaler.leadTimeSeconds !== undefined ? { leadTimeSeconds: autoscaler.leadTimeSeconds } : {}),
     rebalancer: rebalancer.enabled
       ? rebalancer.stableMinutes !== undefined
-        ? { tunables: { stableSeconds: rebalancer.stableMinutes * 60 } }
+        ? { tunables: { stableSeconds: rebalancer.stableMinutes * SECONDS_PER_MINUTE } }
         : {}
       : { enabled: false },
   };

@@ -4,7 +4,7 @@
  * settings and seeds (cost at SLO with its confidence interval, the cost/SLO frontier);
  * the lower bound is computed per seed beside them. Runs go to worker threads.
  */
-import { isConfigError } from "../functions/problems";
+import { ConfigError, isConfigError } from "../functions/problems";
 import { rebalancerConfig } from "../functions/rebalancer/core/index";
 import { resolveQueueTiming, resolveScalingSettings } from "../functions/scaling/index";
 import { DEFAULT_LIFECYCLE, DEFAULT_SLO_TARGET, DEFAULT_SPOT, type LifecycleDelays } from "./constants";
@@ -13,7 +13,6 @@ import type { ComparisonOptions, ComparisonProgress } from "./index";
 import type { Job, JobContext } from "./parallel/job";
 import { defaultWorkers, runJobs } from "./parallel/pool";
 import type { CostSloCurve, PolicySummary, ReportData, WaitHistogram } from "./report/types";
-import { ScenarioError } from "./scenario";
 import {
   costAtSlo,
   DEFAULT_KNOBS,
@@ -24,6 +23,7 @@ import {
   type SettingOutcome,
   sweepDesign,
 } from "./sweep";
+import { printable } from "./text";
 import { buildWorkload, type Workload } from "./workload";
 
 export const WAIT_EDGES_SECONDS = [0, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600, 7200];
@@ -98,8 +98,11 @@ export async function compare(
     try {
       rebalancerConfig(options.scenario.pools.map(({ spot: _spot, ...pool }) => pool));
     } catch (error) {
-      throw new ScenarioError(
-        `${options.scenario.name}: the ${withRebalancer[0]} policy cannot run: ${isConfigError(error) ? error.lines.join("; ") : (error as Error).message}`,
+      if (!isConfigError(error)) throw error;
+      // The scenario is fine for the other policies: the subject says which one refuses it.
+      throw new ConfigError(
+        `scenario ${printable(options.scenario.name)} for the ${withRebalancer[0]} policy`,
+        error.problems,
       );
     }
   }

@@ -9,7 +9,7 @@ import type { Scenario } from "./scenario";
 
 export { POLICY_NAMES, type PolicyName } from "./compare";
 export type { Scenario, ScenarioEndpoint, ScenarioPool, TraceSpec } from "./scenario";
-export { loadScenarioFile, ScenarioError, scenarioFromTrace, validateScenario } from "./scenario";
+export { loadScenarioFile, scenarioFromTrace, validateScenario } from "./scenario";
 
 export interface ComparisonOptions {
   scenario: Scenario;

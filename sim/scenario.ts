@@ -8,9 +8,11 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import type { EndpointProfile, PoolDescriptor } from "../functions/contract";
-import { formatProblem, problemsFromZod } from "../functions/problems";
+import { ConfigError, type Problem, parseWith, throwIfProblems } from "../functions/problems";
 import { endpointProfileSchema } from "../functions/profile";
 import type { LifecycleDelays, SpotModel } from "./constants";
+import { g5SpotPool, onDemandFallbackPool } from "./pools";
+import { printable } from "./text";
 
 /** Where an endpoint's requests come from. */
 export type TraceSpec =
@@ -56,11 +58,6 @@ export interface Scenario {
   releaseOnSigterm?: boolean;
   /** The batching curve inside a replica (see BATCH_SLOWDOWN in sim/constants.ts). @default 0.1 */
   batchSlowdown?: number;
-}
-
-/** Invalid scenario or trace input: the message names the field, the value and the rule. */
-export class ScenarioError extends Error {
-  override name = "ScenarioError";
 }
 
 const positive = z.number().positive();
@@ -125,53 +122,71 @@ const scenarioSchema = z.object({
   batchSlowdown: z.number().min(0).max(10).optional(),
 });
 
-/** Checks a parsed scenario document and its cross references; throws ScenarioError naming the first problem. */
+/**
+ * Checks a parsed scenario document and its cross references; throws one ConfigError, its
+ * subject `source`, listing every problem (field, value, rule).
+ */
 export function validateScenario(input: unknown, source = "scenario"): Scenario {
-  const parsed = scenarioSchema.safeParse(input);
-  if (!parsed.success) {
-    const [first] = problemsFromZod(scenarioSchema, parsed.error.issues, input);
-    throw new ScenarioError(`${source}: ${first ? formatProblem(first) : "invalid scenario"}`);
-  }
-  const scenario = parsed.data as Scenario;
-  const poolNames = new Set<string>();
+  const scenario = parseWith(source, scenarioSchema, input) as Scenario;
+  const problems: Problem[] = [];
+  const poolNames = new Map<string, number>();
   scenario.pools.forEach((pool, i) => {
-    if (poolNames.has(pool.name)) throw new ScenarioError(`${source}: pools[${i}].name (${pool.name}) is a duplicate`);
-    poolNames.add(pool.name);
-    if (pool.minNodes > pool.maxNodes)
-      throw new ScenarioError(
-        `${source}: pools[${i}].minNodes (${pool.minNodes}) must not exceed maxNodes (${pool.maxNodes})`,
-      );
+    const first = poolNames.get(pool.name);
+    if (first !== undefined) {
+      problems.push({ field: `pools[${i}].name`, value: pool.name, rule: `is already used by pools[${first}]` });
+    } else poolNames.set(pool.name, i);
+    if (pool.minNodes > pool.maxNodes) {
+      problems.push({
+        field: `pools[${i}].minNodes`,
+        value: pool.minNodes,
+        rule: `must not exceed maxNodes (${pool.maxNodes})`,
+      });
+    }
   });
-  const endpointNames = new Set<string>();
+  const endpointNames = new Map<string, number>();
   scenario.endpoints.forEach((endpoint, i) => {
-    if (endpointNames.has(endpoint.name))
-      throw new ScenarioError(`${source}: endpoints[${i}].name (${endpoint.name}) is a duplicate`);
-    endpointNames.add(endpoint.name);
+    const first = endpointNames.get(endpoint.name);
+    if (first !== undefined) {
+      problems.push({
+        field: `endpoints[${i}].name`,
+        value: endpoint.name,
+        rule: `is already used by endpoints[${first}]`,
+      });
+    } else endpointNames.set(endpoint.name, i);
     endpoint.pools.forEach((pool, j) => {
-      if (!poolNames.has(pool))
-        throw new ScenarioError(`${source}: endpoints[${i}].pools[${j}] (${pool}) names no pool of the scenario`);
+      if (!poolNames.has(pool)) {
+        problems.push({ field: `endpoints[${i}].pools[${j}]`, value: pool, rule: "names no pool of the scenario" });
+      }
     });
   });
+  throwIfProblems(source, problems);
   return scenario;
 }
 
 /** Reads a scenario from a JSON or YAML file; relative trace paths resolve against the file's folder. */
 export function loadScenarioFile(path: string): Scenario {
+  const source = printable(path);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new ScenarioError(`${path}: cannot read scenario (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    throw new ConfigError(source, [
+      { field: "(file)", rule: `cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})` },
+    ]);
   }
   let doc: unknown;
   try {
     doc = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ScenarioError(
-      `${path}: not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${(error as Error).message}`,
-    );
+    const format = path.endsWith(".json") ? "JSON" : "YAML";
+    throw new ConfigError(source, [
+      {
+        field: "(document)",
+        rule: `is not valid ${format}: ${printable((error as Error).message.split("\n")[0] ?? "")}`,
+      },
+    ]);
   }
-  const scenario = validateScenario(doc, path);
+  const scenario = validateScenario(doc, source);
   const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/") + 1) : "";
   for (const endpoint of scenario.endpoints) {
     if (endpoint.trace.kind === "file" && !endpoint.trace.path.startsWith("/")) {
@@ -212,27 +227,6 @@ export function scenarioFromTrace(options: TraceScenarioOptions): Scenario {
   return {
     name: options.trace,
     endpoints: [{ name: "model", profile, pools: ["g5-spot", "g5-on-demand"], trace }],
-    pools: [
-      {
-        name: "g5-spot",
-        capacityType: "spot",
-        fallback: false,
-        instanceTypes: ["g5.xlarge"],
-        gpusPerNode: 1,
-        slicesPerGpu: 4,
-        minNodes: 0,
-        maxNodes: 100,
-      },
-      {
-        name: "g5-on-demand",
-        capacityType: "on-demand",
-        fallback: true,
-        instanceTypes: ["g5.xlarge"],
-        gpusPerNode: 1,
-        slicesPerGpu: 4,
-        minNodes: 0,
-        maxNodes: 100,
-      },
-    ],
+    pools: [g5SpotPool("g5-spot", 100), onDemandFallbackPool("g5-on-demand", 100)],
   };
 }

@@ -4,12 +4,12 @@
  * forecasts see. Built once per comparison and shared by all runs.
  */
 import type { EndpointProfile, TokenCostModel } from "../functions/contract";
-import { formatProblem } from "../functions/problems";
+import { ConfigError, throwIfProblems } from "../functions/problems";
 import { profileProblems } from "../functions/profile";
 import { DEFAULT_TOKEN_COST } from "./constants";
 import { Rng, streamSeed } from "./engine/prng";
 import { LIMITS } from "./limits";
-import { type Scenario, type ScenarioEndpoint, ScenarioError } from "./scenario";
+import type { Scenario, ScenarioEndpoint } from "./scenario";
 import { printable } from "./text";
 import { parseTraceFile } from "./trace/parse";
 
@@ -77,13 +77,18 @@ function fromRate(counts: Float64Array, peakRps: number | undefined, seed: numbe
     peak = Math.max(peak, c);
     sum += c;
   }
-  if (peak === 0) throw new ScenarioError(`${printable(label)}: every minute of the trace is 0`);
+  const subject = `endpoint ${printable(label)}`;
+  if (peak === 0) throw new ConfigError(subject, [{ field: "trace", rule: "has no request in any minute" }]);
   const scale = peakRps !== undefined ? (peakRps * 60) / peak : 1;
   // Checked before any arrival is drawn: the count decides the memory a run takes.
   if (sum * scale > LIMITS.requests)
-    throw new ScenarioError(
-      `${printable(label)}: the trace scaled to ${peakRps ?? "its own"} requests/s at peak makes ${Math.round(sum * scale)} requests, more than the ${LIMITS.requests} a simulation replays`,
-    );
+    throw new ConfigError(subject, [
+      {
+        field: "trace.peakRps",
+        value: peakRps ?? peak / 60,
+        rule: `makes ${Math.round(sum * scale)} requests, more than the ${LIMITS.requests} a simulation replays`,
+      },
+    ]);
   const rng = new Rng(streamSeed(seed, "arrivals", label));
   const out: number[] = [];
   for (let m = 0; m < counts.length; m++) {
@@ -103,9 +108,12 @@ function tokenWork(model: TokenCostModel, context: Float64Array, generated: Floa
       (context[i] as number) * model.secondsPerContextToken +
       (generated[i] as number) * model.secondsPerGeneratedToken;
     if (!(seconds <= LIMITS.workSeconds))
-      throw new ScenarioError(
-        `${printable(label)}: request ${i + 1} takes ${seconds} s from its tokens (${context[i]} context, ${generated[i]} generated), more than ${LIMITS.workSeconds} s`,
-      );
+      throw new ConfigError(`endpoint ${printable(label)}`, [
+        {
+          field: `request ${i + 1}`,
+          rule: `takes ${seconds} s from its tokens (${context[i]} context, ${generated[i]} generated), more than ${LIMITS.workSeconds} s`,
+        },
+      ]);
     work[i] = seconds;
   }
   return work;
@@ -141,7 +149,13 @@ function endpointWorkload(
       work = new Float64Array(arrivals.length).fill(profile.secondsPerRequest);
     } else {
       if (spec.peakRps !== undefined)
-        throw new ScenarioError(`${spec.path}: --peak-rps scales per-minute traces; this one lists single requests`);
+        throw new ConfigError(`endpoint ${printable(endpoint.name)}`, [
+          {
+            field: "trace.peakRps",
+            value: spec.peakRps,
+            rule: `scales per-minute traces; ${printable(spec.path)} lists single requests`,
+          },
+        ]);
       arrivals = trace.arrivals;
       startMs = trace.startMs;
       work = new Float64Array(0);
@@ -155,7 +169,13 @@ function endpointWorkload(
     arrivals = Float64Array.from(spec.arrivalSeconds);
     for (let i = 1; i < arrivals.length; i++) {
       if ((arrivals[i] as number) < (arrivals[i - 1] as number))
-        throw new ScenarioError(`endpoint ${endpoint.name}: arrivalSeconds[${i}] is earlier than the one before`);
+        throw new ConfigError(`endpoint ${printable(endpoint.name)}`, [
+          {
+            field: `trace.arrivalSeconds[${i}]`,
+            value: arrivals[i],
+            rule: `is earlier than the one before (${arrivals[i - 1]})`,
+          },
+        ]);
     }
     work = new Float64Array(arrivals.length).fill(profile.secondsPerRequest);
     if (spec.contextTokens && spec.generatedTokens) {
@@ -204,8 +224,7 @@ export function buildWorkload(scenario: Scenario, seed: number, sloSeconds?: num
     const profile = sloSeconds !== undefined ? { ...p.profile, sloSeconds } : p.profile;
     // The override must keep the profile inside the shared schema (an SLO no shorter than a request):
     // otherwise the production core would hold every decision.
-    const [problem] = profileProblems(profile, `endpoint ${p.name}: profile`);
-    if (problem) throw new ScenarioError(formatProblem(problem));
+    throwIfProblems(`endpoint ${printable(p.name)}`, profileProblems(profile, "profile"));
     const configured = sloSeconds !== undefined ? { ...p.configured, sloSeconds } : p.configured;
     const cumWork = new Float64Array(minutes + 1);
     const cumCount = new Float64Array(minutes + 1);

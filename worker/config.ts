@@ -1,13 +1,10 @@
 /**
  * The sidecar's settings: the worker-contract environment, the sidecar's own variables, and
- * command-line flags that override both. Pure: a bad value fails here, naming where it came from.
+ * command-line flags that override both. Pure: bad values fail here, each named by where it came from.
  */
 import { parseResultsUri, type ResultsLocation, SIDECAR_ENV, WORKER_ENV } from "../functions/contract";
+import { isConfigError, type Problem, throwIfProblems } from "../functions/problems";
 import { defaultRoutes, MODEL_PROTOCOLS, type ModelProtocol, type ModelRoutes } from "./decide";
-
-export class WorkerConfigError extends Error {
-  override name = "WorkerConfigError";
-}
 
 export interface WorkerConfig {
   queueUrl: string;
@@ -51,7 +48,12 @@ export const WORKER_DEFAULTS = {
   streamFlushMillis: 500,
 } as const;
 
+/** The subject of the sidecar's ConfigError: its flags and environment together. */
+export const WORKER_SETTINGS = "worker settings";
+
+/** The sidecar's settings; one ConfigError lists every bad or missing one, by the flag or variable it came from. */
 export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: WorkerFlags): WorkerConfig {
+  const problems: Problem[] = [];
   const read = (flag: WorkerFlagName): { value: string; source: string } | undefined => {
     const fromFlag = flags[flag];
     if (fromFlag !== undefined) return { value: fromFlag, source: `--${flag}` };
@@ -59,64 +61,81 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: WorkerFlags): W
     const fromEnv = env[name];
     return fromEnv !== undefined && fromEnv !== "" ? { value: fromEnv, source: name } : undefined;
   };
+  const missing = (flag: WorkerFlagName): void => {
+    problems.push({ field: `--${flag} (or ${WORKER_FLAGS[flag]})`, rule: "is required" });
+  };
   const required = (flag: WorkerFlagName): string => {
     const got = read(flag);
-    if (!got) throw new WorkerConfigError(`missing --${flag} (or ${WORKER_FLAGS[flag]})`);
-    return got.value;
+    if (!got) missing(flag);
+    return got?.value ?? "";
   };
   const integer = (flag: WorkerFlagName, fallback: number | undefined, min: number, max: number): number => {
     const got = read(flag);
     if (!got) {
-      if (fallback === undefined) throw new WorkerConfigError(`missing --${flag} (or ${WORKER_FLAGS[flag]})`);
-      return fallback;
+      if (fallback === undefined) missing(flag);
+      return fallback ?? min;
     }
     const n = Number(got.value);
-    if (got.value.trim() === "" || !Number.isInteger(n) || n < min || n > max)
-      throw new WorkerConfigError(
-        `${got.source} (${JSON.stringify(got.value)}) must be an integer from ${min} to ${max}`,
-      );
+    if (got.value.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+      problems.push({ field: got.source, value: got.value, rule: `must be an integer from ${min} to ${max}` });
+      return fallback ?? min;
+    }
     return n;
   };
   const path = (flag: WorkerFlagName, fallback: string): string => {
     const got = read(flag);
     if (!got) return fallback;
-    if (!got.value.startsWith("/"))
-      throw new WorkerConfigError(`${got.source} (${JSON.stringify(got.value)}) must start with '/'`);
+    if (!got.value.startsWith("/")) problems.push({ field: got.source, value: got.value, rule: "must start with '/'" });
     return got.value;
   };
 
   const queueUrl = required("queue-url");
-  if (!/^https?:\/\/\S+$/.test(queueUrl))
-    throw new WorkerConfigError(`queue URL (${JSON.stringify(queueUrl)}) must be an http(s) URL`);
+  if (queueUrl !== "" && !/^https?:\/\/\S+$/.test(queueUrl)) {
+    problems.push({ field: read("queue-url")?.source ?? "queue URL", value: queueUrl, rule: "must be an http(s) URL" });
+  }
   const resultsUri = read("results-uri") ?? resultsFromParts(env);
-  if (!resultsUri) throw new WorkerConfigError(`missing --results-uri (or ${WORKER_ENV.resultsUri})`);
-  let results: ResultsLocation;
-  try {
-    results = parseResultsUri(resultsUri.value);
-  } catch (error) {
-    throw new WorkerConfigError(`${resultsUri.source}: ${(error as Error).message}`);
+  let results: ResultsLocation = { bucket: "", prefix: "" };
+  if (!resultsUri) missing("results-uri");
+  else {
+    try {
+      results = parseResultsUri(resultsUri.value, resultsUri.source);
+    } catch (error) {
+      if (!isConfigError(error)) throw error;
+      problems.push(...error.problems);
+    }
   }
 
   const modelUrl = required("model-url").replace(/\/+$/, "");
-  if (!/^https?:\/\/[^/\s]+$/.test(modelUrl))
-    throw new WorkerConfigError(`model URL (${JSON.stringify(modelUrl)}) must be http(s)://host:port with no path`);
+  if (modelUrl !== "" && !/^https?:\/\/[^/\s]+$/.test(modelUrl)) {
+    problems.push({
+      field: read("model-url")?.source ?? "model URL",
+      value: modelUrl,
+      rule: "must be http(s)://host:port with no path",
+    });
+  }
 
   const protocolRaw = read("protocol");
   const protocol = (protocolRaw?.value ?? WORKER_DEFAULTS.protocol) as ModelProtocol;
-  if (!MODEL_PROTOCOLS.includes(protocol))
-    throw new WorkerConfigError(
-      `${protocolRaw?.source} (${JSON.stringify(protocolRaw?.value)}) must be one of ${MODEL_PROTOCOLS.join(", ")}`,
-    );
+  if (!MODEL_PROTOCOLS.includes(protocol)) {
+    problems.push({
+      field: protocolRaw?.source ?? "--protocol",
+      value: protocol,
+      rule: `must be one of ${MODEL_PROTOCOLS.join(", ")}`,
+    });
+  }
   const modelName = read("model-name")?.value;
-  if (protocol === "kserve" && !modelName && !read("invoke-path"))
-    throw new WorkerConfigError(
-      `protocol kserve needs --model-name (or ${SIDECAR_ENV.modelName}) for /v2/models/<name>/infer`,
-    );
-  const routes = defaultRoutes(protocol, modelName);
+  if (protocol === "kserve" && !modelName && !read("invoke-path")) {
+    problems.push({
+      field: `--model-name (or ${SIDECAR_ENV.modelName})`,
+      rule: "is required by protocol kserve, for /v2/models/<name>/infer",
+    });
+  }
+  const routes = MODEL_PROTOCOLS.includes(protocol)
+    ? defaultRoutes(protocol, modelName)
+    : defaultRoutes("json", undefined);
 
   const visibilityTimeoutSeconds = integer("visibility-timeout", WORKER_DEFAULTS.visibilityTimeoutSeconds, 1, 43_200);
-  const maxProcessingSeconds = integer("max-processing-seconds", visibilityTimeoutSeconds, 1, 43_200);
-  return {
+  const config: WorkerConfig = {
     queueUrl,
     results,
     modelUrl,
@@ -124,11 +143,13 @@ export function parseWorkerConfig(env: NodeJS.ProcessEnv, flags: WorkerFlags): W
     routes: { invokePath: path("invoke-path", routes.invokePath), healthPath: path("health-path", routes.healthPath) },
     concurrency: integer("concurrency", WORKER_DEFAULTS.concurrency, 1, 1000),
     visibilityTimeoutSeconds,
-    maxProcessingSeconds,
+    maxProcessingSeconds: integer("max-processing-seconds", visibilityTimeoutSeconds, 1, 43_200),
     shutdownSeconds: integer("shutdown-seconds", WORKER_DEFAULTS.shutdownSeconds, 1, 3600),
     healthPort: integer("health-port", WORKER_DEFAULTS.healthPort, 0, 65_535),
     streamFlushMillis: integer("stream-flush-ms", WORKER_DEFAULTS.streamFlushMillis, 0, 60_000),
   };
+  throwIfProblems(WORKER_SETTINGS, problems);
+  return config;
 }
 
 /** A ModelEndpoint sets the URI; bucket and prefix alone are accepted too. */

@@ -5,7 +5,7 @@ import { PREDICTED_REPLICAS_METRIC } from "../../functions/contract";
 import { denyInsecureTransportPolicy } from "../model-endpoint/queue";
 import type { FleetControlArgs, FleetControlTransforms } from "./args";
 import { autoscalerPolicyDocument } from "./autoscaler-policy";
-import { shippedBundle } from "./bundle";
+import { functionArchive } from "./bundle";
 import { FLEET_CONTROL_DEFAULTS } from "./defaults";
 import { functionLogGroupName } from "./log-group";
 import type { AwsScope } from "./scope";
@@ -92,14 +92,7 @@ export function createAutoscaler(
     opts,
   );
 
-  const handlerFile = shippedBundle("autoscaler");
-  const archive = fleetConfigJson(args, resolved).apply(
-    (fleetJson) =>
-      new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.FileAsset(handlerFile),
-        [FLEET_CONFIG_FILE]: new pulumi.asset.StringAsset(fleetJson),
-      }),
-  );
+  const archive = functionArchive("autoscaler", FLEET_CONFIG_FILE, fleetConfigJson(args, resolved));
   let functionArgs: aws.lambda.FunctionArgs = {
     runtime: FLEET_CONTROL_DEFAULTS.runtime,
     architectures: [FLEET_CONTROL_DEFAULTS.architecture],

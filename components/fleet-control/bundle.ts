@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import { findPackageRoot } from "../package-root";
 
 /**
@@ -32,4 +33,23 @@ export function shippedBundle(name: FunctionName, root: string = findPackageRoot
     );
   }
   return path;
+}
+
+/**
+ * The deployment archive of one function: its shipped bundle as `index.js` and its
+ * configuration file beside it, where functions/kit/setup.ts looks at a cold start.
+ */
+export function functionArchive(
+  name: FunctionName,
+  configFile: string,
+  configJson: pulumi.Output<string>,
+): pulumi.Output<pulumi.asset.AssetArchive> {
+  const handlerFile = shippedBundle(name);
+  return configJson.apply(
+    (json) =>
+      new pulumi.asset.AssetArchive({
+        "index.js": new pulumi.asset.FileAsset(handlerFile),
+        [configFile]: new pulumi.asset.StringAsset(json),
+      }),
+  );
 }

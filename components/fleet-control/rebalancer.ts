@@ -4,7 +4,7 @@ import { DETAIL_TYPES } from "../../functions/rebalancer/parse";
 import { RUNTIME_CONFIG_FILE } from "../../functions/rebalancer/settings";
 import { denyInsecureTransportPolicy } from "../model-endpoint/queue";
 import type { RebalancerResourcesArgs } from "./args";
-import { shippedBundle } from "./bundle";
+import { functionArchive } from "./bundle";
 import { FLEET_CONTROL_DEFAULTS, REBALANCER_DEFAULTS } from "./defaults";
 import { functionLogGroupName } from "./log-group";
 import { runtimeConfigJson } from "./rebalancer-config";
@@ -181,14 +181,7 @@ export function createRebalancer(
     );
   const rolePolicy = new aws.iam.RolePolicy(`${prefix}-policy`, { role: role.id, policy: policyDocument }, opts);
 
-  const handlerFile = shippedBundle("rebalancer");
-  const code = runtimeConfigJson(args, { accountId, region }).apply(
-    (configJson) =>
-      new pulumi.asset.AssetArchive({
-        "index.js": new pulumi.asset.FileAsset(handlerFile),
-        [RUNTIME_CONFIG_FILE]: new pulumi.asset.StringAsset(configJson),
-      }),
-  );
+  const code = functionArchive("rebalancer", RUNTIME_CONFIG_FILE, runtimeConfigJson(args, { accountId, region }));
   let functionArgs: aws.lambda.FunctionArgs = {
     runtime: FLEET_CONTROL_DEFAULTS.runtime,
     architectures: [FLEET_CONTROL_DEFAULTS.architecture],

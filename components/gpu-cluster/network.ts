@@ -73,24 +73,23 @@ export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Re
     { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags: args.tags },
     opts,
   );
-  const publicSubnets = plan.publicCidrs.map((cidrBlock, i) => {
-    const subnet = new aws.ec2.Subnet(
-      `${name}-public-${i}`,
-      {
-        vpcId: vpc.id,
-        cidrBlock,
-        availabilityZone: zoneAt(i),
-        tags: { ...args.tags, ...clusterTag, "kubernetes.io/role/elb": "1", Name: `${name}-public-${i}` },
-      },
-      opts,
-    );
-    new aws.ec2.RouteTableAssociation(
-      `${name}-public-${i}`,
-      { subnetId: subnet.id, routeTableId: publicRoutes.id },
-      opts,
-    );
-    return subnet;
-  });
+  /** A subnet per CIDR, one per zone, on `routes`; `elbRole` tells the load balancer controller which subnets it may use. */
+  const subnets = (tier: "public" | "private", cidrs: string[], routes: aws.ec2.RouteTable, elbRole: string) =>
+    cidrs.map((cidrBlock, i) => {
+      const subnet = new aws.ec2.Subnet(
+        `${name}-${tier}-${i}`,
+        {
+          vpcId: vpc.id,
+          cidrBlock,
+          availabilityZone: zoneAt(i),
+          tags: { ...args.tags, ...clusterTag, [elbRole]: "1", Name: `${name}-${tier}-${i}` },
+        },
+        opts,
+      );
+      new aws.ec2.RouteTableAssociation(`${name}-${tier}-${i}`, { subnetId: subnet.id, routeTableId: routes.id }, opts);
+      return subnet;
+    });
+  const publicSubnets = subnets("public", plan.publicCidrs, publicRoutes, "kubernetes.io/role/elb");
   const firstPublic = publicSubnets[0];
   if (!firstPublic) throw new Error("planSubnets returned no public subnet");
   const eip = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: args.tags }, opts);
@@ -104,24 +103,7 @@ export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Re
     { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: args.tags },
     opts,
   );
-  const privateSubnets = plan.privateCidrs.map((cidrBlock, i) => {
-    const subnet = new aws.ec2.Subnet(
-      `${name}-private-${i}`,
-      {
-        vpcId: vpc.id,
-        cidrBlock,
-        availabilityZone: zoneAt(i),
-        tags: { ...args.tags, ...clusterTag, "kubernetes.io/role/internal-elb": "1", Name: `${name}-private-${i}` },
-      },
-      opts,
-    );
-    new aws.ec2.RouteTableAssociation(
-      `${name}-private-${i}`,
-      { subnetId: subnet.id, routeTableId: privateRoutes.id },
-      opts,
-    );
-    return subnet;
-  });
+  const privateSubnets = subnets("private", plan.privateCidrs, privateRoutes, "kubernetes.io/role/internal-elb");
   return {
     vpcId: vpc.id,
     privateSubnetIds: privateSubnets.map((s) => s.id),

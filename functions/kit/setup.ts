@@ -3,15 +3,12 @@ import { resolve } from "node:path";
 import { ConfigError, formatProblem, parseWith, problemsFromZod } from "../problems";
 import type * as z from "../validation";
 
-/**
+/*
  * How both functions read what they are given at a cold start: environment variables
- * through a schema (functions/validation.ts), and a configuration file bundled next to the handler. Either
- * failing stops the cold start with a message naming the variable or file, the field and
- * the value, rather than failing later inside an invocation.
+ * through a schema (functions/validation.ts), and a configuration file bundled next to the
+ * handler. Either failing stops the cold start with a ConfigError naming the variable or
+ * file, the field and the value, rather than failing later inside an invocation.
  */
-export class FunctionSetupError extends Error {
-  override name = "FunctionSetupError";
-}
 
 /** The first problems of a failed parse, in the shared style (`field (value) rule`), joined on one line. */
 export function describeIssues(error: z.SchemaError, input: unknown, limit = 3): string {
@@ -50,7 +47,7 @@ export function loadConfigFile<T>(
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    throw new FunctionSetupError(`cannot read the configuration file ${path}: ${(error as Error).message}`);
+    throw new ConfigError(path, [{ field: "(file)", rule: `cannot be read: ${(error as Error).message}` }]);
   }
   return parse(text, path);
 }

@@ -117,6 +117,18 @@ export interface ScalingInput {
   settings: ScalingSettings;
 }
 
+/** One direction of the HPA: per minute, the larger of a share of the replicas and a number of pods. */
+function perMinuteRules(stabilizationWindowSeconds: number, percent: number, pods: number): HpaRules {
+  return {
+    stabilizationWindowSeconds,
+    selectPolicy: "Max",
+    policies: [
+      { type: "Percent", value: percent, periodSeconds: 60 },
+      { type: "Pods", value: pods, periodSeconds: 60 },
+    ],
+  };
+}
+
 /** An endpoint's scaling configuration from its resolved settings. */
 export function scalingConfig(input: ScalingInput): ScalingConfig {
   const s = input.settings;
@@ -127,22 +139,12 @@ export function scalingConfig(input: ScalingInput): ScalingConfig {
     minReplicaCount: input.minReplicas,
     maxReplicaCount: input.maxReplicas,
     behavior: {
-      scaleUp: {
-        stabilizationWindowSeconds: s.scaleUpStabilizationSeconds,
-        selectPolicy: "Max",
-        policies: [
-          { type: "Percent", value: s.scaleUpPercentPerMinute, periodSeconds: 60 },
-          { type: "Pods", value: d.scaleUpMinPodsPerMinute, periodSeconds: 60 },
-        ],
-      },
-      scaleDown: {
-        stabilizationWindowSeconds: s.scaleDownStabilizationSeconds,
-        selectPolicy: "Max",
-        policies: [
-          { type: "Percent", value: s.scaleDownPercentPerMinute, periodSeconds: 60 },
-          { type: "Pods", value: d.scaleDownMinPodsPerMinute, periodSeconds: 60 },
-        ],
-      },
+      scaleUp: perMinuteRules(s.scaleUpStabilizationSeconds, s.scaleUpPercentPerMinute, d.scaleUpMinPodsPerMinute),
+      scaleDown: perMinuteRules(
+        s.scaleDownStabilizationSeconds,
+        s.scaleDownPercentPerMinute,
+        d.scaleDownMinPodsPerMinute,
+      ),
     },
     sqs: {
       queueLength: s.queueLengthPerReplica,

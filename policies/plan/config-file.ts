@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { formatProblem, type Problem } from "../../functions/problems";
-import { PlanError } from "./errors";
+import { ConfigError, type Problem } from "../../functions/problems";
 
 /**
  * A stack settings file (Pulumi.<stack>.yaml), as the Pulumi language host would hand it to
@@ -23,14 +22,17 @@ function firstLine(text: string): string {
   return text.split("\n")[0] ?? text;
 }
 
+/** A problem of the file as a whole: missing, not YAML, not the shape a settings file has. */
+function fileError(file: string, rule: string): ConfigError {
+  return new ConfigError(file, [{ field: "(document)", rule }]);
+}
+
 function readYaml(file: string, what: string): unknown {
-  if (!existsSync(file)) {
-    throw new PlanError(`no ${what} at ${file}`);
-  }
+  if (!existsSync(file)) throw new ConfigError(file, [{ field: "(file)", rule: `does not exist: no ${what} there` }]);
   try {
     return parseYaml(readFileSync(file, "utf8"));
   } catch (error) {
-    throw new PlanError(`${file} is not valid YAML: ${firstLine((error as Error).message)}`);
+    throw fileError(file, `is not valid YAML: ${firstLine((error as Error).message)}`);
   }
 }
 
@@ -61,14 +63,14 @@ export function stackNameOf(file: string): string | undefined {
 export function loadStackConfig(file: string, project: string, stack?: string): StackConfigFile {
   const document = readYaml(file, "stack config file");
   if (document === null || document === undefined) {
-    throw new PlanError(`${file} is empty: a stack config file holds a "config:" mapping`);
+    throw fileError(file, 'is empty: a stack config file holds a "config:" mapping');
   }
   if (typeof document !== "object" || Array.isArray(document)) {
-    throw new PlanError(`${file} is not a mapping: a stack config file holds a "config:" mapping`);
+    throw fileError(file, 'is not a mapping: a stack config file holds a "config:" mapping');
   }
   const raw = (document as { config?: unknown }).config ?? {};
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new PlanError(`${file}: config must be a map of keys to values`);
+    throw new ConfigError(file, [{ field: "config", value: raw, rule: "must be a mapping of keys to values" }]);
   }
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -82,9 +84,7 @@ export function loadStackConfig(file: string, project: string, stack?: string): 
     }
     config[fullKey] = secure ? SECRET_PLACEHOLDER : typeof value === "string" ? value : JSON.stringify(value);
   }
-  if (problems.length > 0) {
-    throw new PlanError(`${file}: invalid stack config:\n${problems.map(formatProblem).join("\n")}`, problems);
-  }
+  if (problems.length > 0) throw new ConfigError(file, problems);
   return { stack: stack ?? stackNameOf(file) ?? "dev", config, secretKeys };
 }
 
@@ -98,7 +98,7 @@ export function findProject(program: string): { name: string; file?: string } {
       if (existsSync(file)) {
         const name = (readYaml(file, "project file") as { name?: unknown } | null)?.name;
         if (typeof name !== "string" || name === "") {
-          throw new PlanError(`${file} has no project name`);
+          throw new ConfigError(file, [{ field: "name", value: name, rule: "must be the project's name" }]);
         }
         return { name, file };
       }

@@ -8,8 +8,8 @@ import type {
   ResourceValidationArgs,
   StackValidationArgs,
 } from "@pulumi/policy";
+import { ConfigError } from "../../functions/problems";
 import { type GpufleetRule, isUnknownValueError } from "../policy-kit";
-import { PlanError } from "./errors";
 import type { PlannedResource } from "./offline-engine";
 import type { RuleSettings } from "./pack-config";
 
@@ -49,6 +49,10 @@ export function wrapProps(wire: Record<string, unknown>): Record<string, unknown
   return engine.unknownCheckingProxy(engine.deserializeProperties({ toJavaScript: () => wire }, false));
 }
 
+/**
+ * A rule's `notApplicable()`: control flow inside the evaluation, caught right here and never
+ * shown, so not a ConfigError (nothing is wrong with the input).
+ */
 class NotApplicable extends Error {}
 
 /** Resource classes from the provider SDKs carry their type token as `__pulumiType`. */
@@ -119,7 +123,12 @@ export async function evaluate(
           message: `can't run policy '${rule.name}' during preview: ${(error as Error).message}`,
         });
       } else if (!(error instanceof NotApplicable)) {
-        throw new PlanError(`policy '${rule.name}' failed on ${where}: ${(error as Error).message ?? String(error)}`);
+        throw new ConfigError(`policy ${rule.name}`, [
+          {
+            field: where,
+            rule: `cannot be checked: the rule failed with ${(error as Error).message ?? String(error)}`,
+          },
+        ]);
       }
     }
   };

@@ -1,5 +1,5 @@
 /** The offline plan API: run a program against mocks and check it against the policy pack. */
-export { PlanError } from "./errors";
+export { ConfigError, isConfigError, type Problem } from "../../functions/problems";
 export { DEFAULT_ACCOUNT, type InvokeHandler, type OfflineAccount } from "./invokes";
 export { type OfflineRun, type OfflineRunOptions, type PlannedResource, runOffline } from "./offline-engine";
 export { countByLevel, type PlanReport, renderTree, renderViolations } from "./report";

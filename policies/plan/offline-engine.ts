@@ -2,8 +2,7 @@ import { createRequire } from "node:module";
 import { resolve as resolvePath, sep } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { register } from "tsx/cjs/api";
-import { isConfigError } from "../../functions/problems";
-import { PlanError } from "./errors";
+import { ConfigError, isConfigError, OPTIONS } from "../../functions/problems";
 import { DEFAULT_ACCOUNT, type InvokeHandler, type OfflineAccount, offlineInvokes } from "./invokes";
 import { synthesizedOutputs } from "./outputs";
 import { toPolicyWire, type Wire } from "./wire";
@@ -131,24 +130,36 @@ async function runExclusive(options: OfflineRunOptions): Promise<OfflineRun> {
     }
     await (pulumi.runtime as unknown as RuntimeInternals).waitForRPCs();
   } catch (error) {
-    if (error instanceof PlanError) {
-      throw error;
-    }
-    // The program's own copy of the error class (it is loaded afresh), recognised by shape.
-    const problems = isConfigError(error) ? error.problems : [];
-    throw new PlanError(`the program ${options.program} failed: ${errorText(error)}`, problems);
+    // A refused stack config is the program's own copy of ConfigError (it is loaded afresh),
+    // recognised by shape and passed on as is.
+    if (isConfigError(error)) throw error;
+    throw programFailed(options.program, errorText(error));
   } finally {
     unregister?.();
     process.off("unhandledRejection", onRejection);
   }
   if (unknownInvokes.length > 0) {
     const names = [...new Set(unknownInvokes)].join(", ");
-    throw new PlanError(`the program calls invoke ${names}, which gpufleet plan cannot answer offline`);
+    throw new ConfigError(OPTIONS, [
+      {
+        field: "program",
+        value: options.program,
+        rule: `calls invoke ${names}, which gpufleet plan cannot answer offline`,
+      },
+    ]);
   }
   if (failures.length > 0) {
-    throw new PlanError(`the program ${options.program} failed: ${failures[0]}`);
+    throw programFailed(options.program, failures[0] ?? "");
   }
   return { resources, invokes };
+}
+
+/**
+ * A program that threw (or whose resource registration failed): input the plan cannot run,
+ * so the one ConfigError, exit code 2 on the command line, with the program's own message.
+ */
+function programFailed(program: string, message: string): ConfigError {
+  return new ConfigError(OPTIONS, [{ field: "program", value: program, rule: `failed: ${message}` }]);
 }
 
 /** Loads the program afresh: project modules a previous run loaded are dropped, packages are kept. */
@@ -161,7 +172,13 @@ function loadProgram(load: NodeJS.Require, program: string): unknown {
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === "MODULE_NOT_FOUND" && errorText(error).includes(resolvePath(program))) {
-      throw new PlanError(`no program at ${program} (expected a directory with index.ts, or a .ts file)`);
+      throw new ConfigError(OPTIONS, [
+        {
+          field: "program",
+          value: program,
+          rule: "is not a program (expected a directory with index.ts, or a .ts file)",
+        },
+      ]);
     }
     throw error;
   }

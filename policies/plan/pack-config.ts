@@ -1,15 +1,22 @@
 import type { EnforcementLevel, PolicyConfigSchema } from "@pulumi/policy";
+import { ConfigError, nearestKey, type Problem } from "../../functions/problems";
 import type { GpufleetRule } from "../policy-kit";
-import { PlanError } from "./errors";
 
 /** Per-rule settings after normalization: enforcement level and config properties. */
 export type RuleSettings = Record<string, { enforcementLevel?: EnforcementLevel } & Record<string, unknown>>;
 
 const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
+/** The subject of the policy config's errors. */
+const POLICY_CONFIG = "policy config";
+
+function fail(problem: Problem): never {
+  throw new ConfigError(POLICY_CONFIG, [problem]);
+}
+
 function checkLevel(where: string, value: unknown): EnforcementLevel {
   if (typeof value !== "string" || !LEVELS.includes(value as EnforcementLevel)) {
-    throw new PlanError(`${where} (${JSON.stringify(value)}) must be one of ${LEVELS.join(", ")}`);
+    fail({ field: where, value, rule: `must be one of ${LEVELS.join(", ")}` });
   }
   return value as EnforcementLevel;
 }
@@ -25,7 +32,7 @@ function checkProperty(where: string, schema: PolicyConfigSchema, key: string, v
   const property = schema.properties[key];
   if (property === undefined) {
     const known = Object.keys(schema.properties).join(", ") || "none";
-    throw new PlanError(`${where} is not a setting of this rule (settings: ${known})`);
+    fail({ field: where, rule: `is not a setting of this rule (settings: ${known})` });
   }
   const expected = typeof property === "object" ? property.type : undefined;
   const actual = typeOfValue(value);
@@ -33,7 +40,7 @@ function checkProperty(where: string, schema: PolicyConfigSchema, key: string, v
   const matches =
     allowed.length === 0 || allowed.includes(actual as never) || (actual === "integer" && allowed.includes("number"));
   if (!matches) {
-    throw new PlanError(`${where} (${JSON.stringify(value)}) must be of type ${allowed.join(" or ")}`);
+    fail({ field: where, value, rule: `must be of type ${allowed.join(" or ")}` });
   }
 }
 
@@ -47,7 +54,7 @@ export function normalizePackConfig(raw: unknown, rules: readonly GpufleetRule[]
     return {};
   }
   if (typeof raw !== "object" || Array.isArray(raw)) {
-    throw new PlanError("the policy config must be a JSON object keyed by rule name");
+    fail({ field: "(document)", value: raw, rule: "must be a JSON object keyed by rule name" });
   }
   const entries = Object.entries(raw as Record<string, unknown>);
   const settings: RuleSettings = {};
@@ -64,14 +71,18 @@ export function normalizePackConfig(raw: unknown, rules: readonly GpufleetRule[]
     }
     const rule = rules.find((r) => r.name === name);
     if (!rule) {
-      throw new PlanError(`policy config names rule "${name}", which the pack does not have`);
+      const near = nearestKey(
+        name,
+        rules.map((r) => r.name),
+      );
+      fail({ field: name, rule: `is not a rule of the pack${near ? `: did you mean ${near}?` : ""}` });
     }
     if (typeof value === "string") {
       settings[name] = { ...settings[name], enforcementLevel: checkLevel(`${name}`, value) };
       continue;
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw new PlanError(`${name} (${JSON.stringify(value)}) must be an enforcement level or an object of settings`);
+      fail({ field: name, value, rule: "must be an enforcement level or an object of settings" });
     }
     const entry: RuleSettings[string] = { ...settings[name] };
     for (const [key, setting] of Object.entries(value as Record<string, unknown>)) {

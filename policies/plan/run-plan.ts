@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { ConfigError, OPTIONS } from "../../functions/problems";
 import type { GpufleetRule } from "../policy-kit";
 import { rules as allRules } from "../rules";
 import { findProject, loadStackConfig } from "./config-file";
-import { PlanError } from "./errors";
 import { evaluate } from "./evaluate";
 import { DEFAULT_ACCOUNT } from "./invokes";
 import { runOffline } from "./offline-engine";
@@ -47,7 +47,7 @@ export async function runPlan(options: PlanOptions = {}): Promise<PlanReport> {
   const program = options.program ?? DEFAULT_PROGRAM;
   const configFile = options.config ?? DEFAULT_CONFIG;
   if (!existsSync(resolve(program))) {
-    throw new PlanError(`no program at ${program}`);
+    throw new ConfigError(OPTIONS, [{ field: "program", value: program, rule: "does not exist" }]);
   }
   const rules = options.rules ?? allRules;
   const settings = normalizePackConfig(options.policyConfig, rules);

@@ -1,4 +1,5 @@
 import type { EndpointProfile } from "../../functions/contract";
+import { g5SpotPool, onDemandFallbackPool } from "../pools";
 import type { Scenario, ScenarioEndpoint, ScenarioPool } from "../scenario";
 import { perMinuteCounts, type RateShape } from "./arrivals";
 import { deriveSeed } from "./random";
@@ -100,42 +101,19 @@ export const DEMO_ENDPOINTS: readonly DemoEndpoint[] = [
  */
 export const DEMO_POOLS: readonly ScenarioPool[] = [
   {
-    name: "g5-xlarge-spot",
-    capacityType: "spot",
-    fallback: false,
-    instanceTypes: ["g5.xlarge"],
-    gpusPerNode: 1,
-    slicesPerGpu: 4,
-    minNodes: 0,
-    maxNodes: 30,
+    ...g5SpotPool("g5-xlarge-spot", 30),
     pricePerNodeHour: 0.4,
     // The harsher market of the two: the simulator's defaults (one zone-wide reclaim a day).
     spot: {},
   },
   {
-    name: "g5-2xlarge-spot",
-    capacityType: "spot",
-    fallback: false,
+    ...g5SpotPool("g5-2xlarge-spot", 30),
     instanceTypes: ["g5.2xlarge"],
-    gpusPerNode: 1,
-    slicesPerGpu: 4,
-    minNodes: 0,
-    maxNodes: 30,
     pricePerNodeHour: 0.48,
     // A calmer market: a reclaim wave every other day, half the background rate.
     spot: { burstsPerDay: 0.5, interruptionsPerNodeMonth: 0.1 },
   },
-  {
-    name: "g5-on-demand",
-    capacityType: "on-demand",
-    fallback: true,
-    instanceTypes: ["g5.xlarge"],
-    gpusPerNode: 1,
-    slicesPerGpu: 4,
-    minNodes: 0,
-    maxNodes: 30,
-    pricePerNodeHour: 1.006,
-  },
+  { ...onDemandFallbackPool("g5-on-demand", 30), pricePerNodeHour: 1.006 },
 ];
 
 export const DEMO_DAYS = 2;

@@ -5,6 +5,7 @@
  * pass), and nodes are billed until then.
  */
 
+import { ConfigError } from "../../functions/problems";
 import { resolveQueueTiming, resolveScalingSettings, scalingConfig } from "../../functions/scaling/index";
 import { BATCH_SLOWDOWN, DEFAULT_SPOT, type LifecycleDelays, NODE_PRICES } from "../constants";
 import {
@@ -16,7 +17,7 @@ import {
   replicasFor,
 } from "../policies/types";
 import type { PolicySeries, PolicySummary } from "../report/types";
-import { ScenarioError } from "../scenario";
+import { printable } from "../text";
 import type { Workload } from "../workload";
 import { newEndpointMetrics, putPredicted } from "./cloudwatch";
 import { caScan, evict, finishStopping, nodeReady, podReady, reconcile, terminateNode, warmStart } from "./cluster";
@@ -59,9 +60,12 @@ export function poolPrice(
   if (pool.pricePerNodeHour !== undefined) return pool.pricePerNodeHour;
   const known = NODE_PRICES[pool.instanceTypes[0] ?? ""];
   if (!known)
-    throw new ScenarioError(
-      `pools[${i}].pricePerNodeHour is required for instance type ${pool.instanceTypes[0]} (list prices known for ${Object.keys(NODE_PRICES).join(", ")})`,
-    );
+    throw new ConfigError("scenario", [
+      {
+        field: `pools[${i}].pricePerNodeHour`,
+        rule: `is required for instance type ${printable(pool.instanceTypes[0] ?? "")} (list prices known for ${Object.keys(NODE_PRICES).join(", ")})`,
+      },
+    ]);
   return pool.capacityType === "spot" ? known.spot : known.onDemand;
 }
 

@@ -1,8 +1,16 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { ConfigError, type Problem } from "../../functions/problems";
 import { LIMITS } from "../limits";
-import { ScenarioError } from "../scenario";
 import { printable } from "../text";
+
+/**
+ * A problem of a trace file, its subject the file and line (`rate.csv:3`, as editors and
+ * compilers name a place), or the file alone for the trace as a whole.
+ */
+export function traceError(path: string, line: number | undefined, problem: Problem): ConfigError {
+  return new ConfigError(line === undefined ? printable(path) : `${printable(path)}:${line}`, [problem]);
+}
 
 /**
  * Lines of a text file, read in 1 MiB chunks so a trace of any size streams through
@@ -30,9 +38,10 @@ export function* readLines(path: string): Generator<[number, string]> {
       }
       carry = text.slice(start);
       if (carry.length > LIMITS.lineChars)
-        throw new ScenarioError(
-          `${printable(path)}:${lineNo + 1}: line is longer than ${LIMITS.lineChars} characters (is this a CSV trace?)`,
-        );
+        throw traceError(path, lineNo + 1, {
+          field: "line",
+          rule: `is longer than ${LIMITS.lineChars} characters (is this a CSV trace?)`,
+        });
       if (n === 0) {
         if (carry.length > 0) yield [++lineNo, carry.endsWith("\r") ? carry.slice(0, -1) : carry];
         return;

@@ -3,12 +3,14 @@
  * - per request (Azure LLM inference trace): `TIMESTAMP,ContextTokens,GeneratedTokens`,
  *   timestamps like `2023-11-16 18:17:03.9799600` (UTC, any number of fraction digits);
  * - per minute (a rate envelope): `minute,count`, minute 0 = the first minute.
- * Errors name the file and line: `trace.csv:17: ContextTokens "abc" is not a number`.
+ * Errors name the file and line: `trace.csv:17: ContextTokens ("abc") is not a number`.
  */
+
+import type { Problem } from "../../functions/problems";
+import { isConfigError } from "../../functions/problems";
 import { LIMITS } from "../limits";
-import { ScenarioError } from "../scenario";
-import { excerpt, printable } from "../text";
-import { readLines } from "./lines";
+import { printable } from "../text";
+import { readLines, traceError } from "./lines";
 
 export interface RequestTrace {
   kind: "requests";
@@ -37,22 +39,23 @@ export interface TraceWindow {
 
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z?$/;
 
-function fail(path: string, line: number, message: string): never {
-  throw new ScenarioError(`${printable(path)}:${line}: ${message}`);
+function fail(path: string, line: number, problem: Problem): never {
+  throw traceError(path, line, problem);
 }
 
 function parseNumber(path: string, line: number, column: string, text: string | undefined, max: number): number {
   const trimmed = (text ?? "").trim();
   const value = trimmed === "" ? Number.NaN : Number(trimmed);
-  if (!Number.isFinite(value)) fail(path, line, `${column} "${excerpt(text ?? "")}" is not a number`);
-  if (value < 0) fail(path, line, `${column} (${excerpt(trimmed)}) must not be negative`);
-  if (value > max) fail(path, line, `${column} (${excerpt(trimmed)}) must be at most ${max}`);
+  if (!Number.isFinite(value)) fail(path, line, { field: column, value: text ?? "", rule: "is not a number" });
+  if (value < 0) fail(path, line, { field: column, value, rule: "must not be negative" });
+  if (value > max) fail(path, line, { field: column, value, rule: `must be at most ${max}` });
   return value;
 }
 
 function parseTimestamp(path: string, line: number, text: string | undefined): number {
   const m = TIMESTAMP.exec((text ?? "").trim());
-  if (!m) fail(path, line, `TIMESTAMP "${excerpt(text ?? "")}" is not a date like 2023-11-16 18:17:03.9799600`);
+  if (!m)
+    fail(path, line, { field: "TIMESTAMP", value: text ?? "", rule: "is not a date like 2023-11-16 18:17:03.9799600" });
   const [, y, mo, d, h, mi, s, frac] = m;
   const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
   // Date.UTC rolls 2023-02-30 over into March and 25:61 into the next day: a real date reads back the same.
@@ -64,7 +67,8 @@ function parseTimestamp(path: string, line: number, text: string | undefined): n
     back.getUTCHours() === Number(h) &&
     back.getUTCMinutes() === Number(mi) &&
     back.getUTCSeconds() === Number(s);
-  if (Number.isNaN(ms) || !same) fail(path, line, `TIMESTAMP "${excerpt(text ?? "")}" is not a valid date and time`);
+  if (Number.isNaN(ms) || !same)
+    fail(path, line, { field: "TIMESTAMP", value: text ?? "", rule: "is not a valid date and time" });
   return ms + (frac ? Number(`0.${frac.slice(0, 9)}`) * 1000 : 0);
 }
 
@@ -90,7 +94,7 @@ export function parseTraceFile(path: string, window: TraceWindow = {}): ParsedTr
   try {
     lines = readLines(path);
     const first = lines.next();
-    if (first.done) fail(path, 1, "empty file: expected a header");
+    if (first.done) fail(path, 1, { field: "header", rule: "is missing: the file is empty" });
     const [headerLine, header] = first.value;
     const columns = header.split(",").map((c) => c.trim().toLowerCase());
     if (columns.length === 2 && columns[0] === "minute" && columns[1] === "count") {
@@ -100,15 +104,18 @@ export function parseTraceFile(path: string, window: TraceWindow = {}): ParsedTr
     const ctx = columns.indexOf("contexttokens");
     const gen = columns.indexOf("generatedtokens");
     if (ts >= 0 && ctx >= 0 && gen >= 0) return parseRequests(path, lines, window, ts, ctx, gen);
-    fail(
-      path,
-      headerLine,
-      `header "${excerpt(header)}" is neither TIMESTAMP,ContextTokens,GeneratedTokens nor minute,count`,
-    );
+    fail(path, headerLine, {
+      field: "header",
+      value: header,
+      rule: "is neither TIMESTAMP,ContextTokens,GeneratedTokens nor minute,count",
+    });
   } catch (error) {
-    if (error instanceof ScenarioError) throw error;
+    if (isConfigError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ScenarioError(`${printable(path)}: cannot read trace (${printable(code ?? (error as Error).message)})`);
+    throw traceError(path, undefined, {
+      field: "(file)",
+      rule: `cannot be read (${printable(code ?? (error as Error).message)})`,
+    });
   }
 }
 
@@ -132,24 +139,26 @@ function parseRequests(
   for (const [lineNo, text] of lines) {
     if (text.trim() === "") continue;
     const cells = text.split(",");
-    if (cells.length < width) fail(path, lineNo, `expected ${width} columns, found ${cells.length}`);
+    if (cells.length < width)
+      fail(path, lineNo, { field: "columns", value: cells.length, rule: `must be at least ${width}` });
     const t = parseTimestamp(path, lineNo, cells[ts]);
     if (t < last) sorted = false;
     last = t;
     first = Math.min(first, t);
     latest = Math.max(latest, t);
     if (latest - first > spanMs)
-      fail(
-        path,
-        lineNo,
-        `the trace spans more than ${LIMITS.spanMinutes / 1440} days (the longest the simulator replays)`,
-      );
-    if (times.length >= LIMITS.requests) fail(path, lineNo, `more than ${LIMITS.requests} requests`);
+      fail(path, lineNo, {
+        field: "TIMESTAMP",
+        value: cells[ts],
+        rule: `is more than ${LIMITS.spanMinutes / 1440} days from the earliest (the longest span the simulator replays)`,
+      });
+    if (times.length >= LIMITS.requests)
+      fail(path, lineNo, { field: "request", rule: `is one more than the ${LIMITS.requests} a trace may hold` });
     times.push(t);
     context.push(parseNumber(path, lineNo, "ContextTokens", cells[ctx], LIMITS.tokens));
     generated.push(parseNumber(path, lineNo, "GeneratedTokens", cells[gen], LIMITS.tokens));
   }
-  if (times.length === 0) fail(path, 2, "no requests after the header");
+  if (times.length === 0) fail(path, 2, { field: "requests", rule: "are missing: none after the header" });
   let t = times.view();
   let c = context.view();
   let g = generated.view();
@@ -168,7 +177,11 @@ function parseRequests(
     if (s >= from && s < to) keep.push(i);
   }
   if (keep.length === 0)
-    throw new ScenarioError(`${printable(path)}: no requests in the window starting at minute ${from / 60}`);
+    throw traceError(path, undefined, {
+      field: "startMinute",
+      value: from / 60,
+      rule: "leaves no requests in the window",
+    });
   return {
     kind: "requests",
     source: path,
@@ -186,10 +199,10 @@ function parseRate(path: string, lines: Generator<[number, string]>, window: Tra
   for (const [lineNo, text] of lines) {
     if (text.trim() === "") continue;
     const cells = text.split(",");
-    if (cells.length !== 2) fail(path, lineNo, `expected 2 columns, found ${cells.length}`);
+    if (cells.length !== 2) fail(path, lineNo, { field: "columns", value: cells.length, rule: "must be 2" });
     const minute = parseNumber(path, lineNo, "minute", cells[0], LIMITS.spanMinutes - 1);
     if (!Number.isInteger(minute))
-      fail(path, lineNo, `minute (${excerpt(cells[0]?.trim() ?? "")}) must be a whole number`);
+      fail(path, lineNo, { field: "minute", value: minute, rule: "must be a whole number" });
     const count = parseNumber(path, lineNo, "count", cells[1], LIMITS.countPerMinute);
     while (counts.length <= minute) counts.push(0);
     if (seenBits.length <= minute) {
@@ -197,14 +210,20 @@ function parseRate(path: string, lines: Generator<[number, string]>, window: Tra
       grown.set(seenBits);
       seenBits = grown;
     }
-    if (seenBits[minute]) fail(path, lineNo, `minute ${minute} appears twice`);
+    if (seenBits[minute]) fail(path, lineNo, { field: "minute", value: minute, rule: "appears twice" });
     seenBits[minute] = 1;
     counts.data[minute] = count;
   }
-  if (counts.length === 0) fail(path, 2, "no minutes after the header");
+  if (counts.length === 0) fail(path, 2, { field: "minutes", rule: "are missing: none after the header" });
   const all = counts.view();
   const from = window.startMinute ?? 0;
   const to = window.minutes !== undefined ? Math.min(all.length, from + window.minutes) : all.length;
-  if (from >= all.length) throw new ScenarioError(`${printable(path)}: the trace has no minute ${from}`);
+  if (from >= all.length) {
+    throw traceError(path, undefined, {
+      field: "startMinute",
+      value: from,
+      rule: `is past the trace's last minute (${all.length - 1})`,
+    });
+  }
   return { kind: "per-minute", source: path, counts: all.slice(from, to) };
 }

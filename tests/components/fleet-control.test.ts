@@ -4,55 +4,19 @@ import { FleetControl, type FleetControlArgs } from "../../components";
 import { fleetConfigJson } from "../../components/fleet-control/autoscaler";
 import { autoscalerPolicyDocument } from "../../components/fleet-control/autoscaler-policy";
 import { validateFleetControlArgs } from "../../components/fleet-control/validate";
-import type { FleetEndpoint, GpuPoolInfo } from "../../components/types";
 import { parseFleetConfig } from "../../functions/autoscaler/config";
+import { args as baseArgs, endpoint, pool } from "../fixtures/fleet-control";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
 
 const mocks = installMocks();
 
-function pool(name: string, slicesPerGpu: number, over: Partial<GpuPoolInfo> = {}): GpuPoolInfo {
-  return {
-    name,
-    capacityType: "spot",
-    fallback: false,
-    instanceTypes: ["g5.xlarge"],
-    gpusPerNode: 1,
-    slicesPerGpu,
-    minNodes: 0,
-    maxNodes: 10,
-    gpuMemoryGiBPerGpu: 24,
-    gpuMemoryMiBPerSlice: Math.floor((24 * 1024) / slicesPerGpu),
-    nodeGroupName: `${name}-ng`,
-    asgNames: [`eks-${name}-asg`],
-    ...over,
-  };
-}
-
-function endpoint(name: string, poolNames: string[]): FleetEndpoint {
-  return {
-    endpointName: name,
-    queueName: `${name}-requests`,
-    queueUrl: `https://sqs.us-east-1.amazonaws.com/123456789012/${name}-requests`,
-    queueArn: `arn:aws:sqs:us-east-1:123456789012:${name}-requests`,
-    profile: {
-      secondsPerRequest: 2,
-      concurrencyPerReplica: 4,
-      modelLoadSeconds: 40,
-      sloSeconds: 30,
-      minReplicas: 1,
-      maxReplicas: 20,
-    },
-    poolNames,
-  };
-}
-
+/** Two endpoints on a spot pool of two slices per GPU and the on-demand fallback. */
 function args(over: Partial<FleetControlArgs> = {}): FleetControlArgs {
-  return {
-    clusterName: "gpu",
+  return baseArgs({
     endpoints: [endpoint("chat", ["spot-a"]), endpoint("embed", ["spot-a", "od"])],
-    pools: [pool("spot-a", 2), pool("od", 4, { capacityType: "on-demand", fallback: true })],
+    pools: [pool("spot-a", { slicesPerGpu: 2 }), pool("od", { capacityType: "on-demand", fallback: true })],
     ...over,
-  };
+  });
 }
 
 async function settle(): Promise<void> {
@@ -266,7 +230,11 @@ describe("FleetControl", () => {
       },
       "endpoints[0].profile.maxReplicas (0) must be at least 1",
     ],
-    ["slices", { pools: [pool("spot-a", 64)] }, "pools[0].slicesPerGpu (64) must be a whole number between 1 and 48"],
+    [
+      "slices",
+      { pools: [pool("spot-a", { slicesPerGpu: 64 })] },
+      "pools[0].slicesPerGpu (64) must be a whole number between 1 and 48",
+    ],
     [
       "lead time of unknown pool",
       { leadTimeSecondsByPool: { gpux: 10 } },

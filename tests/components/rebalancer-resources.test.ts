@@ -1,30 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import type { GpuPoolInfo } from "../../components";
 import { createRebalancer } from "../../components/fleet-control/rebalancer";
 import { runtimeConfigJson } from "../../components/fleet-control/rebalancer-config";
 import type { AwsScope } from "../../components/fleet-control/scope";
 import { parseRuntimeConfig } from "../../functions/rebalancer/settings";
+import { pool } from "../fixtures/fleet-control";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
 
-function pool(name: string, capacityType: "spot" | "on-demand", fallback: boolean, asg: string): GpuPoolInfo {
-  return {
-    name,
-    capacityType,
-    fallback,
-    instanceTypes: ["g5.xlarge"],
-    gpusPerNode: 1,
-    slicesPerGpu: 4,
-    minNodes: 0,
-    maxNodes: 10,
-    gpuMemoryGiBPerGpu: 24,
-    gpuMemoryMiBPerSlice: 6144,
-    nodeGroupName: `${name}-ng`,
-    asgNames: pulumi.output([asg]),
-  };
-}
-
-const pools = () => [pool("spot-a", "spot", false, "eks-spot-a-asg"), pool("od", "on-demand", true, "eks-od-asg")];
+/** The fixture's spot pool and fallback, their ASG names as outputs (as GpuCluster gives them). */
+const pools = () =>
+  [pool("spot-a"), pool("od", { capacityType: "on-demand", fallback: true })].map((p) => ({
+    ...p,
+    asgNames: pulumi.output([`eks-${p.name}-asg`]),
+  }));
 
 class Parent extends pulumi.ComponentResource {
   constructor(name: string) {

@@ -6,12 +6,13 @@ import {
   rebalancerConfig,
 } from "../../functions/rebalancer/core";
 import { dynamoStateStore } from "../../functions/rebalancer/state-store";
+import { onDemandFallbackPool } from "../../sim/pools";
 import { resetMoto } from "../support/moto-server";
-import { onDemandFallbackPool, spotPool } from "../support/rebalancer-pools";
+import { spotPool } from "../support/rebalancer-pools";
 import { clients, createWorld, TABLE } from "./support/rebalancer-world";
 
 const T0 = Date.UTC(2025, 0, 15, 12);
-const config = rebalancerConfig([spotPool("spot-a", 1, 10), onDemandFallbackPool(6)]);
+const config = rebalancerConfig([spotPool("spot-a", 1, 10), onDemandFallbackPool("od", 6)]);
 
 /** The state after a storm of events with the longest ids the parser lets through. */
 function stateAfterStorm(): RebalancerState {

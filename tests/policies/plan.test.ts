@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
-import { PlanError } from "../../policies/plan/errors";
 import { planExitCode, runPlan } from "../../policies/plan/run-plan";
 import { rules } from "../../policies/rules";
 import { capture } from "../support/capture";
@@ -97,7 +96,7 @@ describe("gpufleet plan on the fixture stack", () => {
 describe("gpufleet plan errors", () => {
   it("names an invoke it cannot answer offline", async () => {
     await expect(runPlan({ program: `${FIXTURES}/unknown-invoke`, config: GOOD })).rejects.toThrow(
-      new PlanError("the program calls invoke aws:ec2/getVpc:getVpc, which gpufleet plan cannot answer offline"),
+      `invalid options:\nprogram ("${FIXTURES}/unknown-invoke") calls invoke aws:ec2/getVpc:getVpc, which gpufleet plan cannot answer offline`,
     );
   });
 
@@ -108,39 +107,41 @@ describe("gpufleet plan errors", () => {
 
     expect(code).toBe(2);
     expect(io.err()).toBe(
-      `gpufleet plan: the program ${FIXTURES}/throws failed: pools[1].slicesPerGpu (64) must be between 1 and 48\n`,
+      `gpufleet plan: program ("${FIXTURES}/throws") failed: pools[1].slicesPerGpu (64) must be between 1 and 48\n`,
     );
   });
 
   it("reports a missing config file", async () => {
     const io = capture();
     expect(await main(["plan", STACK, "--config", "nowhere/Pulumi.dev.yaml"])).toBe(2);
-    expect(io.err()).toBe("gpufleet plan: no stack config file at nowhere/Pulumi.dev.yaml\n");
+    expect(io.err()).toBe(
+      "gpufleet plan: nowhere/Pulumi.dev.yaml: (file) does not exist: no stack config file there\n",
+    );
   });
 
   it("reports a missing program", async () => {
     const io = capture();
     expect(await main(["plan", "nowhere/", "--config", GOOD])).toBe(2);
-    expect(io.err()).toBe("gpufleet plan: no program at nowhere/\n");
+    expect(io.err()).toBe('gpufleet plan: program ("nowhere/") does not exist\n');
   });
 
   it("reports a config file that is not YAML", async () => {
     const io = capture();
     const file = scratch("Pulumi.broken.yaml", "config:\n  gpufleet:pools: [unclosed\n");
     expect(await main(["plan", STACK, "--config", file])).toBe(2);
-    expect(io.err()).toMatch(new RegExp(`^gpufleet plan: ${file} is not valid YAML: .+\\n$`));
+    expect(io.err()).toMatch(new RegExp(`^gpufleet plan: ${file}: \\(document\\) is not valid YAML: .+\\n$`));
   });
 
   it("rejects a policy config naming a rule the pack lacks", async () => {
     await expect(
       runPlan({ program: STACK, config: GOOD, policyConfig: { "no-such-rule": "mandatory" } }),
-    ).rejects.toThrow(new PlanError('policy config names rule "no-such-rule", which the pack does not have'));
+    ).rejects.toThrow("invalid policy config:\nno-such-rule is not a rule of the pack");
   });
 
   it("rejects an unknown option", async () => {
     const io = capture();
     expect(await main(["plan", "--frobnicate"])).toBe(2);
-    expect(io.err()).toBe("gpufleet plan: unknown option --frobnicate (see gpufleet plan --help)\n");
+    expect(io.err()).toBe("gpufleet plan: --frobnicate is not an option (see gpufleet plan --help)\n");
   });
 });
 

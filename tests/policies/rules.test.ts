@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { PlanError } from "../../policies/plan/errors";
 import { normalizePackConfig } from "../../policies/plan/pack-config";
 import { rules } from "../../policies/rules";
 
@@ -55,19 +54,19 @@ describe("policy pack config", () => {
 
   it("rejects an enforcement level that does not exist", () => {
     expect(() => normalizePackConfig({ "queue-encrypted": "strict" }, rules)).toThrow(
-      new PlanError('queue-encrypted ("strict") must be one of advisory, mandatory, remediate, disabled'),
+      'invalid policy config:\nqueue-encrypted ("strict") must be one of advisory, mandatory, remediate, disabled',
     );
   });
 
   it("rejects a setting the rule does not have", () => {
     expect(() => normalizePackConfig({ "queue-encrypted": { kmsOnly: true } }, rules)).toThrow(
-      new PlanError("queue-encrypted.kmsOnly is not a setting of this rule (settings: none)"),
+      "invalid policy config:\nqueue-encrypted.kmsOnly is not a setting of this rule (settings: none)",
     );
   });
 
   it("rejects a setting of the wrong type", () => {
     expect(() => normalizePackConfig({ "gpu-capacity-cap": { maxGpusPerPool: "lots" } }, rules)).toThrow(
-      new PlanError('gpu-capacity-cap.maxGpusPerPool ("lots") must be of type integer'),
+      'invalid policy config:\ngpu-capacity-cap.maxGpusPerPool ("lots") must be of type integer',
     );
   });
 });

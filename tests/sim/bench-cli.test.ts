@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../cli/main";
 import { capture } from "../support/capture";
-import { tempFile } from "./fixtures";
+import { tempFile } from "./fixtures/scenarios";
 
 const rateTrace = () =>
   tempFile(
@@ -106,14 +106,14 @@ describe("gpufleet bench", () => {
   it.each([
     [
       ["--trace", "x.csv", "--peak-rps", "fast"],
-      "gpufleet bench: --peak-rps (fast) must be a number above 0 and at most 100000\n",
+      'gpufleet bench: --peak-rps ("fast") must be a number above 0 and at most 100000\n',
     ],
-    [[], "gpufleet bench: give --trace FILE or --scenario FILE\n"],
+    [[], "gpufleet bench: --trace or --scenario is required (see gpufleet bench --help)\n"],
     [
       ["--trace", "x.csv", "--policies", "psychic"],
-      "gpufleet bench: --policies: unknown policy 'psychic' (known: gpufleet, reactive, predictive-hourly, static-peak, foresight, gpufleet-no-prediction, gpufleet-no-rebalancer)\n",
+      'gpufleet bench: --policies ("psychic") names no policy (known: gpufleet, reactive, predictive-hourly, static-peak, foresight, gpufleet-no-prediction, gpufleet-no-rebalancer)\n',
     ],
-    [["--trace", "/nonexistent.csv"], "gpufleet bench: /nonexistent.csv: cannot read trace (ENOENT)\n"],
+    [["--trace", "/nonexistent.csv"], "gpufleet bench: /nonexistent.csv: (file) cannot be read (ENOENT)\n"],
   ])("rejects %j with exit code 2 and one clear line", async (args, message) => {
     const io = capture();
 

@@ -7,7 +7,7 @@ import { POLICIES } from "../../sim/policies/index";
 import type { Scenario } from "../../sim/scenario";
 import { sweepDesign } from "../../sim/sweep";
 import { buildWorkload } from "../../sim/workload";
-import { pool, profile } from "./fixtures";
+import { pool, profile } from "./fixtures/scenarios";
 
 const TARGET = 0.99;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type PolicyName, runComparison } from "../../sim/index";
 import type { Scenario } from "../../sim/scenario";
-import { pool, profile } from "./fixtures";
+import { pool, profile } from "./fixtures/scenarios";
 
 function rateScenario(name: string, counts: number[], peakRps: number): Scenario {
   return {
@@ -27,7 +27,7 @@ describe("policy comparison", () => {
     scenario.pools = scenario.pools.filter((p) => p.fallback !== true);
 
     await expect(runComparison({ scenario, policies: ["reactive", "foresight"], seed: 1, workers: 1 })).rejects.toThrow(
-      /no-fallback: the foresight policy cannot run: pools have 0 with fallback: true; exactly one on-demand fallback pool is required/,
+      "invalid scenario no-fallback for the foresight policy:\npools have 0 with fallback: true; exactly one on-demand fallback pool is required",
     );
   });
 

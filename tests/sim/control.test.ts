@@ -9,7 +9,7 @@ import { learntSecondsPerRequest } from "../../sim/policies/lambda";
 import type { Scenario } from "../../sim/scenario";
 import { DEFAULT_KNOBS } from "../../sim/sweep";
 import { buildWorkload } from "../../sim/workload";
-import { oneEndpoint, pool, profile, steady } from "./fixtures";
+import { oneEndpoint, pool, profile, steady } from "./fixtures/scenarios";
 
 const config = scalingConfig({
   endpointName: "m",

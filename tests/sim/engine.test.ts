@@ -5,7 +5,7 @@ import { POLICIES } from "../../sim/policies/index";
 import type { Scenario } from "../../sim/scenario";
 import { DEFAULT_KNOBS } from "../../sim/sweep";
 import { buildWorkload } from "../../sim/workload";
-import { oneEndpoint, pool, steady } from "./fixtures";
+import { oneEndpoint, pool, steady } from "./fixtures/scenarios";
 
 function run(scenario: Scenario, policy: string, knob = 1, seed = 1): RunResult {
   const factory = POLICIES[policy];

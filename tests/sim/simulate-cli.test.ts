@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { UsageError } from "../../cli/command";
 import { main } from "../../cli/main";
 import { parseSimulateArgs, scenarioFor } from "../../cli/simulate";
+import { ConfigError } from "../../functions/problems";
 import { DEMO_ENDPOINTS } from "../../sim/demo";
 import { capture } from "../support/capture";
 
@@ -51,24 +51,24 @@ describe("gpufleet simulate: arguments", () => {
   });
 
   it.each([
-    [[], "give one of --trace FILE, --scenario FILE or --demo (see gpufleet simulate --help)"],
+    [[], "--trace, --scenario or --demo is required (see gpufleet simulate --help)"],
     [
       ["--demo", "--trace", "t.csv"],
-      "give only one of --trace FILE, --scenario FILE or --demo (see gpufleet simulate --help)",
+      "--trace, --scenario and --demo exclude each other: give one (see gpufleet simulate --help)",
     ],
     [["--demo", "--peak-rps", "0"], "--peak-rps (0) must be a positive number"],
-    [["--demo", "--slo-seconds", "soon"], "--slo-seconds (soon) must be a positive number"],
+    [["--demo", "--slo-seconds", "soon"], '--slo-seconds ("soon") must be a positive number'],
     [["--demo", "--slo-target", "99"], "--slo-target (99) must be a number between 0 and 1, e.g. 0.99"],
     [["--demo", "--seed=-3"], "--seed (-3) must be a whole number between 0 and 4294967295"],
-    [["--demo", "--bogus"], "unknown option '--bogus' (see gpufleet simulate --help)"],
-    [["--demo", "extra"], "unexpected argument 'extra' (see gpufleet simulate --help)"],
+    [["--demo", "--bogus"], "--bogus is not an option (see gpufleet simulate --help)"],
+    [["--demo", "extra"], 'argument ("extra") is not expected (see gpufleet simulate --help)'],
     [["--trace", "t.csv", "--cold-start"], "--cold-start applies to --demo only"],
     [
       ["--scenario", "s.yaml", "--peak-rps", "3"],
       "--peak-rps applies to --trace and --demo; a scenario file sets peakRps on each trace",
     ],
   ])("rejects %j: %s", (argv, message) => {
-    expect(() => parseSimulateArgs(argv)).toThrow(new UsageError(message));
+    expect(() => parseSimulateArgs(argv)).toThrow(`invalid options:\n${message}`);
   });
 
   it("answers --help through the gpufleet command with exit code 0", async () => {
@@ -84,7 +84,7 @@ describe("gpufleet simulate: arguments", () => {
 
     expect(await main(["simulate", "--demo", "--seed", "x"])).toBe(2);
 
-    expect(io.err()).toBe("gpufleet simulate: --seed (x) must be a whole number between 0 and 4294967295\n");
+    expect(io.err()).toBe('gpufleet simulate: --seed ("x") must be a whole number between 0 and 4294967295\n');
   });
 });
 
@@ -129,17 +129,17 @@ describe("gpufleet simulate: scenarios", () => {
     }
   });
 
-  it("turns a scenario file error into a usage error naming file and field", () => {
+  it("refuses a bad scenario file with a ConfigError naming file, field and rule", () => {
     const dir = mkdtempSync(join(tmpdir(), "gpufleet-simulate-"));
     const file = join(dir, "bad.yaml");
     writeFileSync(file, "name: bad\nendpoints: []\npools: []\n");
     try {
       expect(() =>
         scenarioFor({ input: { kind: "scenario", path: file }, seed: 1, seeds: 1, settings: 9, out: "r.html" }),
-      ).toThrow(UsageError);
+      ).toThrow(ConfigError);
       expect(() =>
         scenarioFor({ input: { kind: "scenario", path: file }, seed: 1, seeds: 1, settings: 9, out: "r.html" }),
-      ).toThrow(`${file}: endpoints`);
+      ).toThrow(`invalid ${file}:\nendpoints ([]) must not be empty\npools ([]) must not be empty`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

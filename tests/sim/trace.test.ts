@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ScenarioError, validateScenario } from "../../sim/scenario";
+import { validateScenario } from "../../sim/scenario";
 import { parseTraceFile } from "../../sim/trace/parse";
 import { buildWorkload } from "../../sim/workload";
-import { pool, profile, tempFile } from "./fixtures";
+import { pool, profile, tempFile } from "./fixtures/scenarios";
 
 const AZURE_HEADER = "TIMESTAMP,ContextTokens,GeneratedTokens";
 
@@ -36,32 +36,36 @@ describe("trace files", () => {
     [
       "a token count that is not a number",
       `${AZURE_HEADER}\n2023-11-16 18:17:03.9,1,2\n2023-11-16 18:17:04.0,abc,2\n`,
-      'trace.csv:3: ContextTokens "abc" is not a number',
+      ["trace.csv:3", 'ContextTokens ("abc") is not a number'],
     ],
     [
       "a bad timestamp",
       `${AZURE_HEADER}\nyesterday,1,2\n`,
-      'trace.csv:2: TIMESTAMP "yesterday" is not a date like 2023-11-16 18:17:03.9799600',
+      ["trace.csv:2", 'TIMESTAMP ("yesterday") is not a date like 2023-11-16 18:17:03.9799600'],
     ],
-    ["too few columns", `${AZURE_HEADER}\n2023-11-16 18:17:03.9,1\n`, "trace.csv:2: expected 3 columns, found 2"],
-    ["a negative count", "minute,count\n0,1\n1,-4\n", "trace.csv:3: count (-4) must not be negative"],
-    ["a repeated minute", "minute,count\n0,1\n0,4\n", "trace.csv:3: minute 0 appears twice"],
-    ["a fractional minute", "minute,count\n0.5,1\n", "trace.csv:2: minute (0.5) must be a whole number"],
+    [
+      "too few columns",
+      `${AZURE_HEADER}\n2023-11-16 18:17:03.9,1\n`,
+      ["trace.csv:2", "columns (2) must be at least 3"],
+    ],
+    ["a negative count", "minute,count\n0,1\n1,-4\n", ["trace.csv:3", "count (-4) must not be negative"]],
+    ["a repeated minute", "minute,count\n0,1\n0,4\n", ["trace.csv:3", "minute (0) appears twice"]],
+    ["a fractional minute", "minute,count\n0.5,1\n", ["trace.csv:2", "minute (0.5) must be a whole number"]],
     [
       "an unknown header",
       "time,requests\n0,1\n",
-      'trace.csv:1: header "time,requests" is neither TIMESTAMP,ContextTokens,GeneratedTokens nor minute,count',
+      ["trace.csv:1", 'header ("time,requests") is neither TIMESTAMP,ContextTokens,GeneratedTokens nor minute,count'],
     ],
-    ["an empty file", "", "trace.csv:1: empty file: expected a header"],
-  ])("rejects %s naming file and line", (_, text, message) => {
+    ["an empty file", "", ["trace.csv:1", "header is missing: the file is empty"]],
+  ])("rejects %s naming file and line", (_, text, [where, problem]) => {
     const path = tempFile("trace.csv", text);
 
-    expect(() => parseTraceFile(path)).toThrow(new ScenarioError(`${path.slice(0, -"trace.csv".length)}${message}`));
+    expect(() => parseTraceFile(path)).toThrow(`invalid ${path.slice(0, -"trace.csv".length)}${where}:\n${problem}`);
   });
 
   it("names a file that cannot be read", () => {
     expect(() => parseTraceFile("/nonexistent/trace.csv")).toThrow(
-      "/nonexistent/trace.csv: cannot read trace (ENOENT)",
+      "invalid /nonexistent/trace.csv:\n(file) cannot be read (ENOENT)",
     );
   });
 
@@ -115,33 +119,29 @@ describe("scenario validation", () => {
     [
       "a slice count out of range",
       (s: Doc) => (pool0(s).slicesPerGpu = 64),
-      "s.yaml: pools[0].slicesPerGpu (64) must be at most 48",
+      "pools[0].slicesPerGpu (64) must be at most 48",
     ],
     [
       "an unknown pool",
       (s: Doc) => (endpoint0(s).pools = ["gpu"]),
-      "s.yaml: endpoints[0].pools[0] (gpu) names no pool of the scenario",
+      'endpoints[0].pools[0] ("gpu") names no pool of the scenario',
     ],
     [
       "a fractional concurrency",
       (s: Doc) => (endpoint0(s).profile.concurrencyPerReplica = 1.5),
-      "s.yaml: endpoints[0].profile.concurrencyPerReplica (1.5) must be a whole number",
+      "endpoints[0].profile.concurrencyPerReplica (1.5) must be a whole number",
     ],
     [
       "a zero SLO",
       (s: Doc) => (endpoint0(s).profile.sloSeconds = 0),
-      "s.yaml: endpoints[0].profile.sloSeconds (0) must be greater than 0",
+      "endpoints[0].profile.sloSeconds (0) must be greater than 0",
     ],
-    ["a duplicate pool", (s: Doc) => s.pools.push(pool()), "s.yaml: pools[1].name (od) is a duplicate"],
-    [
-      "min above max",
-      (s: Doc) => (pool0(s).minNodes = 500),
-      "s.yaml: pools[0].minNodes (500) must not exceed maxNodes (200)",
-    ],
+    ["a duplicate pool", (s: Doc) => s.pools.push(pool()), 'pools[1].name ("od") is already used by pools[0]'],
+    ["min above max", (s: Doc) => (pool0(s).minNodes = 500), "pools[0].minNodes (500) must not exceed maxNodes (200)"],
   ])("rejects %s naming field and value", (_, change, message) => {
     const doc = valid();
     change(doc);
 
-    expect(() => validateScenario(doc, "s.yaml")).toThrow(new ScenarioError(message));
+    expect(() => validateScenario(doc, "s.yaml")).toThrow(`invalid s.yaml:\n${message}`);
   });
 });

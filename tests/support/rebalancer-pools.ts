@@ -1,32 +1,11 @@
 import type { PoolDescriptor } from "../../functions/contract";
+import { g5SpotPool } from "../../sim/pools";
 
 /**
- * GPU pool descriptors for the rebalancer's tests, unit and integration alike: g5 nodes,
- * four slices per GPU, scaling from zero.
+ * A spot pool for the rebalancer's tests, unit and integration alike: the built-in g5 pool,
+ * on g5.12xlarge (four GPUs) when `gpusPerNode` is 4. The fallback is sim/pools.ts's.
  */
 export function spotPool(name: string, gpusPerNode: number, maxNodes: number): PoolDescriptor {
-  return {
-    name,
-    capacityType: "spot",
-    fallback: false,
-    instanceTypes: gpusPerNode === 1 ? ["g5.xlarge"] : ["g5.12xlarge"],
-    gpusPerNode,
-    slicesPerGpu: 4,
-    minNodes: 0,
-    maxNodes,
-  };
-}
-
-/** The one-GPU on-demand pool the rebalancer falls back to, named "od". */
-export function onDemandFallbackPool(maxNodes: number): PoolDescriptor {
-  return {
-    name: "od",
-    capacityType: "on-demand",
-    fallback: true,
-    instanceTypes: ["g5.xlarge"],
-    gpusPerNode: 1,
-    slicesPerGpu: 4,
-    minNodes: 0,
-    maxNodes,
-  };
+  const pool = g5SpotPool(name, maxNodes);
+  return gpusPerNode === 1 ? pool : { ...pool, instanceTypes: ["g5.12xlarge"], gpusPerNode };
 }

@@ -2,19 +2,13 @@ import { describe, expect, it } from "vitest";
 import { parseFleetConfig } from "../../functions/autoscaler/config";
 import { parseEnv } from "../../functions/autoscaler/env";
 import { ArrivalHistory } from "../../functions/autoscaler/history";
+import { chat } from "../fixtures/fleet-control";
 
 const endpoint = {
   name: "chat",
   queueName: "chat-requests",
   queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/chat-requests",
-  profile: {
-    secondsPerRequest: 2,
-    concurrencyPerReplica: 4,
-    modelLoadSeconds: 40,
-    sloSeconds: 30,
-    minReplicas: 1,
-    maxReplicas: 5,
-  },
+  profile: { ...chat.profile, maxReplicas: 5 },
   slicesPerGpu: 2,
   leadTimeSeconds: 300,
 };

@@ -109,7 +109,7 @@ describe("the bundled configuration file", () => {
 
     expect(loadConfigFile({ LAMBDA_TASK_ROOT: dir }, "good.json", parse)).toEqual({ n: 1 });
     expect(() => loadConfigFile({ LAMBDA_TASK_ROOT: dir }, "absent.json", parse)).toThrow(
-      new RegExp(`^cannot read the configuration file ${join(dir, "absent.json")}: ENOENT`),
+      new RegExp(`^invalid ${join(dir, "absent.json")}:\\n\\(file\\) cannot be read: ENOENT`),
     );
     expect(() => parse('{"n":"one"}', "c.json")).toThrow(
       new ConfigError("c.json", [{ field: "n", value: "one", rule: "must be a number" }]),

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseInvokeArgs } from "../../cli/invoke";
 import { main } from "../../cli/main";
 import { parseWorkerArgs } from "../../cli/worker";
-import { ClientError, connect, endpointFromOutputs } from "../../client/index";
+import { ConfigError, connect, endpointFromOutputs } from "../../client/index";
 import { PartPublisher, type ResultWriter } from "../../worker/results";
 import { capture } from "../support/capture";
 
@@ -43,12 +43,16 @@ describe("gpufleet worker settings", () => {
   });
 
   it.each([
-    [[], ENV, "missing --model-url (or GPUFLEET_MODEL_URL)"],
-    [["--model-url", "http://m:1"], {}, "missing --queue-url (or GPUFLEET_QUEUE_URL)"],
+    [[], ENV, "--model-url (or GPUFLEET_MODEL_URL) is required"],
+    [
+      ["--model-url", "http://m:1"],
+      {},
+      "--queue-url (or GPUFLEET_QUEUE_URL) is required\n--results-uri (or GPUFLEET_RESULTS_URI) is required",
+    ],
     [
       ["--model-url", "http://m:1/predict"],
       ENV,
-      'model URL ("http://m:1/predict") must be http(s)://host:port with no path',
+      '--model-url ("http://m:1/predict") must be http(s)://host:port with no path',
     ],
     [["--model-url", "http://m:1", "--concurrency", "0"], ENV, '--concurrency ("0") must be an integer from 1 to 1000'],
     [
@@ -64,17 +68,22 @@ describe("gpufleet worker settings", () => {
     [
       ["--model-url", "http://m:1", "--protocol", "kserve"],
       ENV,
-      "protocol kserve needs --model-name (or GPUFLEET_MODEL_NAME) for /v2/models/<name>/infer",
+      "--model-name (or GPUFLEET_MODEL_NAME) is required by protocol kserve, for /v2/models/<name>/infer",
     ],
     [["--model-url", "http://m:1", "--health-path", "ping"], ENV, "--health-path (\"ping\") must start with '/'"],
     [
       ["--model-url", "http://m:1", "--results-uri", "bucket/x"],
       ENV,
-      '--results-uri: results URI ("bucket/x") must look like s3://bucket/prefix/',
+      '--results-uri ("bucket/x") must look like s3://bucket/prefix/',
     ],
-    [["--model-url", "http://m:1", "--bogus"], ENV, "Unknown option '--bogus'"],
   ])("refuses %j", (argv, env, message) => {
-    expect(() => parseWorkerArgs(argv, env)).toThrow(message);
+    expect(() => parseWorkerArgs(argv, env)).toThrow(`invalid worker settings:\n${message}`);
+  });
+
+  it("refuses an unknown flag", () => {
+    expect(() => parseWorkerArgs(["--model-url", "http://m:1", "--bogus"], ENV)).toThrow(
+      "invalid options:\n--bogus is not an option (see gpufleet worker --help)",
+    );
   });
 });
 
@@ -108,18 +117,20 @@ describe("gpufleet worker and invoke on the command line", () => {
       stream: false,
       timeoutSeconds: 30,
     });
-    expect(() => parseInvokeArgs(["--results-uri", "s3://bkt/p/", "--data", "{}"])).toThrow("missing --queue-url");
+    expect(() => parseInvokeArgs(["--results-uri", "s3://bkt/p/", "--data", "{}"])).toThrow(
+      "invalid options:\n--queue-url is required",
+    );
     const client = { queueUrl: "https://q", resultsUri: "s3://bkt/p/", region: "eu-west-1" };
     expect(parseInvokeArgs(["--endpoint", JSON.stringify(client), "--data", "{}"])).toMatchObject(client);
     expect(() => parseInvokeArgs(["--endpoint", "{}", "--queue-url", "q", "--data", "{}"])).toThrow(
-      "give --endpoint or --queue-url with --results-uri, not both",
+      "invalid options:\n--endpoint excludes --queue-url and --results-uri: give one or the other",
     );
     expect(() => parseInvokeArgs(["--endpoint", '{"queueUrl":"q"}', "--data", "{}"])).toThrow(
-      /^--endpoint: endpoint outputs need string fields queueUrl and resultsUri/,
+      "invalid endpoint outputs:\nresultsUri (undefined) must be a string (ModelEndpoint's `client` output has it)",
     );
     expect(() =>
       parseInvokeArgs(["--queue-url", "q", "--results-uri", "s3://bkt/", "--data", "{}", "--timeout=-1"]),
-    ).toThrow("--timeout (-1) must be a positive number of seconds");
+    ).toThrow("invalid options:\n--timeout (-1) must be a positive number of seconds");
   });
 });
 
@@ -131,11 +142,15 @@ describe("the client SDK's endpoint", () => {
       queueUrl: "https://q",
       resultsUri: "s3://bkt/p/",
     });
-    expect(() => endpointFromOutputs({ queueUrl: "https://q" })).toThrow(ClientError);
+    expect(() => endpointFromOutputs({ queueUrl: "https://q" })).toThrow(ConfigError);
   });
 
   it("refuses a bad results URI and a dedupId that cannot be a key", async () => {
-    expect(() => connect({ queueUrl: "https://q", resultsUri: "bkt/p" })).toThrow(ClientError);
+    expect(() => connect({ queueUrl: "https://q", resultsUri: "bkt/p" })).toThrow(
+      new ConfigError("results URI", [
+        { field: "resultsUri", value: "bkt/p", rule: "must look like s3://bucket/prefix/" },
+      ]),
+    );
     const client = connect({ queueUrl: "https://q", resultsUri: "s3://bkt/p/", region: "us-east-1" });
     await expect(client.submit({}, { dedupId: "a/b" })).rejects.toThrow(
       "dedupId (\"a/b\") must be 1 to 128 letters, digits, '-', '_' or '.'",

@@ -24,7 +24,8 @@ import { autoScalingInstanceDirectory } from "../../../functions/rebalancer/inst
 import type { ServiceDeps } from "../../../functions/rebalancer/service";
 import { parseRuntimeConfig, type RuntimeConfig } from "../../../functions/rebalancer/settings";
 import { dynamoStateStore } from "../../../functions/rebalancer/state-store";
-import { onDemandFallbackPool, spotPool } from "../../support/rebalancer-pools";
+import { onDemandFallbackPool } from "../../../sim/pools";
+import { spotPool } from "../../support/rebalancer-pools";
 
 export const TABLE = "gpufleet-rebalancer-test";
 export const SPOT_ASG = "eks-gpu-spot-a-asg";
@@ -39,7 +40,7 @@ export const runtimeConfig: RuntimeConfig = {
   region: REGION,
   pools: [
     { ...spotPool("spot-a", 1, 10), asgNames: [SPOT_ASG] },
-    { ...onDemandFallbackPool(6), asgNames: [OD_ASG] },
+    { ...onDemandFallbackPool("od", 6), asgNames: [OD_ASG] },
   ],
 };
 

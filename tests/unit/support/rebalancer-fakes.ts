@@ -6,7 +6,8 @@ import type { InstanceDirectory, InstanceGroup } from "../../../functions/rebala
 import type { ServiceDeps } from "../../../functions/rebalancer/service";
 import { parseRuntimeConfig, type RuntimeConfig } from "../../../functions/rebalancer/settings";
 import type { StateStore } from "../../../functions/rebalancer/state-store";
-import { onDemandFallbackPool, spotPool } from "../../support/rebalancer-pools";
+import { onDemandFallbackPool } from "../../../sim/pools";
+import { spotPool } from "../../support/rebalancer-pools";
 
 /**
  * In-memory stand-ins for the adapters, for the unit-level fuzz and fault-injection tests
@@ -18,7 +19,7 @@ export const runtimeConfig: RuntimeConfig = {
   region: "us-east-1",
   pools: [
     { ...spotPool("spot-a", 1, 10), asgNames: ["asg-spot-a"] },
-    { ...onDemandFallbackPool(8), asgNames: ["asg-od"] },
+    { ...onDemandFallbackPool("od", 8), asgNames: ["asg-od"] },
   ],
 };
 

@@ -1,10 +1,11 @@
 import type { PoolDescriptor } from "../../../functions/contract";
 import type { PoolCapacity, SpotSignal, SpotSignalKind } from "../../../functions/rebalancer/core";
-import { onDemandFallbackPool, spotPool } from "../../support/rebalancer-pools";
+import { onDemandFallbackPool } from "../../../sim/pools";
+import { spotPool } from "../../support/rebalancer-pools";
 
 /** Two spot pools (1 and 4 GPUs per node) and a one-GPU on-demand fallback. */
 export function pools(): PoolDescriptor[] {
-  return [spotPool("spot-a", 1, 10), spotPool("spot-b", 4, 5), onDemandFallbackPool(8)];
+  return [spotPool("spot-a", 1, 10), spotPool("spot-b", 4, 5), onDemandFallbackPool("od", 8)];
 }
 
 export function cap(name: string, desired: number, inService = desired, maxNodes = 10): PoolCapacity {
