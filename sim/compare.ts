@@ -36,10 +36,11 @@ export const POLICY_NAMES = [
   "foresight",
   "gpufleet-no-prediction",
   "gpufleet-no-rebalancer",
+  "gpufleet-uniform-margin",
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
 
-const WITH_REBALANCER = new Set<string>(["gpufleet", "foresight", "gpufleet-no-prediction"]);
+const WITH_REBALANCER = new Set<string>(["gpufleet", "foresight", "gpufleet-no-prediction", "gpufleet-uniform-margin"]);
 
 function histogram(policy: string, sortedWaits: Float32Array): WaitHistogram {
   const last = sortedWaits.length > 0 ? (sortedWaits[sortedWaits.length - 1] as number) : 0;

@@ -1,5 +1,7 @@
 import { decideReplicas } from "../../functions/autoscaler/core/index";
+import type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
 import { decideRebalance, initialRebalancerState, rebalancerConfig } from "../../functions/rebalancer/core/index";
+import type { RebalancerTunables } from "../../functions/rebalancer/core/types";
 import { lambdaInput, lambdaSettings } from "./lambda";
 import { type PolicyFactory, tunedCa, warmReplicas } from "./types";
 
@@ -8,6 +10,10 @@ export interface GpufleetParts {
   prediction: boolean;
   /** The rebalancer core sets node groups' desired capacity on spot signals. */
   rebalancer: boolean;
+  /** Autoscaler settings that differ from what FleetControl deploys (an ablation's). */
+  settings?: Partial<AutoscalerSettings>;
+  /** Rebalancer tunables that differ from its defaults (an ablation's). */
+  tunables?: Partial<RebalancerTunables>;
 }
 
 /**
@@ -20,8 +26,11 @@ export interface GpufleetParts {
 export function gpufleetPolicy(name: string, parts: GpufleetParts): PolicyFactory {
   return (env) => {
     const w = env.workload;
-    const config = rebalancerConfig(w.scenario.pools.map(({ spot: _spot, ...descriptor }) => descriptor));
-    const settings = lambdaSettings(env);
+    const config = rebalancerConfig(
+      w.scenario.pools.map(({ spot: _spot, ...descriptor }) => descriptor),
+      parts.tunables,
+    );
+    const settings = { ...lambdaSettings(env), ...parts.settings };
     let state = initialRebalancerState();
     return {
       name,

@@ -16,4 +16,9 @@ export const POLICIES: Record<string, PolicyFactory> = {
   foresight,
   "gpufleet-no-prediction": gpufleetPolicy("gpufleet-no-prediction", { prediction: false, rebalancer: true }),
   "gpufleet-no-rebalancer": gpufleetPolicy("gpufleet-no-rebalancer", { prediction: true, rebalancer: false }),
+  "gpufleet-uniform-margin": gpufleetPolicy("gpufleet-uniform-margin", {
+    prediction: true,
+    rebalancer: true,
+    settings: { budgetWindowMinutes: 0 },
+  }),
 };

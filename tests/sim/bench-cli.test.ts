@@ -111,7 +111,7 @@ describe("gpufleet bench", () => {
     [[], "gpufleet bench: --trace or --scenario is required (see gpufleet bench --help)\n"],
     [
       ["--trace", "x.csv", "--policies", "psychic"],
-      'gpufleet bench: --policies ("psychic") names no policy (known: gpufleet, reactive, predictive-hourly, static-peak, foresight, gpufleet-no-prediction, gpufleet-no-rebalancer)\n',
+      'gpufleet bench: --policies ("psychic") names no policy (known: gpufleet, reactive, predictive-hourly, static-peak, foresight, gpufleet-no-prediction, gpufleet-no-rebalancer, gpufleet-uniform-margin)\n',
     ],
     [["--trace", "/nonexistent.csv"], "gpufleet bench: /nonexistent.csv: (file) cannot be read (ENOENT)\n"],
   ])("rejects %j with exit code 2 and one clear line", async (args, message) => {

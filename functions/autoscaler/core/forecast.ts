@@ -1,3 +1,4 @@
+import { surpriseReserve } from "./budget";
 import { chooseModel, type ForecastModel, level, modelGrowths, seasonalStretches } from "./models";
 import { successiveDifferenceSigma, valueAt } from "./series";
 import type { AutoscalerSettings, MinuteSeries } from "./types";
@@ -7,7 +8,7 @@ const MINUTE_MS = 60_000;
 /** The upper-quantile forecast of the arrival rate's peak over the horizon. */
 export interface ArrivalForecast {
   ok: true;
-  /** Requests per minute: level + growth + z * sigma. */
+  /** Requests per minute: level + the larger of growth + z * sigma and the surprise reserve. */
   peakPerMinute: number;
   /** The current arrival level, requests per minute (the larger of the slow and burst averages). */
   levelPerMinute: number;
@@ -23,6 +24,11 @@ export interface ArrivalForecast {
   model: ForecastModel;
   /** Past forecasts the model was chosen on (0: too little history, the combined model). */
   backtests: number;
+  /** Held above the level for past surprises the miss budget does not pay for (budget.ts). */
+  reservePerMinute: number;
+  /** Minutes of the budget window the reserve leaves uncovered, and their share of its requests. */
+  uncoveredMinutes: number;
+  uncoveredShare: number;
 }
 
 export interface MissingArrivals {
@@ -44,18 +50,22 @@ export function normalQuantile(p: number): number {
 /**
  * Forecasts the peak arrival rate over [now, now + horizonMinutes] at the settings' quantile.
  *
- * peak = level + max(0, trend growth, seasonal growth) + z * sqrt(max(noise^2, level) + seasonal spread^2)
+ * peak = level + max(growth + z * sqrt(max(noise^2, level) + seasonal spread^2), reserve)
  *
  * - The level is the larger of a slow and a burst average, so a burst raises it at once.
  * - Only a rising trend is extrapolated (capped): scaling down on a falling trend is the
  *   hysteresis's business, and the horizon starts now, when today's demand still has to be served.
  * - The noise floor is Poisson's (variance = mean) so quiet endpoints keep a margin.
+ * - The reserve covers every surprise of the budget window but those the miss budget pays
+ *   for (budget.ts); it already includes the growth within a lead time, so it replaces the
+ *   forecast's growth and margin when larger rather than adding to them.
  * - The current minute (incomplete) and anything after it are ignored.
  */
 export function forecastArrivals(
   series: MinuteSeries,
   nowMs: number,
   horizonMinutes: number,
+  sloSeconds: number,
   s: AutoscalerSettings,
 ): ArrivalForecast | MissingArrivals {
   const { values } = series;
@@ -92,9 +102,10 @@ export function forecastArrivals(
   const noise = successiveDifferenceSigma(values, last - s.noiseMinutes + 1, last);
   const sigma = Math.sqrt(Math.max(noise * noise, current.value) + spread * spread);
   const growth = growths.growth[choice.model];
+  const reserve = surpriseReserve(values, last, now - last + horizonMinutes, sloSeconds, s);
   return {
     ok: true,
-    peakPerMinute: current.value + growth + normalQuantile(s.quantile) * sigma,
+    peakPerMinute: current.value + Math.max(growth + normalQuantile(s.quantile) * sigma, reserve.reservePerMinute),
     levelPerMinute: current.value,
     trendPerMinute: growths.growth.trend,
     seasonalPerMinute: seasonal.growth,
@@ -102,5 +113,8 @@ export function forecastArrivals(
     model: choice.model,
     backtests: choice.backtests,
     sigmaPerMinute: sigma,
+    reservePerMinute: reserve.reservePerMinute,
+    uncoveredMinutes: reserve.uncoveredMinutes,
+    uncoveredShare: reserve.uncoveredShare,
   };
 }

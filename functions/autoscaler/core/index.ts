@@ -94,7 +94,7 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
   const detail: DecisionDetail = { horizonMinutes, replicaThroughputPerSecond: throughput };
   if (history.previous !== undefined) detail.previousReplicas = history.previous;
 
-  const forecast = forecastArrivals(e.arrivals, nowMs, horizonMinutes, s);
+  const forecast = forecastArrivals(e.arrivals, nowMs, horizonMinutes, e.profile.sloSeconds, s);
   const queue = freshQueue(e.queue, nowMs, s);
 
   // What the queue shows now lifts the level: a step or burst the lagged arrivals metric has not seen.
@@ -121,6 +121,7 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
   if (forecast.ok) {
     detail.forecastPerMinute = forecast.peakPerMinute + lift;
     detail.model = forecast.model;
+    detail.reservePerMinute = forecast.reservePerMinute;
     detail.forecastReplicas = forecastReplicas(
       detail.forecastPerMinute,
       drainRate,
@@ -133,10 +134,14 @@ function decideOne(e: EndpointInput, nowMs: number, s: AutoscalerSettings): Repl
         ? `, seasonal +${round(forecast.seasonalPerMinute)} from ${forecast.seasonalDays} days`
         : "";
     const raised = lift > 0 ? `, raised ${round(lift)} to the rate the queue shows` : "";
+    const reserve =
+      forecast.reservePerMinute > 0
+        ? `, reserve ${round(forecast.reservePerMinute)} for past surprises, ${forecast.uncoveredMinutes} minutes (${round(forecast.uncoveredShare * 100)}% of requests) left to the miss budget`
+        : "";
     reasons.push(
       `forecast p${round(s.quantile * 100)} peak ${round(detail.forecastPerMinute)} req/min over ${horizonMinutes} min ` +
         `(model ${forecast.model} on ${forecast.backtests} past forecasts, level ${round(forecast.levelPerMinute)}, ` +
-        `trend +${round(forecast.trendPerMinute)}${seasonal}, sigma ${round(forecast.sigmaPerMinute)}${raised})`,
+        `trend +${round(forecast.trendPerMinute)}${seasonal}, sigma ${round(forecast.sigmaPerMinute)}${reserve}${raised})`,
       `${detail.forecastReplicas} replicas at ${round(throughput * 60)} req/min each (${e.slicesPerGpu} slices per GPU, headroom ${s.headroom})`,
     );
   }

@@ -14,6 +14,8 @@ import type { AutoscalerSettings } from "./types";
  *   at once but forgets them slowly.
  * - arrivalsStaleSeconds 600: SQS publishes one-minute metrics that can arrive minutes late;
  *   ten minutes without any datapoint means the metric (or the queue) is gone.
+ * - missBudget 0.005 over a day: the reserve leaves half of a 99% SLO's allowance to the
+ *   surprises it skips; the other half absorbs forecast error and the drain of a backlog.
  * - scale-down: 10% deadband, at most a quarter per tick, not within 5 minutes of a rise
  *   (the HPA's own 300 s stabilisation comes on top, on the reactive side).
  */
@@ -28,6 +30,8 @@ export const DEFAULT_AUTOSCALER_SETTINGS: AutoscalerSettings = Object.freeze({
   seasonalMaxDays: 14,
   weeklyWeight: 3,
   peakMemoryMinutes: 60,
+  missBudget: 0.005,
+  budgetWindowMinutes: 1440,
   backtestPoints: 8,
   backtestSpacingMinutes: 30,
   metricLagSeconds: 120,
@@ -55,6 +59,12 @@ const RULES: Rule[] = [
   ["seasonalMaxDays", (v) => Number.isInteger(v) && v >= 0 && v <= 60, "must be a whole number between 0 and 60"],
   ["weeklyWeight", (v) => v >= 1 && v <= 100, "must be between 1 and 100"],
   ["peakMemoryMinutes", (v) => Number.isInteger(v) && v >= 1 && v <= 1440, "must be a whole number between 1 and 1440"],
+  ["missBudget", (v) => v >= 0 && v <= 0.5, "must be between 0 and 0.5"],
+  [
+    "budgetWindowMinutes",
+    (v) => Number.isInteger(v) && v >= 0 && v <= 10_080,
+    "must be a whole number between 0 and 10080",
+  ],
   ["backtestPoints", (v) => Number.isInteger(v) && v >= 0 && v <= 48, "must be a whole number between 0 and 48"],
   [
     "backtestSpacingMinutes",

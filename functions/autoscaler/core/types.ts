@@ -75,6 +75,8 @@ export interface DecisionDetail {
   queueRatePerMinute?: number;
   /** The forecast's growth model, chosen per endpoint from recent forecast error. */
   model?: string;
+  /** Held above the level for past surprises the miss budget does not pay for, requests per minute. */
+  reservePerMinute?: number;
 }
 
 /**
@@ -102,6 +104,13 @@ export interface AutoscalerSettings {
   weeklyWeight: number;
   /** Minutes whose highest value the recent-peak model expects again. */
   peakMemoryMinutes: number;
+  /**
+   * Share of the budget window's requests the surprise reserve may leave to miss: the largest
+   * surprises, whose cover costs most per avoided miss (budget.ts). Part of the SLO's allowance.
+   */
+  missBudget: number;
+  /** Minutes of the past whose surprises the reserve is sized on (0: no reserve). */
+  budgetWindowMinutes: number;
   /** Earlier decisions each forecast model is scored on, to choose the model per endpoint (0: always combined). */
   backtestPoints: number;
   /** Minutes between two scored decisions. */
