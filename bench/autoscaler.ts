@@ -55,19 +55,36 @@ function fleet(): EndpointInput[] {
   });
 }
 
+interface Times {
+  median: number;
+  min: number;
+  max: number;
+  /** Median CPU time of the process (user + system): on a shared machine, waiting for a core inflates the wall time, not this. */
+  cpuMedian: number;
+}
+
 /** Runs of the settings variants interleaved, so a load that comes and goes weighs on each alike. */
-function decideTimes(variants: Partial<AutoscalerSettings>[]): { median: number; min: number; max: number }[] {
+function decideTimes(variants: Partial<AutoscalerSettings>[]): Times[] {
   const endpoints = fleet();
   for (const settings of variants) decideReplicas({ nowMs: NOW, endpoints }, settings); // warm-up: JIT
   const times: number[][] = variants.map(() => []);
+  const cpu: number[][] = variants.map(() => []);
   for (let r = 0; r < RUNS; r++) {
     variants.forEach((settings, v) => {
+      const usage = process.cpuUsage();
       const t = performance.now();
       decideReplicas({ nowMs: NOW, endpoints }, settings);
       times[v]?.push(performance.now() - t);
+      const used = process.cpuUsage(usage);
+      cpu[v]?.push((used.user + used.system) / 1000);
     });
   }
-  return times.map((ts) => ({ median: median(ts), min: Math.min(...ts), max: Math.max(...ts) }));
+  return times.map((ts, v) => ({
+    median: median(ts),
+    min: Math.min(...ts),
+    max: Math.max(...ts),
+    cpuMedian: median(cpu[v] ?? []),
+  }));
 }
 
 async function main(): Promise<void> {
@@ -79,7 +96,7 @@ async function main(): Promise<void> {
   ] as const) {
     if (!t) continue;
     console.log(
-      `  ${label}, ${ENDPOINTS} endpoints x ${DAYS} days of minutes: ${t.median.toFixed(1)} ms (min ${t.min.toFixed(1)}, max ${t.max.toFixed(1)})`,
+      `  ${label}, ${ENDPOINTS} endpoints x ${DAYS} days of minutes: ${t.median.toFixed(1)} ms (min ${t.min.toFixed(1)}, max ${t.max.toFixed(1)}; CPU ${t.cpuMedian.toFixed(1)} ms)`,
     );
   }
 }

@@ -344,7 +344,10 @@ export function problemsFromZod(
         }
         break;
       case "invalid_value":
-        problems.push({ field, value, rule: `must be one of ${issue.values.map((v) => formatValue(v)).join(", ")}` });
+        // A missing enum setting is missing, as with any other type.
+        if (found === undefined) problems.push({ field, rule: "is required" });
+        else
+          problems.push({ field, value, rule: `must be one of ${issue.values.map((v) => formatValue(v)).join(", ")}` });
         break;
       case "invalid_union": {
         // A discriminated union names its key in the path: list the values it takes.

@@ -141,11 +141,22 @@ function documentProblems(raw: unknown, context: StackConfigContext): Problem[] 
 
 function toClusterArgs(parsed: ParsedStack): GpuClusterArgs {
   const { addons, tags, ...cluster } = parsed.cluster;
-  const args: GpuClusterArgs = { cluster, pools: parsed.pools };
+  const args: GpuClusterArgs =
+    cluster.mode === "new"
+      ? { newCluster: withoutMode(cluster), pools: parsed.pools }
+      : { existingCluster: withoutMode(cluster), pools: parsed.pools };
   if (addons) args.addons = addons;
   if (tags) args.tags = tags;
   return args;
 }
+
+function withoutMode<T extends { mode: string }>(cluster: T): Omit<T, "mode"> {
+  const { mode: _mode, ...rest } = cluster;
+  return rest;
+}
+
+/** The stack file has one `cluster` key for both kinds of cluster. */
+const STACK_CLUSTER_FIELDS = { newCluster: "cluster", existingCluster: "cluster" };
 
 function prefixed(problems: readonly Problem[], prefix: string): Problem[] {
   return problems.map((p) => ({ ...p, field: `${prefix}${p.field}` }));
@@ -262,7 +273,7 @@ export function parseStackConfig(raw: unknown, context: StackConfigContext = {})
   const clusterName = parsed.data.cluster.clusterName ?? STACK_NAME;
   const queuePrefix = resolveAddons(cluster.addons, clusterName).sqsQueueNamePrefix;
   for (const layer of [
-    () => gpuClusterProblems(cluster),
+    () => gpuClusterProblems(cluster, STACK_CLUSTER_FIELDS),
     () => endpointProblems(parsed.data, pools, queuePrefix),
     () => controlProblems(parsed.data, pools, cluster.tags),
   ]) {

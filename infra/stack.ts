@@ -57,8 +57,9 @@ function createEndpoint(cluster: GpuCluster, endpoint: EndpointConfig, tags?: Re
 export function createStack(config: StackConfig, name = STACK_NAME): StackOutputs {
   const clusterArgs = { ...config.cluster };
   // A kubeconfig from stack config grants cluster access: keep it out of plain-text state.
-  if (clusterArgs.cluster.mode === "byo" && clusterArgs.cluster.kubeconfig !== undefined) {
-    clusterArgs.cluster = { ...clusterArgs.cluster, kubeconfig: pulumi.secret(clusterArgs.cluster.kubeconfig) };
+  const existing = clusterArgs.existingCluster;
+  if (existing?.kubeconfig !== undefined) {
+    clusterArgs.existingCluster = { ...existing, kubeconfig: pulumi.secret(existing.kubeconfig) };
   }
   const cluster = new GpuCluster(name, clusterArgs);
   const endpoints = config.endpoints.map((e) => createEndpoint(cluster, e, config.cluster.tags));
@@ -69,7 +70,6 @@ export function createStack(config: StackConfig, name = STACK_NAME): StackOutput
           fleetControlArgs(cluster.clusterName, endpoints, cluster.pools, config.control, config.cluster.tags),
         )
       : undefined;
-  const identity = cluster.identity;
   return {
     cluster,
     endpoints,
@@ -88,8 +88,8 @@ export function createStack(config: StackConfig, name = STACK_NAME): StackOutput
     clusterName: cluster.clusterName,
     kubeconfig: cluster.kubeconfig,
     identity:
-      identity.kind === "irsa"
-        ? pulumi.all([identity.oidcProviderArn, identity.oidcProviderUrl]).apply(
+      cluster.identity === "irsa"
+        ? pulumi.all([cluster.oidcProviderArn, cluster.oidcProviderUrl]).apply(
             ([oidcProviderArn, oidcProviderUrl]): IdentityOutput => ({
               kind: "irsa",
               oidcProviderArn,

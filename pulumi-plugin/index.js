@@ -1,4 +1,4 @@
 // The component classes the plugin host serves; index.ts declares the same exports for the schema.
-const { FleetControl } = require("../components");
+const { ClusterAddons, FleetControl, GpuCluster, ModelEndpoint, ModelWorkload } = require("../components");
 
-module.exports = { FleetControl };
+module.exports = { ClusterAddons, FleetControl, GpuCluster, ModelEndpoint, ModelWorkload };

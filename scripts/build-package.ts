@@ -3,6 +3,7 @@
  *   dist/{components,policies,cli,functions,sim}  compiled CommonJS + .d.ts (tsconfig.build.json)
  *   dist/lambda/<name>/index.js                     the Lambda bundles FleetControl deploys
  *   dist/policies/{PulumiPolicy.yaml,package.json}  the policy pack, loadable by `--policy-pack`
+ *   dist/pulumi-plugin/                             the Pulumi component package (build-plugin.ts)
  *
  * Run: npm run build   (npm pack runs it through `prepack`)
  */
@@ -11,6 +12,7 @@ import { copyFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findPackageRoot, packageVersion } from "../components/package-root";
 import { buildFunctions } from "./build-functions";
+import { buildComponentPackage } from "./build-plugin";
 
 function step(message: string): void {
   process.stdout.write(`build: ${message}\n`);
@@ -42,6 +44,10 @@ async function main(): Promise<void> {
     main: "index.js",
   };
   writeFileSync(join(dist, "policies", "package.json"), `${JSON.stringify(packManifest, null, 2)}\n`);
+
+  step("component package (dist/pulumi-plugin)");
+  const sources = buildComponentPackage(root, dist, packageVersion(root));
+  step(`  ${sources} source files for its schema`);
 
   step("done");
 }

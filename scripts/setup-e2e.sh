@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the toolchain the end-to-end suite (npm run test:e2e) runs on: the Pulumi CLI, the
-# Kubernetes provider plugin, the YAML language host, etcd, kube-apiserver, kube-controller-manager
-# and kubectl, all from source fetched through the Go module proxy, plus the pinned Helm charts
-# the suite installs from local directories. Everything lands in a cache outside the repository:
+# Kubernetes provider plugin, the YAML language host (the suite's Pulumi YAML program uses the
+# component package through it), etcd, kube-apiserver, kube-controller-manager and kubectl, all
+# from source fetched through the Go module proxy, plus the pinned Helm charts the suite
+# installs from local directories. Everything lands in a cache outside the repository:
 #   ${GPUFLEET_E2E_CACHE:-$HOME/.cache/gpufleet-e2e}/{bin,charts}
 # Idempotent: a step whose output exists is skipped, so a second run takes seconds.
 set -euo pipefail

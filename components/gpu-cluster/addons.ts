@@ -168,7 +168,7 @@ export const PRIORITY_VALUES: Record<PriorityTier, { value: number; preemptionPo
 
 export function createPriorityClasses(
   name: string,
-  opts: Pick<pulumi.CustomResourceOptions, "provider" | "parent" | "aliases">,
+  opts: Pick<pulumi.CustomResourceOptions, "provider" | "parent" | "aliases" | "dependsOn">,
 ): k8s.scheduling.v1.PriorityClass[] {
   return PRIORITY_TIERS.map(
     (tier) =>
@@ -208,7 +208,8 @@ export function chartArgs(
 
 export interface ReleaseOptions {
   source?: ChartSource;
-  provider: k8s.Provider;
+  /** @default the parent's provider for Kubernetes */
+  provider?: k8s.Provider;
   parent: pulumi.Resource;
   /** What the release's pods need first (their Pod Identity association or IAM role). */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
@@ -230,7 +231,7 @@ export function createRelease(
       : new k8s.core.v1.Namespace(
           `${name}-namespace`,
           { metadata: { name: pin.namespace } },
-          { parent: opts.parent, provider: opts.provider },
+          { parent: opts.parent, ...(opts.provider ? { provider: opts.provider } : {}) },
         );
   return new k8s.helm.v3.Release(
     name,
@@ -245,7 +246,7 @@ export function createRelease(
     },
     {
       parent: opts.parent,
-      provider: opts.provider,
+      ...(opts.provider ? { provider: opts.provider } : {}),
       dependsOn: [...(opts.dependsOn ?? []), ...(namespace ? [namespace] : [])],
       ...(opts.aliases ? { aliases: opts.aliases } : {}),
     },

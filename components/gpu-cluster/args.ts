@@ -1,4 +1,3 @@
-import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { CapacityType } from "../../functions/contract";
 import type { AddonChartsArgs } from "./cluster-addons";
@@ -134,7 +133,6 @@ export interface SystemNodeGroupArgs {
 
 /** Create a new EKS cluster for the GPU pools. */
 export interface NewClusterArgs {
-  mode: "new";
   /**
    * EKS cluster name.
    * @default the component's name
@@ -189,34 +187,37 @@ export interface NewClusterArgs {
   systemNodeGroup?: SystemNodeGroupArgs;
 }
 
-/** How workloads on an existing cluster get AWS credentials. */
-export type ExistingIdentityArgs =
-  | { kind: "pod-identity" }
-  | { kind: "irsa"; oidcProviderArn: pulumi.Input<string>; oidcProviderUrl: pulumi.Input<string> };
-
 /** Add GPU pools and add-ons to a cluster the user already runs. */
 export interface ExistingClusterArgs {
-  mode: "byo";
   /** The existing EKS cluster's name; may come from another stack (a StackReference output). */
   clusterName: pulumi.Input<string>;
   /**
    * Kubeconfig for the cluster.
-   * @default one built from the cluster's endpoint (one `eks:DescribeCluster` lookup), unless `provider` is given
+   * @default one built from the cluster's endpoint (one `eks:DescribeCluster` lookup), unless the `kubernetesProvider` option is given
    */
   kubeconfig?: pulumi.Input<string>;
   /**
-   * Kubernetes provider to create the add-ons with.
-   * @default a provider built from `kubeconfig`
+   * How workloads get AWS credentials: "pod-identity" (the EKS Pod Identity agent must run on
+   * the cluster) or "irsa" (give `oidcProviderArn` and `oidcProviderUrl`).
    */
-  provider?: k8s.Provider;
-  /** EKS Pod Identity (the agent must run on the cluster) or IRSA with the cluster's OIDC provider. */
-  identity: ExistingIdentityArgs;
+  identity: IdentityMode;
+  /**
+   * ARN of the cluster's IAM OIDC provider. Required under IRSA.
+   * @default none
+   */
+  oidcProviderArn?: pulumi.Input<string>;
+  /**
+   * Issuer URL of the cluster's OIDC provider (https://oidc.eks...). Required under IRSA.
+   * @default none
+   */
+  oidcProviderUrl?: pulumi.Input<string>;
   /** IAM role the GPU nodes run as (must be allowed to join the cluster). */
   nodeRoleArn: pulumi.Input<string>;
   /** Subnets for the GPU nodes. */
   subnetIds: pulumi.Input<string>[];
 }
 
+/** Which add-ons GpuCluster installs, and from where. */
 export interface AddonsArgs {
   /**
    * Install the NVIDIA device plugin with the pools' time-slicing configs. Turn off only
@@ -249,8 +250,16 @@ export interface AddonsArgs {
 }
 
 export interface GpuClusterArgs {
-  /** A new cluster, or an existing one ("bring your own"). */
-  cluster: NewClusterArgs | ExistingClusterArgs;
+  /**
+   * Create a new EKS cluster. Exactly one of `newCluster` and `existingCluster`.
+   * @default none
+   */
+  newCluster?: NewClusterArgs;
+  /**
+   * Use a cluster you already run ("bring your own"). Exactly one of `newCluster` and `existingCluster`.
+   * @default none
+   */
+  existingCluster?: ExistingClusterArgs;
   /** The GPU pools. */
   pools: GpuPoolArgs[];
   /** @default every add-on on */

@@ -1,7 +1,8 @@
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CapacityType } from "../../functions/contract";
 import { type Problem, throwIfProblems } from "../../functions/problems";
+import { dependsOnList } from "../depends-on";
 import {
   clusterAutoscalerValues,
   createPriorityClasses,
@@ -39,9 +40,13 @@ export interface AddonChartsArgs {
   clusterAutoscaler?: ChartSource;
 }
 
+/** The add-ons to install on one cluster. */
 export interface ClusterAddonsArgs {
-  /** Kubernetes provider of the cluster. */
-  provider: k8s.Provider;
+  /**
+   * Kubeconfig of the cluster: the add-ons are created with a Kubernetes provider built from it.
+   * @default the component's `providers` resource option (as a GpuCluster passes its own)
+   */
+  kubeconfig?: pulumi.Input<string>;
   /** The EKS cluster's name (Cluster Autoscaler auto-discovery). */
   clusterName: pulumi.Input<string>;
   /** AWS region of the cluster. */
@@ -71,16 +76,20 @@ export interface ClusterAddonsArgs {
    * @default none
    */
   clusterAutoscalerRoleArn?: pulumi.Input<string>;
+  /** Where each chart comes from. @default the pinned public charts */
+  charts?: AddonChartsArgs;
+}
+
+/** ClusterAddons' resource options: what each add-on waits for, beside the component's own `dependsOn`. */
+export interface ClusterAddonsOptions extends pulumi.ComponentResourceOptions {
   /**
    * What KEDA's pods need before they start: its Pod Identity association (credentials are
    * injected only when a pod is admitted) and its role policy.
    * @default []
    */
-  kedaDependencies?: pulumi.Input<pulumi.Resource>[];
+  kedaDependsOn?: pulumi.Input<pulumi.Resource>[];
   /** Same, for the Cluster Autoscaler. @default [] */
-  clusterAutoscalerDependencies?: pulumi.Input<pulumi.Resource>[];
-  /** Where each chart comes from. @default the pinned public charts */
-  charts?: AddonChartsArgs;
+  clusterAutoscalerDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Checks ClusterAddons arguments before any resource exists; throws a ConfigError listing every problem. */
@@ -111,10 +120,11 @@ export function validateClusterAddonsArgs(args: ClusterAddonsArgs): void {
 /**
  * The Kubernetes half of a GpuCluster: NVIDIA device plugin with per-pool time-slicing, KEDA,
  * the Cluster Autoscaler (priority expander over the pools' ASGs) and the gpufleet
- * PriorityClasses. Takes plain values and a Kubernetes provider, and needs no AWS resource or
- * lookup, so it also serves a cluster whose AWS side another team or stack manages.
- * Satisfies what `ClusterRef.addons` asks for: endpoint resources that depend on it wait for
- * KEDA's CRDs and the PriorityClasses.
+ * PriorityClasses. Takes plain values and a kubeconfig (or the `providers` resource option), and
+ * needs no AWS resource or lookup, so it also serves a cluster whose AWS side another team or
+ * stack manages, from any Pulumi language.
+ * A ModelEndpoint or ModelWorkload with it in `dependsOn` (or given the GpuCluster that made it)
+ * waits for KEDA's CRDs and the PriorityClasses.
  */
 export class ClusterAddons extends pulumi.ComponentResource {
   readonly devicePluginRelease: k8s.helm.v3.Release | undefined;
@@ -123,20 +133,28 @@ export class ClusterAddons extends pulumi.ComponentResource {
   readonly clusterAutoscalerRelease: k8s.helm.v3.Release | undefined;
   readonly priorityClasses: k8s.scheduling.v1.PriorityClass[];
 
-  constructor(name: string, args: ClusterAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: ClusterAddonsArgs, opts?: ClusterAddonsOptions) {
     validateClusterAddonsArgs(args);
-    super("gpufleet:index:ClusterAddons", name, {}, opts);
-    const { provider } = args;
+    const { kedaDependsOn, clusterAutoscalerDependsOn, ...resourceOptions } = opts ?? {};
+    super("gpufleet:index:ClusterAddons", name, {}, resourceOptions);
+    // Without a kubeconfig the children inherit the provider from the component's `providers`.
+    const provider =
+      args.kubeconfig !== undefined
+        ? new k8s.Provider(`${name}-k8s`, { kubeconfig: args.kubeconfig }, { parent: this })
+        : undefined;
     // These children used to be the parent's own: the alias keeps their URNs when composed.
     const aliases = opts?.parent ? [{ parent: opts.parent }] : [];
-    const base = { provider, parent: this, aliases };
+    // A component's dependsOn does not reach its children by itself.
+    const dependsOn = dependsOnList(opts?.dependsOn);
+    const base = { ...(provider ? { provider } : {}), parent: this, aliases };
 
-    this.priorityClasses = (args.priorityClasses ?? true) ? createPriorityClasses(name, base) : [];
+    this.priorityClasses = (args.priorityClasses ?? true) ? createPriorityClasses(name, { ...base, dependsOn }) : [];
 
     this.devicePluginRelease =
       (args.devicePlugin ?? true)
         ? createRelease(`${name}-device-plugin`, CHARTS.devicePlugin, devicePluginValues(args.pools), {
             ...base,
+            dependsOn,
             ...(args.charts?.devicePlugin ? { source: args.charts.devicePlugin } : {}),
           })
         : undefined;
@@ -149,7 +167,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
             pulumi.output(args.kedaOperatorRoleArn ?? "").apply((arn) => kedaValues(args.identity, arn)),
             {
               ...base,
-              dependsOn: args.kedaDependencies ?? [],
+              dependsOn: [...dependsOn, ...(kedaDependsOn ?? [])],
               ...(args.charts?.keda ? { source: args.charts.keda } : {}),
             },
           )
@@ -159,7 +177,7 @@ export class ClusterAddons extends pulumi.ComponentResource {
       (args.clusterAutoscaler ?? true)
         ? createRelease(`${name}-cluster-autoscaler`, CHARTS.clusterAutoscaler, this.autoscalerValues(args), {
             ...base,
-            dependsOn: args.clusterAutoscalerDependencies ?? [],
+            dependsOn: [...dependsOn, ...(clusterAutoscalerDependsOn ?? [])],
             ...(args.charts?.clusterAutoscaler ? { source: args.charts.clusterAutoscaler } : {}),
           })
         : undefined;

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ClusterRef, GpuPoolInfo, WorkloadIdentity } from "../types";
-import type { ExistingClusterArgs, GpuClusterArgs } from "./args";
+import { ConfigError } from "../../functions/problems";
+import { type ClusterConnection, type ClusterRef, type GpuPoolInfo, workloadIdentityOf } from "../types";
+import type { ExistingClusterArgs, GpuClusterArgs, IdentityMode } from "./args";
 import { ClusterAddons } from "./cluster-addons";
 import { resolveAddons, resolveNewCluster, resolvePool } from "./defaults";
 import { type ClusterFoundation, createEksCluster } from "./eks";
@@ -37,20 +38,28 @@ export interface GpuClusterResources {
   roles: GpuClusterRoles;
 }
 
+// Members only TypeScript programs use (the provider, the add-ons component): Pulumi's schema
+// inference reads every property a component class declares as an output, and these have no
+// schema form, so the class exposes them through getters backed here.
+const typescriptOnly = new WeakMap<GpuCluster, GpuClusterResources>();
+
 /**
  * An EKS cluster (new, or one the user already runs) with spot and on-demand GPU pools,
- * NVIDIA time-slicing per pool, KEDA and the Cluster Autoscaler. Satisfies `ClusterRef`.
+ * NVIDIA time-slicing per pool, KEDA and the Cluster Autoscaler. Satisfies `ClusterRef` and
+ * `ClusterConnection`, so a ModelEndpoint given it uses its provider and waits for its add-ons.
  * The AWS side is built here; the Kubernetes add-ons are a `ClusterAddons` child.
  */
-export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
+export class GpuCluster extends pulumi.ComponentResource implements ClusterRef, ClusterConnection {
   /** The EKS cluster's name. */
   readonly clusterName: pulumi.Output<string>;
-  /** Kubernetes provider for the cluster. */
-  readonly provider: k8s.Provider;
   /** Kubeconfig (secret); authenticates through `aws eks get-token` when gpufleet built it. */
   readonly kubeconfig: pulumi.Output<string>;
-  /** How workloads get AWS credentials (Pod Identity, or IRSA with the OIDC provider). */
-  readonly identity: WorkloadIdentity;
+  /** How workloads get AWS credentials: "pod-identity", or "irsa" with the OIDC provider below. */
+  readonly identity: IdentityMode;
+  /** ARN of the cluster's IAM OIDC provider, under IRSA. */
+  readonly oidcProviderArn: pulumi.Output<string> | undefined;
+  /** Issuer URL of the cluster's OIDC provider, under IRSA. */
+  readonly oidcProviderUrl: pulumi.Output<string> | undefined;
   /** The GPU pools, in the order given. */
   readonly pools: GpuPoolInfo[];
   /** The IAM role the GPU nodes run as. */
@@ -67,17 +76,36 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
   readonly kedaOperatorRoleArn: pulumi.Output<string> | undefined;
   /** Role of the Cluster Autoscaler; undefined when it is off. */
   readonly clusterAutoscalerRoleArn: pulumi.Output<string> | undefined;
-  /** The Kubernetes add-ons (KEDA and its CRDs, device plugin, Cluster Autoscaler, PriorityClasses). */
-  readonly addons: ClusterAddons;
   /** Prefix of endpoint queue names: the KEDA operator's role may read these queues only. */
   readonly queueNamePrefix: string;
+
   /** The child resources other stacks most often reference or depend on. */
-  readonly resources: GpuClusterResources;
+  get resources(): GpuClusterResources {
+    return typescriptOnly.get(this) as GpuClusterResources;
+  }
+
+  /** Kubernetes provider for the cluster. */
+  get provider(): k8s.Provider {
+    return this.resources.provider;
+  }
+
+  /** The Kubernetes add-ons (KEDA and its CRDs, device plugin, Cluster Autoscaler, PriorityClasses). */
+  get addons(): ClusterAddons {
+    return this.resources.addons;
+  }
 
   constructor(name: string, args: GpuClusterArgs, opts?: GpuClusterOptions) {
     // Before anything is registered: a bad config must leave no resource behind.
     validateGpuClusterArgs(args);
-    const { transform, ...resourceOptions } = opts ?? {};
+    const { transform, kubernetesProvider, ...resourceOptions } = opts ?? {};
+    if (kubernetesProvider !== undefined && args.newCluster !== undefined) {
+      throw new ConfigError("GpuCluster arguments", [
+        {
+          field: "kubernetesProvider (resource option)",
+          rule: "is for an existing cluster: a new cluster's provider is built from the cluster GpuCluster creates",
+        },
+      ]);
+    }
     const transformations = [
       ...(resourceOptions.transformations ?? []),
       ...(transform ? [childTransformation(transform)] : []),
@@ -92,26 +120,30 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
     const caller = aws.getCallerIdentityOutput({}, invokeOpts);
     const accountId = caller.accountId;
 
-    const clusterMode = args.cluster;
-    const newCluster = clusterMode.mode === "new" ? resolveNewCluster(name, clusterMode) : undefined;
+    const newCluster = args.newCluster ? resolveNewCluster(name, args.newCluster) : undefined;
+    // Validation guarantees exactly one of the two.
+    const existing = args.existingCluster as ExistingClusterArgs;
     const foundation: ClusterFoundation = newCluster
       ? createEksCluster({ name, config: newCluster, partition, region, callerArn: caller.arn, tags, parent: this })
-      : this.existingCluster(clusterMode as ExistingClusterArgs, region);
+      : this.existingCluster(existing, region);
     // IAM policies and the autoscaler's discovery name the cluster; a BYO name may be another stack's output.
-    const clusterNameInput = newCluster ? newCluster.clusterName : (clusterMode as ExistingClusterArgs).clusterName;
+    const clusterNameInput = newCluster ? newCluster.clusterName : existing.clusterName;
     // The default queue prefix comes from the cluster's name, or the component's when that name is an output.
     const addons = resolveAddons(args.addons, typeof clusterNameInput === "string" ? clusterNameInput : name);
     this.queueNamePrefix = addons.sqsQueueNamePrefix;
 
     this.clusterName = foundation.clusterName;
-    this.identity = foundation.identity;
+    const identity = foundation.identity;
+    this.identity = identity.kind;
+    this.oidcProviderArn = identity.kind === "irsa" ? pulumi.output(identity.oidcProviderArn) : undefined;
+    this.oidcProviderUrl = identity.kind === "irsa" ? pulumi.output(identity.oidcProviderUrl) : undefined;
     this.kubeconfig = foundation.kubeconfig;
     this.nodeRoleArn = foundation.nodeRoleArn;
     this.subnetIds = foundation.subnetIds;
     this.vpcId = foundation.vpcId;
-    this.provider =
-      clusterMode.mode === "byo" && clusterMode.provider
-        ? clusterMode.provider
+    const provider =
+      !newCluster && kubernetesProvider
+        ? kubernetesProvider
         : new k8s.Provider(
             `${name}-k8s`,
             { kubeconfig: foundation.kubeconfig },
@@ -178,10 +210,9 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
 
     // The add-on pods run on the system nodes and, under Pod Identity, need the agent and their
     // association before they are admitted: otherwise they start without AWS credentials.
-    this.addons = new ClusterAddons(
+    const clusterAddons = new ClusterAddons(
       name,
       {
-        provider: this.provider,
         clusterName: foundation.clusterName,
         region,
         pools: pools.map((pool, i) => ({
@@ -196,34 +227,33 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
         keda: addons.keda,
         clusterAutoscaler: addons.clusterAutoscaler,
         priorityClasses: addons.priorityClasses,
-        ...(keda
-          ? {
-              kedaOperatorRoleArn: keda.role.arn,
-              kedaDependencies: [...foundation.addonDependencies, ...keda.podDependencies],
-            }
-          : {}),
-        ...(autoscaler
-          ? {
-              clusterAutoscalerRoleArn: autoscaler.role.arn,
-              clusterAutoscalerDependencies: [...foundation.addonDependencies, ...autoscaler.podDependencies],
-            }
-          : {}),
+        ...(keda ? { kedaOperatorRoleArn: keda.role.arn } : {}),
+        ...(autoscaler ? { clusterAutoscalerRoleArn: autoscaler.role.arn } : {}),
         charts: addons.charts,
       },
-      { parent: this },
+      {
+        parent: this,
+        providers: [provider],
+        ...(keda ? { kedaDependsOn: [...foundation.addonDependencies, ...keda.podDependencies] } : {}),
+        ...(autoscaler
+          ? { clusterAutoscalerDependsOn: [...foundation.addonDependencies, ...autoscaler.podDependencies] }
+          : {}),
+      },
     );
 
-    this.resources = {
-      provider: this.provider,
+    typescriptOnly.set(this, {
+      provider,
       nodeGroups: Object.fromEntries(nodePools.map((p) => [p.info.name, p.nodeGroup])),
-      addons: this.addons,
+      addons: clusterAddons,
       roles: { ...(keda ? { keda: keda.role } : {}), ...(autoscaler ? { clusterAutoscaler: autoscaler.role } : {}) },
-    };
+    });
 
     this.registerOutputs({
       clusterName: this.clusterName,
       kubeconfig: this.kubeconfig,
       identity: this.identity,
+      oidcProviderArn: this.oidcProviderArn,
+      oidcProviderUrl: this.oidcProviderUrl,
       nodeRoleArn: this.nodeRoleArn,
       subnetIds: this.subnetIds,
       vpcId: this.vpcId,
@@ -258,7 +288,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef {
       clusterName: pulumi.output(c.clusterName),
       nodeRoleArn: pulumi.output(c.nodeRoleArn),
       subnetIds: pulumi.all(c.subnetIds),
-      identity: c.identity,
+      identity: workloadIdentityOf(c),
       kubeconfig,
       extraNodeGroupNames: [],
       nodeGroupDependencies: [],
@@ -277,6 +307,7 @@ export {
   type AddonPoolArgs,
   ClusterAddons,
   type ClusterAddonsArgs,
+  type ClusterAddonsOptions,
   validateClusterAddonsArgs,
 } from "./cluster-addons";
 export type { GpuClusterOptions, GpuClusterTransforms } from "./transform";

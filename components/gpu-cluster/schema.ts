@@ -106,10 +106,9 @@ export const existingClusterSchema = z
     mode: z.literal("byo"),
     clusterName: z.string(),
     kubeconfig: z.string().optional(),
-    identity: z.discriminatedUnion("kind", [
-      z.object({ kind: z.literal("pod-identity") }).strict(),
-      z.object({ kind: z.literal("irsa"), oidcProviderArn: z.string(), oidcProviderUrl: z.string() }).strict(),
-    ]),
+    identity: z.enum(["pod-identity", "irsa"]),
+    oidcProviderArn: z.string().optional(),
+    oidcProviderUrl: z.string().optional(),
     nodeRoleArn: z.string(),
     subnetIds: strings,
   })
@@ -121,7 +120,8 @@ export const clusterExtrasSchema = {
   tags: z.record(z.string(), z.string()).optional(),
 };
 
-// Each schema reads exactly the plain-data args of its interface (a Kubernetes provider cannot come from a file).
+// Each schema reads exactly the plain-data args of its interface. A stack file says which cluster
+// it means with `mode` ("new" or "byo") under one key, `cluster`, where the args have two keys.
 export type PoolKeysAgree = Agree<SameKeys<z.infer<typeof gpuPoolSchema>, GpuPoolArgs>>;
 export type ChartSourceKeysAgree = Agree<SameKeys<z.infer<typeof chartSourceSchema>, ChartSource>>;
 export type ChartsKeysAgree = Agree<SameKeys<z.infer<typeof chartsSchema>, AddonChartsArgs>>;
@@ -129,8 +129,10 @@ export type AddonsKeysAgree = Agree<SameKeys<z.infer<typeof addonsSchema>, Addon
 export type VpcKeysAgree = Agree<SameKeys<z.infer<typeof vpcSchema>, VpcArgs>>;
 export type AccessKeysAgree = Agree<SameKeys<z.infer<typeof endpointAccessSchema>, EndpointAccessArgs>>;
 export type SystemKeysAgree = Agree<SameKeys<z.infer<typeof systemNodeGroupSchema>, SystemNodeGroupArgs>>;
-export type NewClusterKeysAgree = Agree<SameKeys<z.infer<typeof newClusterSchema>, NewClusterArgs>>;
+export type NewClusterKeysAgree = Agree<SameKeys<Omit<z.infer<typeof newClusterSchema>, "mode">, NewClusterArgs>>;
 export type ExistingClusterKeysAgree = Agree<
-  SameKeys<z.infer<typeof existingClusterSchema>, Omit<ExistingClusterArgs, "provider">>
+  SameKeys<Omit<z.infer<typeof existingClusterSchema>, "mode">, ExistingClusterArgs>
 >;
-export type ClusterKeysAgree = Agree<SameKeys<typeof clusterExtrasSchema, Omit<GpuClusterArgs, "cluster" | "pools">>>;
+export type ClusterKeysAgree = Agree<
+  SameKeys<typeof clusterExtrasSchema, Omit<GpuClusterArgs, "newCluster" | "existingCluster" | "pools">>
+>;

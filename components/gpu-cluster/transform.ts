@@ -20,11 +20,18 @@ const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
 /**
- * GpuCluster's resource options. The transform hooks live here rather than in the args:
- * the args are what other Pulumi languages see, and a schema cannot carry callbacks.
+ * GpuCluster's resource options. The transform hooks and the provider live here rather than in
+ * the args: the args are what other Pulumi languages see, and a schema carries neither
+ * callbacks nor provider objects.
  */
 export interface GpuClusterOptions extends pulumi.ComponentResourceOptions {
   transform?: GpuClusterTransforms;
+  /**
+   * An existing cluster's Kubernetes provider, for the add-ons (instead of one built from
+   * `existingCluster.kubeconfig` or the cluster's endpoint).
+   * @default a provider GpuCluster builds
+   */
+  kubernetesProvider?: k8s.Provider;
 }
 
 /** The transforms as a resource transformation applied to the component's children. */

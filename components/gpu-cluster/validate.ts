@@ -280,9 +280,9 @@ function validatePools(pools: GpuPoolArgs[], problems: Problem[]): void {
   }
 }
 
-function validateEndpointAccess(c: NewClusterArgs, problems: Problem[]): void {
+function validateEndpointAccess(c: NewClusterArgs, at: string, problems: Problem[]): void {
   const cidrs = c.endpointAccess?.publicAccessCidrs ?? [];
-  const field = "cluster.endpointAccess.publicAccessCidrs";
+  const field = `${at}.endpointAccess.publicAccessCidrs`;
   let wellFormed = true;
   cidrs.forEach((block, i) => {
     if (!isIpv4Cidr(block)) {
@@ -300,33 +300,33 @@ function validateEndpointAccess(c: NewClusterArgs, problems: Problem[]): void {
   }
   if (c.endpointAccess?.privateAccess === false && cidrs.length === 0) {
     problems.push({
-      field: "cluster.endpointAccess.privateAccess",
+      field: `${at}.endpointAccess.privateAccess`,
       value: false,
       rule: "leaves the API unreachable: keep it on or list publicAccessCidrs",
     });
   }
 }
 
-function validateNewCluster(c: NewClusterArgs, problems: Problem[]): void {
+function validateNewCluster(c: NewClusterArgs, at: string, problems: Problem[]): void {
   if (c.clusterName !== undefined && !CLUSTER_NAME.test(c.clusterName)) {
     problems.push({
-      field: "cluster.clusterName",
+      field: `${at}.clusterName`,
       value: c.clusterName,
       rule: 'must be 1-100 letters, digits, "-" or "_", starting with a letter or digit',
     });
   }
   if (c.version !== undefined && !/^1\.\d{2}$/.test(c.version)) {
-    problems.push({ field: "cluster.version", value: c.version, rule: 'must look like "1.32"' });
+    problems.push({ field: `${at}.version`, value: c.version, rule: 'must look like "1.32"' });
   }
   if (c.subnetIds !== undefined && c.vpc !== undefined) {
     problems.push({
-      field: "cluster.subnetIds and cluster.vpc",
+      field: `${at}.subnetIds and ${at}.vpc`,
       rule: "are exclusive: give existing subnets or shape the new VPC",
     });
   }
   if (c.subnetIds !== undefined && c.subnetIds.length < 2) {
     problems.push({
-      field: "cluster.subnetIds",
+      field: `${at}.subnetIds`,
       value: c.subnetIds,
       rule: "must list at least two subnets in different zones",
     });
@@ -335,7 +335,7 @@ function validateNewCluster(c: NewClusterArgs, problems: Problem[]): void {
   const prefix = Number(cidr?.split("/")[1]);
   if (cidr !== undefined && !(isIpv4Cidr(cidr) && prefix >= 16 && prefix <= 24)) {
     problems.push({
-      field: "cluster.vpc.cidrBlock",
+      field: `${at}.vpc.cidrBlock`,
       value: cidr,
       rule: "must be an IPv4 CIDR with a prefix length between 16 and 24",
     });
@@ -343,50 +343,50 @@ function validateNewCluster(c: NewClusterArgs, problems: Problem[]): void {
   const zones = c.vpc?.availabilityZones?.length ?? c.vpc?.availabilityZoneCount;
   const { min, max } = LIMITS.availabilityZoneCount;
   if (zones !== undefined && !isInt(zones, min, max)) {
-    const field = c.vpc?.availabilityZones ? "cluster.vpc.availabilityZones" : "cluster.vpc.availabilityZoneCount";
+    const field = c.vpc?.availabilityZones ? `${at}.vpc.availabilityZones` : `${at}.vpc.availabilityZoneCount`;
     problems.push({
       field,
       value: c.vpc?.availabilityZones ?? zones,
       rule: `must name between ${min} and ${max} zones`,
     });
   }
-  validateEndpointAccess(c, problems);
+  validateEndpointAccess(c, at, problems);
   (c.logTypes ?? []).forEach((type, i) => {
     if (!LOG_TYPES.includes(type)) {
-      problems.push({ field: `cluster.logTypes[${i}]`, value: type, rule: `must be one of ${LOG_TYPES.join(", ")}` });
+      problems.push({ field: `${at}.logTypes[${i}]`, value: type, rule: `must be one of ${LOG_TYPES.join(", ")}` });
     }
   });
   if (c.logRetentionDays !== undefined && !isLogRetentionDays(c.logRetentionDays)) {
     problems.push({
-      field: "cluster.logRetentionDays",
+      field: `${at}.logRetentionDays`,
       value: c.logRetentionDays,
       rule: "must be a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)",
     });
   }
   if (typeof c.kmsKeyArn === "string" && !KMS_KEY_ARN.test(c.kmsKeyArn)) {
     problems.push({
-      field: "cluster.kmsKeyArn",
+      field: `${at}.kmsKeyArn`,
       value: c.kmsKeyArn,
       rule: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
     });
   }
   (c.adminArns ?? []).forEach((arn, i) => {
     if (typeof arn !== "string" || !PRINCIPAL_ARN.test(arn)) {
-      problems.push({ field: `cluster.adminArns[${i}]`, value: arn, rule: "must be an IAM role or user ARN" });
+      problems.push({ field: `${at}.adminArns[${i}]`, value: arn, rule: "must be an IAM role or user ARN" });
     }
   });
   if (c.identity !== undefined && c.identity !== "pod-identity" && c.identity !== "irsa") {
-    problems.push({ field: "cluster.identity", value: c.identity, rule: 'must be "pod-identity" or "irsa"' });
+    problems.push({ field: `${at}.identity`, value: c.identity, rule: 'must be "pod-identity" or "irsa"' });
   }
-  validateSystemNodeGroup(c, problems);
+  validateSystemNodeGroup(c, at, problems);
 }
 
-function validateSystemNodeGroup(c: NewClusterArgs, problems: Problem[]): void {
+function validateSystemNodeGroup(c: NewClusterArgs, at: string, problems: Problem[]): void {
   const sys = c.systemNodeGroup;
   const most = LIMITS.systemNodes;
   if (sys?.minNodes !== undefined && !isInt(sys.minNodes, 1, most)) {
     problems.push({
-      field: "cluster.systemNodeGroup.minNodes",
+      field: `${at}.systemNodeGroup.minNodes`,
       value: sys.minNodes,
       rule: `must be a whole number between 1 and ${most}`,
     });
@@ -394,79 +394,77 @@ function validateSystemNodeGroup(c: NewClusterArgs, problems: Problem[]): void {
   const sysMin = sys?.minNodes ?? DEFAULTS.systemMinSize;
   if (sys?.maxNodes !== undefined && !isInt(sys.maxNodes, Math.max(1, sysMin), most)) {
     problems.push({
-      field: "cluster.systemNodeGroup.maxNodes",
+      field: `${at}.systemNodeGroup.maxNodes`,
       value: sys.maxNodes,
       rule: `must be a whole number between ${sysMin} and ${most}`,
     });
   }
   if (sys?.instanceTypes !== undefined && sys.instanceTypes.length === 0) {
     problems.push({
-      field: "cluster.systemNodeGroup.instanceTypes",
+      field: `${at}.systemNodeGroup.instanceTypes`,
       value: [],
       rule: "must list at least one instance type",
     });
   }
 }
 
-function validateExistingCluster(c: ExistingClusterArgs, problems: Problem[]): void {
+function validateExistingCluster(c: ExistingClusterArgs, at: string, problems: Problem[]): void {
   // A name from another stack is an output: AWS checks it; a plain name is checked here.
   const plainName = typeof c.clusterName === "string";
   if (plainName ? !CLUSTER_NAME.test(c.clusterName as string) : c.clusterName === undefined || c.clusterName === null) {
-    problems.push({ field: "cluster.clusterName", value: c.clusterName, rule: "must name the existing EKS cluster" });
+    problems.push({ field: `${at}.clusterName`, value: c.clusterName, rule: "must name the existing EKS cluster" });
   }
-  const identity = c.identity as ExistingClusterArgs["identity"] | undefined;
-  if (identity === undefined) {
+  if (c.identity === undefined) {
     problems.push({
-      field: "cluster.identity",
-      rule: 'is required for an existing cluster: { kind: "pod-identity" } or { kind: "irsa", oidcProviderArn, oidcProviderUrl }',
+      field: `${at}.identity`,
+      rule: 'is required for an existing cluster: "pod-identity", or "irsa" with oidcProviderArn and oidcProviderUrl',
     });
-  } else if (identity.kind === "irsa") {
-    if (!identity.oidcProviderArn) {
-      problems.push({
-        field: "cluster.identity.oidcProviderArn",
-        value: identity.oidcProviderArn,
-        rule: "is required for IRSA",
-      });
-    } else if (typeof identity.oidcProviderArn === "string" && !ARN.test(identity.oidcProviderArn)) {
-      problems.push({
-        field: "cluster.identity.oidcProviderArn",
-        value: identity.oidcProviderArn,
-        rule: "must be an ARN",
-      });
+  } else if (c.identity === "irsa") {
+    if (!c.oidcProviderArn) {
+      problems.push({ field: `${at}.oidcProviderArn`, value: c.oidcProviderArn, rule: "is required for IRSA" });
+    } else if (typeof c.oidcProviderArn === "string" && !ARN.test(c.oidcProviderArn)) {
+      problems.push({ field: `${at}.oidcProviderArn`, value: c.oidcProviderArn, rule: "must be an ARN" });
     }
-    if (!identity.oidcProviderUrl) {
-      problems.push({
-        field: "cluster.identity.oidcProviderUrl",
-        value: identity.oidcProviderUrl,
-        rule: "is required for IRSA",
-      });
+    if (!c.oidcProviderUrl) {
+      problems.push({ field: `${at}.oidcProviderUrl`, value: c.oidcProviderUrl, rule: "is required for IRSA" });
     }
-  } else if (identity.kind !== "pod-identity") {
-    problems.push({
-      field: "cluster.identity.kind",
-      value: (identity as { kind: unknown }).kind,
-      rule: 'must be "pod-identity" or "irsa"',
-    });
+  } else if (c.identity !== "pod-identity") {
+    problems.push({ field: `${at}.identity`, value: c.identity, rule: 'must be "pod-identity" or "irsa"' });
   }
   if (!c.nodeRoleArn) {
-    problems.push({ field: "cluster.nodeRoleArn", value: c.nodeRoleArn, rule: "is required for an existing cluster" });
+    problems.push({ field: `${at}.nodeRoleArn`, value: c.nodeRoleArn, rule: "is required for an existing cluster" });
   } else if (typeof c.nodeRoleArn === "string" && !ARN.test(c.nodeRoleArn)) {
-    problems.push({ field: "cluster.nodeRoleArn", value: c.nodeRoleArn, rule: "must be an IAM role ARN" });
+    problems.push({ field: `${at}.nodeRoleArn`, value: c.nodeRoleArn, rule: "must be an IAM role ARN" });
   }
   if (!Array.isArray(c.subnetIds) || c.subnetIds.length === 0) {
-    problems.push({ field: "cluster.subnetIds", value: c.subnetIds, rule: "must list the subnets for the GPU nodes" });
+    problems.push({ field: `${at}.subnetIds`, value: c.subnetIds, rule: "must list the subnets for the GPU nodes" });
   }
 }
 
+/** What the problems call the two cluster settings: the args' names, or a stack file's. */
+export interface ClusterFieldNames {
+  newCluster: string;
+  existingCluster: string;
+}
+
+const ARG_FIELDS: ClusterFieldNames = { newCluster: "newCluster", existingCluster: "existingCluster" };
+
 /** Every problem of GpuCluster arguments; empty when they are valid. */
-export function gpuClusterProblems(args: GpuClusterArgs): Problem[] {
+export function gpuClusterProblems(args: GpuClusterArgs, names: ClusterFieldNames = ARG_FIELDS): Problem[] {
   const problems: Problem[] = [];
-  const cluster = args.cluster as GpuClusterArgs["cluster"] | undefined;
-  if (cluster?.mode === "new") validateNewCluster(cluster, problems);
-  else if (cluster?.mode === "byo") validateExistingCluster(cluster, problems);
+  const { newCluster, existingCluster } = args;
+  if (newCluster !== undefined && existingCluster !== undefined) {
+    problems.push({
+      field: `${names.newCluster} and ${names.existingCluster}`,
+      rule: "are exclusive: create a new cluster or bring an existing one",
+    });
+  } else if (newCluster !== undefined) validateNewCluster(newCluster, names.newCluster, problems);
+  else if (existingCluster !== undefined) validateExistingCluster(existingCluster, names.existingCluster, problems);
   else {
-    const mode = (cluster as { mode?: unknown } | undefined)?.mode;
-    problems.push({ field: "cluster.mode", value: mode, rule: 'must be "new" or "byo"' });
+    problems.push({
+      field: `${names.newCluster} or ${names.existingCluster}`,
+      rule: "is required: give exactly one, a new cluster or an existing one",
+    });
   }
   validatePools(args.pools, problems);
   const prefix = args.addons?.sqsQueueNamePrefix;
@@ -477,7 +475,7 @@ export function gpuClusterProblems(args: GpuClusterArgs): Problem[] {
       rule: 'must be 1-40 letters, digits, "-" or "_"',
     });
   }
-  const clusterName = cluster?.mode === "new" ? (cluster.clusterName ?? undefined) : cluster?.clusterName;
+  const clusterName = newCluster ? newCluster.clusterName : existingCluster?.clusterName;
   if (prefix === undefined && typeof clusterName === "string") {
     const derived = defaultQueueNamePrefix(clusterName);
     if (derived.length > QUEUE_PREFIX_MAX) {

@@ -160,8 +160,77 @@ export interface ModelEndpointTransforms {
   deployment?: (args: k8s.apps.v1.DeploymentArgs) => k8s.apps.v1.DeploymentArgs;
 }
 
-export interface ModelEndpointArgs {
-  /** The cluster to run on: a GpuCluster, or a ClusterRef built from plain values for a cluster this stack did not create. */
+/**
+ * ModelEndpoint's and ModelWorkload's resource options. The transform hooks live here rather than
+ * in the args: the args are what other Pulumi languages see, and a schema cannot carry callbacks.
+ * `dependsOn` holds back the Kubernetes children too (give it the add-ons' release when the
+ * cluster is plain values).
+ */
+export interface ModelEndpointOptions extends pulumi.ComponentResourceOptions {
+  /**
+   * Transform hooks.
+   * @default none
+   */
+  transform?: ModelEndpointTransforms;
+}
+
+/** An HTTP GET the kubelet sends to the model container. */
+export interface HttpGetProbeArgs {
+  /** Path to request, e.g. "/health". */
+  path: string;
+  /** Container port number. */
+  port: number;
+  /**
+   * "HTTP" or "HTTPS".
+   * @default "HTTP"
+   */
+  scheme?: string;
+}
+
+/** A TCP connection the kubelet opens to the model container. */
+export interface TcpSocketProbeArgs {
+  /** Container port number. */
+  port: number;
+}
+
+/** A command the kubelet runs in the model container; exit status 0 is ready. */
+export interface ExecProbeArgs {
+  command: string[];
+}
+
+/**
+ * Readiness probe of the model container: exactly one of `httpGet`, `tcpSocket` and `exec`, with
+ * Kubernetes' timing fields (ports by number).
+ */
+export interface ReadinessProbeArgs {
+  /** @default none */
+  httpGet?: HttpGetProbeArgs;
+  /** @default none */
+  tcpSocket?: TcpSocketProbeArgs;
+  /** @default none */
+  exec?: ExecProbeArgs;
+  /** @default 0 */
+  initialDelaySeconds?: number;
+  /** @default 10 */
+  periodSeconds?: number;
+  /** @default 1 */
+  timeoutSeconds?: number;
+  /** @default 1 */
+  successThreshold?: number;
+  /** @default 3 */
+  failureThreshold?: number;
+}
+
+/**
+ * What ModelEndpoint and ModelWorkload share: the model, its pods, where they run and how they
+ * scale. (A named interface rather than `Omit<ModelEndpointArgs, ...>`: Pulumi's schema inference
+ * reads declared properties only.)
+ */
+export interface EndpointWorkloadArgs {
+  /**
+   * The cluster to run on: a GpuCluster (whose Kubernetes provider and add-ons the endpoint
+   * then uses), or a ClusterRef of plain values for a cluster this stack did not create.
+   */
   cluster: ClusterRef;
   /**
    * The endpoint's name: Kubernetes name of its Deployment and ServiceAccount, the `Endpoint`
@@ -224,11 +293,6 @@ export interface ModelEndpointArgs {
   tier?: PriorityTier;
   profile: ModelEndpointProfileArgs;
   /**
-   * Queue settings.
-   * @default see ModelEndpointQueueArgs
-   */
-  queue?: ModelEndpointQueueArgs;
-  /**
    * Results location the pods may write to.
    * @default none
    */
@@ -254,7 +318,16 @@ export interface ModelEndpointArgs {
    * Readiness probe of the model container: a replica only counts as ready once its model is loaded.
    * @default none
    */
-  readinessProbe?: k8s.types.input.core.v1.Probe;
+  readinessProbe?: ReadinessProbeArgs;
+}
+
+/** One model served as an async endpoint: the workload settings, plus its queue, alarms and tags. */
+export interface ModelEndpointArgs extends EndpointWorkloadArgs {
+  /**
+   * Queue settings.
+   * @default see ModelEndpointQueueArgs
+   */
+  queue?: ModelEndpointQueueArgs;
   /**
    * Alarm settings.
    * @default see ModelEndpointAlarmsArgs
@@ -265,9 +338,4 @@ export interface ModelEndpointArgs {
    * @default {}
    */
   tags?: Record<string, string>;
-  /**
-   * Transform hooks.
-   * @default none
-   */
-  transform?: ModelEndpointTransforms;
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EndpointProfile } from "../../functions/contract";
-import type { FleetEndpoint } from "../types";
+import { type FleetEndpoint, workloadIdentityOf } from "../types";
 import { createAlarms, type EndpointAlarms } from "./alarms";
-import type { ModelEndpointArgs } from "./args";
+import type { ModelEndpointArgs, ModelEndpointOptions } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
 import { createIdentity, type EndpointIdentity, regionOf } from "./identity";
 import { ModelWorkload } from "./model-workload";
@@ -36,13 +36,36 @@ export type * from "./args";
 export { backlogPerReplica, MODEL_ENDPOINT_DEFAULTS, type ResolvedModelEndpoint, resolveProfile } from "./defaults";
 export { isReservedEnvName, WORKER_ENV } from "./env";
 export { scalerPolicyDocument, workerPolicyDocument } from "./identity";
-export { ModelWorkload, type ModelWorkloadArgs, validateModelWorkloadArgs } from "./model-workload";
+export {
+  ModelWorkload,
+  type ModelWorkloadArgs,
+  type ModelWorkloadOptions,
+  type SidecarResultsLocation,
+  validateModelWorkloadArgs,
+  type WorkloadQueueArgs,
+} from "./model-workload";
 export { denyInsecureTransportPolicy } from "./queue";
 export { clientPolicyDocument, resultsBucketPolicyDocument, resultsWriterPolicyDocument } from "./results";
 export { scaledObjectSpec } from "./scaling";
-export { checkSidecarArgs, SIDECAR_DEFAULTS, withWorkerSidecar, workerContainer } from "./sidecar";
+export {
+  checkSidecarArgs,
+  type ModelEndpointSidecarArgs,
+  type ModelEndpointSidecarResultsArgs,
+  ModelProtocol,
+  SIDECAR_DEFAULTS,
+  withWorkerSidecar,
+  workerContainer,
+} from "./sidecar";
 export { modelEndpointProblems, requestProblems, validateModelEndpointArgs } from "./validate";
+export { clusterRefProblems, readinessProbeProblems } from "./validate-refs";
 export { poolAffinity } from "./workload";
+
+/** Members only TypeScript programs use: Pulumi's schema inference reads every declared property as an output. */
+interface TypeScriptOnly {
+  settings: ResolvedModelEndpoint;
+  resources: ModelEndpointResources;
+}
+const typescriptOnly = new WeakMap<ModelEndpoint, TypeScriptOnly>();
 
 /**
  * One model served as an async endpoint on shared GPU slices: an encrypted SQS queue with a
@@ -75,15 +98,22 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
   readonly resultsUri: pulumi.Output<string | undefined>;
   /** Queue URL, results URI and region for the client SDK and `gpufleet invoke`, when there are results. */
   readonly client: pulumi.Output<ModelEndpointClientOutput | undefined>;
-  /** Every setting after defaults, for inspection and tests. */
-  readonly settings: ResolvedModelEndpoint;
-  readonly resources: ModelEndpointResources;
 
-  constructor(name: string, args: ModelEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** Every setting after defaults, for inspection and tests. */
+  get settings(): ResolvedModelEndpoint {
+    return (typescriptOnly.get(this) as TypeScriptOnly).settings;
+  }
+
+  /** The child resources, for stacks that need to reference or depend on one. */
+  get resources(): ModelEndpointResources {
+    return (typescriptOnly.get(this) as TypeScriptOnly).resources;
+  }
+
+  constructor(name: string, args: ModelEndpointArgs, opts?: ModelEndpointOptions) {
     // Validation first, synchronously: a bad config fails before any resource exists.
     const r = validateModelEndpointArgs(name, args);
-    super("gpufleet:index:ModelEndpoint", name, {}, opts);
-    this.settings = r;
+    const { transform, ...resourceOptions } = opts ?? {};
+    super("gpufleet:index:ModelEndpoint", name, {}, resourceOptions);
     this.endpointName = r.endpointName;
     this.namespace = r.namespace;
     this.profile = r.profile;
@@ -98,7 +128,7 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
     const identity = createIdentity({
       name,
       resolved: r,
-      identity: args.cluster.identity,
+      identity: workloadIdentityOf(args.cluster),
       clusterName: args.cluster.clusterName,
       ...(args.cluster.kedaOperatorRoleArn !== undefined
         ? { kedaOperatorRoleArn: args.cluster.kedaOperatorRoleArn }
@@ -134,11 +164,15 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
         dlqUrl: dlq.url,
         region,
         roleArn: identity.role.arn,
-        identityDependencies: results ? [...identity.podDependencies, results.writerPolicy] : identity.podDependencies,
         ...(identity.scalerRole ? { scalerRoleArn: identity.scalerRole.arn } : {}),
         ...(results ? { sidecarResults: { bucketName: results.bucket.bucket, prefix: resultsPrefix } } : {}),
       },
-      { parent: this },
+      {
+        parent: this,
+        podDependsOn: results ? [...identity.podDependencies, results.writerPolicy] : identity.podDependencies,
+        ...(transform ? { transform } : {}),
+        ...(opts?.dependsOn !== undefined ? { dependsOn: opts.dependsOn } : {}),
+      },
     );
 
     const givenTopicArn = args.alarms?.topicArn;
@@ -155,7 +189,7 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       : undefined;
     const topicArn = alarms?.topic ? alarms.topic.arn : givenTopicArn;
     const { podDependencies: _dependencies, ...identityResources } = identity;
-    this.resources = {
+    const resources: ModelEndpointResources = {
       ...queues,
       ...identityResources,
       workload,
@@ -167,6 +201,7 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
       ...(alarms ? { alarms } : {}),
       ...(results ? { results } : {}),
     };
+    typescriptOnly.set(this, { settings: r, resources });
 
     this.queueName = queue.name;
     this.queueUrl = queue.url;

@@ -1,16 +1,48 @@
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../functions/problems";
-import type { ModelEndpointArgs, ModelEndpointQueueArgs } from "./args";
+import { dependsOnList } from "../depends-on";
+import { connectionOf } from "../types";
+import type { EndpointWorkloadArgs, ModelEndpointOptions } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
-import { createScaling } from "./scaling";
+import { createScaling, type EndpointScaling } from "./scaling";
 import { podArrangement } from "./sidecar";
 import { validateModelEndpointArgs } from "./validate";
-import { createWorkload } from "./workload";
+import { createWorkload, type EndpointWorkload } from "./workload";
 
-export interface ModelWorkloadArgs extends Omit<ModelEndpointArgs, "queue" | "alarms" | "tags"> {
-  /** The queue settings the worker contract passes to the pods (name, processing time, visibility). */
-  queue?: Pick<ModelEndpointQueueArgs, "name" | "maxProcessingSeconds" | "visibilityTimeoutSeconds">;
+/** The queue settings the worker contract passes to the pods. */
+export interface WorkloadQueueArgs {
+  /**
+   * SQS name of the request queue (the pods report it in their metrics).
+   * @default the endpoint name
+   */
+  name?: string;
+  /**
+   * The longest one request may take to process, seconds.
+   * @default 5 × profile.secondsPerRequest, rounded up
+   */
+  maxProcessingSeconds?: number;
+  /**
+   * Seconds a received message stays hidden from other replicas; at least `maxProcessingSeconds`.
+   * @default max(30, 2 × maxProcessingSeconds)
+   */
+  visibilityTimeoutSeconds?: number;
+}
+
+/** Where the worker sidecar writes results when ModelEndpoint created the bucket. */
+export interface SidecarResultsLocation {
+  bucketName: pulumi.Input<string>;
+  /** Key prefix, e.g. "<endpoint name>/". */
+  prefix: string;
+}
+
+/** The Kubernetes half of an endpoint, given the queue and role another stack or ModelEndpoint made. */
+export interface ModelWorkloadArgs extends EndpointWorkloadArgs {
+  /**
+   * The queue settings the worker contract passes to the pods (name, processing time, visibility).
+   * @default see WorkloadQueueArgs
+   */
+  queue?: WorkloadQueueArgs;
   /** URL of the request queue the pods consume. */
   queueUrl: pulumi.Input<string>;
   /** URL of its dead-letter queue. */
@@ -24,12 +56,6 @@ export interface ModelWorkloadArgs extends Omit<ModelEndpointArgs, "queue" | "al
    */
   roleArn?: pulumi.Input<string>;
   /**
-   * What the pods need before they are admitted: the Pod Identity association (credentials are
-   * injected at admission only) and the role's policy.
-   * @default []
-   */
-  identityDependencies?: pulumi.Input<pulumi.Resource>[];
-  /**
    * Role KEDA assumes for this endpoint's triggers (scoped to its queue).
    * @default none: KEDA uses the operator's own identity
    */
@@ -39,7 +65,17 @@ export interface ModelWorkloadArgs extends Omit<ModelEndpointArgs, "queue" | "al
    * is known only at deploy time) and the prefix the worker writes under.
    * @default none
    */
-  sidecarResults?: { bucketName: pulumi.Input<string>; prefix: string };
+  sidecarResults?: SidecarResultsLocation;
+}
+
+/** ModelWorkload's resource options. */
+export interface ModelWorkloadOptions extends ModelEndpointOptions {
+  /**
+   * What the pods need before they are admitted: the Pod Identity association (credentials are
+   * injected at admission only) and the role's policy.
+   * @default []
+   */
+  podDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /** Checks ModelWorkload arguments: the endpoint's own rules, plus the IRSA role annotation. */
@@ -53,7 +89,7 @@ export function validateModelWorkloadArgs(name: string, args: ModelWorkloadArgs)
       },
     ]);
   }
-  if (args.cluster.identity.kind === "irsa" && args.roleArn === undefined) {
+  if (args.cluster.identity === "irsa" && args.roleArn === undefined) {
     throw new ConfigError(`ModelEndpoint "${resolved.endpointName}" arguments`, [
       { field: "roleArn", rule: "is required under IRSA: it annotates the ServiceAccount" },
     ]);
@@ -61,33 +97,79 @@ export function validateModelWorkloadArgs(name: string, args: ModelWorkloadArgs)
   return resolved;
 }
 
+/** ModelWorkload's children. */
+export interface ModelWorkloadResources extends EndpointWorkload, EndpointScaling {}
+
+// For TypeScript programs only: Pulumi's schema inference reads every property a component class
+// declares as an output, and neither the settings nor KEDA's custom resources have a schema form.
+const typescriptOnly = new WeakMap<
+  ModelWorkload,
+  { settings: ResolvedModelEndpoint; resources: ModelWorkloadResources }
+>();
+
 /**
  * The Kubernetes half of a ModelEndpoint: ServiceAccount, Deployment (one GPU slice per
  * replica), PodDisruptionBudget, KEDA TriggerAuthentication and ScaledObject. Takes plain
- * values (queue URLs, role ARN, the cluster's pools and provider) and creates no AWS resource,
- * so it can run against any Kubernetes API, or beside an AWS side another stack manages.
+ * values (queue URLs, role ARN, the cluster's pools and kubeconfig) and creates no AWS
+ * resource, so it can run against any Kubernetes API, beside an AWS side another stack
+ * manages, from any Pulumi language.
  */
 export class ModelWorkload extends pulumi.ComponentResource {
-  readonly settings: ResolvedModelEndpoint;
-  readonly serviceAccount: k8s.core.v1.ServiceAccount;
-  readonly deployment: k8s.apps.v1.Deployment;
-  readonly pdb: k8s.policy.v1.PodDisruptionBudget;
-  readonly triggerAuthentication: k8s.apiextensions.CustomResource;
-  readonly scaledObject: k8s.apiextensions.CustomResource;
+  /** Every setting after defaults, for inspection and tests. */
+  get settings(): ResolvedModelEndpoint {
+    return this.hidden.settings;
+  }
+  /** The child resources, for stacks that need to reference or depend on one. */
+  get resources(): ModelWorkloadResources {
+    return this.hidden.resources;
+  }
+  get serviceAccount(): k8s.core.v1.ServiceAccount {
+    return this.resources.serviceAccount;
+  }
+  get deployment(): k8s.apps.v1.Deployment {
+    return this.resources.deployment;
+  }
+  get pdb(): k8s.policy.v1.PodDisruptionBudget {
+    return this.resources.pdb;
+  }
+  get triggerAuthentication(): k8s.apiextensions.CustomResource {
+    return this.resources.triggerAuthentication;
+  }
+  get scaledObject(): k8s.apiextensions.CustomResource {
+    return this.resources.scaledObject;
+  }
+  /** The Deployment's name (the endpoint name). */
+  readonly deploymentName: pulumi.Output<string>;
+  /** The Kubernetes namespace of the Deployment, ServiceAccount and KEDA objects. */
+  readonly namespace: pulumi.Output<string>;
+  readonly serviceAccountName: pulumi.Output<string>;
+  /** The KEDA ScaledObject's name. */
+  readonly scaledObjectName: pulumi.Output<string>;
 
-  constructor(name: string, args: ModelWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+  private get hidden(): { settings: ResolvedModelEndpoint; resources: ModelWorkloadResources } {
+    return typescriptOnly.get(this) as { settings: ResolvedModelEndpoint; resources: ModelWorkloadResources };
+  }
+
+  constructor(name: string, args: ModelWorkloadArgs, opts?: ModelWorkloadOptions) {
     const r = validateModelWorkloadArgs(name, args);
-    super("gpufleet:index:ModelWorkload", name, {}, opts);
-    this.settings = r;
-    const { provider } = args.cluster;
+    const { transform, podDependsOn, ...resourceOptions } = opts ?? {};
+    super("gpufleet:index:ModelWorkload", name, {}, resourceOptions);
+    const connection = connectionOf(args.cluster);
+    // A GpuCluster's provider, else one from the kubeconfig, else the `providers` option's (inherited).
+    const provider =
+      connection.provider ??
+      (args.cluster.kubeconfig !== undefined
+        ? new k8s.Provider(`${name}-k8s`, { kubeconfig: args.cluster.kubeconfig }, { parent: this })
+        : undefined);
     // These children used to be the parent's own: the alias keeps their URNs when composed.
     const aliases = opts?.parent ? [{ parent: opts.parent }] : [];
-    const addons = args.cluster.addons !== undefined ? [args.cluster.addons] : [];
-    const irsa = args.cluster.identity.kind === "irsa" && args.roleArn !== undefined;
+    // The add-ons (KEDA's CRDs, PriorityClasses), and whatever the component itself waits for.
+    const addons = [...(connection.addons !== undefined ? [connection.addons] : []), ...dependsOnList(opts?.dependsOn)];
+    const irsa = args.cluster.identity === "irsa" && args.roleArn !== undefined;
 
     const pod = podArrangement(
       r,
-      args,
+      { ...args, ...(transform ? { transform } : {}) },
       { queueUrl: args.queueUrl, dlqUrl: args.dlqUrl, region: args.region },
       args.sidecarResults ?? r.results,
     );
@@ -104,9 +186,9 @@ export class ModelWorkload extends pulumi.ComponentResource {
             .apply((arn): Record<string, string> => ({ "eks.amazonaws.com/role-arn": arn ?? "" }))
         : {},
       ...(pod.transform ? { transform: pod.transform } : {}),
-      provider,
+      ...(provider ? { provider } : {}),
       parent: this,
-      dependsOn: [...(args.identityDependencies ?? []), ...addons],
+      dependsOn: [...(podDependsOn ?? []), ...addons],
       aliases,
     });
     const scaling = createScaling(
@@ -114,13 +196,18 @@ export class ModelWorkload extends pulumi.ComponentResource {
       r,
       { queueUrl: args.queueUrl, region: args.region, deploymentName: workload.deployment.metadata.name },
       args.scalerRoleArn,
-      { provider, parent: this, dependsOn: addons, aliases },
+      { ...(provider ? { provider } : {}), parent: this, dependsOn: addons, aliases },
     );
-    this.serviceAccount = workload.serviceAccount;
-    this.deployment = workload.deployment;
-    this.pdb = workload.pdb;
-    this.triggerAuthentication = scaling.triggerAuthentication;
-    this.scaledObject = scaling.scaledObject;
-    this.registerOutputs({});
+    typescriptOnly.set(this, { settings: r, resources: { ...workload, ...scaling } });
+    this.deploymentName = workload.deployment.metadata.name;
+    this.namespace = workload.deployment.metadata.namespace;
+    this.serviceAccountName = workload.serviceAccount.metadata.name;
+    this.scaledObjectName = scaling.scaledObject.metadata.name;
+    this.registerOutputs({
+      deploymentName: this.deploymentName,
+      namespace: this.namespace,
+      serviceAccountName: this.serviceAccountName,
+      scaledObjectName: this.scaledObjectName,
+    });
   }
 }

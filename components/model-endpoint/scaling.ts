@@ -66,7 +66,8 @@ export interface EndpointScaling {
 }
 
 export interface ScalingOptions {
-  provider: k8s.Provider;
+  /** @default the parent's provider for Kubernetes */
+  provider?: k8s.Provider;
   parent: pulumi.Resource;
   /** What installs KEDA's CRDs: custom resources fail with "no matches for kind" before it. */
   dependsOn: pulumi.Input<pulumi.Resource>[];

@@ -16,7 +16,11 @@ import { type WorkerEnvInputs, workerEnv } from "./workload";
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
-export type ModelProtocolArg = "json" | "openai" | "kserve";
+/** How the worker sidecar talks to the model server. */
+export const ModelProtocol = { Json: "json", Openai: "openai", Kserve: "kserve" } as const;
+export type ModelProtocol = (typeof ModelProtocol)[keyof typeof ModelProtocol];
+/** The former name of ModelProtocol. */
+export type ModelProtocolArg = ModelProtocol;
 
 /** Results the endpoint creates for sidecar mode (a new bucket). */
 export interface ModelEndpointSidecarResultsArgs {
@@ -46,7 +50,7 @@ export interface ModelEndpointSidecarArgs {
    * health /v2/health/ready).
    * @default "json"
    */
-  protocol?: ModelProtocolArg;
+  protocol?: ModelProtocol;
   /**
    * Path requests are POSTed to.
    * @default the protocol's
@@ -87,7 +91,7 @@ export interface ModelEndpointSidecarArgs {
 }
 
 export const SIDECAR_DEFAULTS = {
-  protocol: "json" as ModelProtocolArg,
+  protocol: "json" as ModelProtocol,
   healthPort: 8081,
   streamFlushMillis: 500,
   cpu: "250m",
@@ -95,7 +99,7 @@ export const SIDECAR_DEFAULTS = {
   expireAfterDays: 7,
 } as const;
 
-const PROTOCOLS: readonly ModelProtocolArg[] = ["json", "openai", "kserve"];
+const PROTOCOLS: readonly ModelProtocol[] = Object.values(ModelProtocol);
 
 /**
  * Checks sidecar mode's arguments; `fail` throws the component's config error. `existingBucket`

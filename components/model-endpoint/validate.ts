@@ -10,6 +10,7 @@ import { type EndpointSettings, type ResolvedModelEndpoint, resolveModelEndpoint
 import { isReservedEnvName } from "./env";
 import { cpuMillis, memoryMiB } from "./quantity";
 import { checkSidecarArgs } from "./sidecar";
+import { clusterRefProblems, readinessProbeProblems } from "./validate-refs";
 
 /** SQS allows 80 characters; the DLQ appends "-dlq". */
 const SQS_NAME = /^[A-Za-z0-9_-]+$/;
@@ -280,6 +281,10 @@ export function validateModelEndpointArgs(
   clusterPools: readonly GpuPoolInfo[] = args.cluster.pools,
 ): ResolvedModelEndpoint {
   const { problems, resolved } = modelEndpointProblems(name, args, clusterPools);
-  throwIfProblems(`ModelEndpoint "${args.endpointName ?? name}" arguments`, problems);
+  throwIfProblems(`ModelEndpoint "${args.endpointName ?? name}" arguments`, [
+    ...clusterRefProblems(args.cluster),
+    ...problems,
+    ...readinessProbeProblems(args.readinessProbe),
+  ]);
   return resolved as ResolvedModelEndpoint;
 }

@@ -81,7 +81,8 @@ export interface WorkloadInputs {
   readinessProbe?: k8s.types.input.core.v1.Probe;
   serviceAccountAnnotations: pulumi.Input<Record<string, string>>;
   transform?: ModelEndpointTransforms;
-  provider: k8s.Provider;
+  /** @default the parent's provider for Kubernetes */
+  provider?: k8s.Provider;
   parent: pulumi.Resource;
   /**
    * Resources the pods need before they start: the Pod Identity association (credentials are

@@ -4,19 +4,22 @@
  * comes from config under the `byo` namespace; see README.md.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ExistingIdentityArgs, FleetControl, GpuCluster, ModelEndpoint } from "gpufleet";
+import { FleetControl, GpuCluster, type IdentityMode, ModelEndpoint } from "gpufleet";
 
 const config = new pulumi.Config("byo");
 const namespace = config.get("namespace") ?? "default";
 const alarmTopicArn = config.get("alarmTopicArn");
 const kubeconfig = config.getSecret("kubeconfig");
+const oidcProviderArn = config.get("oidcProviderArn");
+const oidcProviderUrl = config.get("oidcProviderUrl");
 
 /** GPU pools on the existing cluster: spot across two 24 GiB GPU families of one size, and the on-demand fallback. */
 const cluster = new GpuCluster("ml", {
-  cluster: {
-    mode: "byo",
+  existingCluster: {
     clusterName: config.require("clusterName"),
-    identity: config.requireObject<ExistingIdentityArgs>("identity"),
+    identity: config.require("identity") as IdentityMode,
+    ...(oidcProviderArn ? { oidcProviderArn } : {}),
+    ...(oidcProviderUrl ? { oidcProviderUrl } : {}),
     nodeRoleArn: config.require("nodeRoleArn"),
     subnetIds: config.requireObject<string[]>("subnetIds"),
     // Without a kubeconfig, GpuCluster looks the cluster up (eks:DescribeCluster) and builds one.

@@ -3,7 +3,7 @@
 import { FleetControl, GpuCluster, ModelEndpoint } from "gpufleet";
 
 const cluster = new GpuCluster("ml", {
-  cluster: { mode: "new", clusterName: "ml", endpointAccess: { publicAccessCidrs: ["203.0.113.0/24"] } },
+  newCluster: { clusterName: "ml", endpointAccess: { publicAccessCidrs: ["203.0.113.0/24"] } },
   pools: [
     // One size across two families with 24 GiB GPUs (A10G, L4): spot capacity from two pools.
     {

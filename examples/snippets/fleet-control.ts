@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import { GpuCluster, ModelEndpoint } from "gpufleet";
 
 const cluster = new GpuCluster("predict", {
-  cluster: { mode: "new", endpointAccess: { publicAccessCidrs: ["203.0.113.0/24"] } },
+  newCluster: { endpointAccess: { publicAccessCidrs: ["203.0.113.0/24"] } },
   pools: [
     {
       name: "g5-spot",

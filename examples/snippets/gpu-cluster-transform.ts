@@ -2,8 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { GpuCluster, type GpuClusterArgs } from "gpufleet";
 
-const cluster: GpuClusterArgs["cluster"] = {
-  mode: "new",
+const newCluster: GpuClusterArgs["newCluster"] = {
   endpointAccess: { publicAccessCidrs: ["203.0.113.0/24"] },
 };
 const pools: GpuClusterArgs["pools"] = [
@@ -21,7 +20,7 @@ const pools: GpuClusterArgs["pools"] = [
 // snippet-start
 new GpuCluster(
   "tuned",
-  { cluster, pools },
+  { newCluster, pools },
   {
     transform: {
       nodeGroup: (args) => ({ ...args, tags: { ...args.tags, team: "ml" } }),

@@ -3,8 +3,7 @@
 import { GpuCluster } from "gpufleet";
 
 const cluster = new GpuCluster("fleet", {
-  cluster: {
-    mode: "new",
+  newCluster: {
     version: "1.32",
     endpointAccess: { publicAccessCidrs: ["203.0.113.0/24"] },
     adminArns: ["arn:aws:iam::123456789012:role/platform-admin"],

@@ -1,15 +1,14 @@
 /** docs/gpu-cluster.md and docs/model-endpoint.md: the Kubernetes halves alone, from plain values. */
 // snippet-start
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterAddons, ModelWorkload } from "gpufleet";
 
 const config = new pulumi.Config("edge");
-const provider = new k8s.Provider("edge", { kubeconfig: config.requireSecret("kubeconfig") });
+const kubeconfig = config.requireSecret("kubeconfig");
 
 // Roles, associations and queues come from the team that runs the AWS side.
 const addons = new ClusterAddons("edge", {
-  provider,
+  kubeconfig,
   clusterName: "edge",
   region: "us-east-1",
   identity: "pod-identity",
@@ -22,34 +21,38 @@ const addons = new ClusterAddons("edge", {
   },
 });
 
-new ModelWorkload("edge-chat", {
-  cluster: {
-    clusterName: "edge",
-    provider,
-    identity: { kind: "pod-identity" },
-    addons, // ScaledObjects wait for KEDA's CRDs; pods for the PriorityClasses
-    pools: [
-      {
-        name: "spot-24g",
-        capacityType: "spot",
-        fallback: false,
-        instanceTypes: ["g5.xlarge", "g6.xlarge"],
-        gpusPerNode: 1,
-        slicesPerGpu: 4,
-        gpuMemoryGiBPerGpu: 24,
-        gpuMemoryMiBPerSlice: 6144,
-        minNodes: 0,
-        maxNodes: 8,
-        nodeGroupName: "gpufleet-spot-24g",
-        asgNames: ["eks-gpufleet-spot-24g-1a2b"],
-      },
-    ],
+new ModelWorkload(
+  "edge-chat",
+  {
+    cluster: {
+      clusterName: "edge",
+      kubeconfig,
+      identity: "pod-identity",
+      pools: [
+        {
+          name: "spot-24g",
+          capacityType: "spot",
+          fallback: false,
+          instanceTypes: ["g5.xlarge", "g6.xlarge"],
+          gpusPerNode: 1,
+          slicesPerGpu: 4,
+          gpuMemoryGiBPerGpu: 24,
+          gpuMemoryMiBPerSlice: 6144,
+          minNodes: 0,
+          maxNodes: 8,
+          nodeGroupName: "gpufleet-spot-24g",
+          asgNames: ["eks-gpufleet-spot-24g-1a2b"],
+        },
+      ],
+    },
+    image: "ghcr.io/acme/chat-worker:1.4.2",
+    gpuMemoryGiB: 5,
+    profile: { secondsPerRequest: 1.5, modelLoadSeconds: 25, sloSeconds: 5, minReplicas: 0, maxReplicas: 8 },
+    queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/edge-chat",
+    dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/edge-chat-dlq",
+    region: "us-east-1",
   },
-  image: "ghcr.io/acme/chat-worker:1.4.2",
-  gpuMemoryGiB: 5,
-  profile: { secondsPerRequest: 1.5, modelLoadSeconds: 25, sloSeconds: 5, minReplicas: 0, maxReplicas: 8 },
-  queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/edge-chat",
-  dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/edge-chat-dlq",
-  region: "us-east-1",
-});
+  // ScaledObjects wait for KEDA's CRDs; pods for the PriorityClasses.
+  { dependsOn: [addons] },
+);
 // snippet-end

@@ -2,7 +2,7 @@
 import { GpuCluster } from "gpufleet";
 
 const cluster = new GpuCluster("llm", {
-  cluster: { mode: "new", endpointAccess: { publicAccessCidrs: ["203.0.113.0/24"] } },
+  newCluster: { endpointAccess: { publicAccessCidrs: ["203.0.113.0/24"] } },
   pools: [
     {
       name: "spot-24g",

@@ -12,11 +12,9 @@ const stackConfig = {
   "byo:alarmTopicArn": `arn:aws:sns:us-east-1:${ACCOUNT}:ml-oncall`,
   "byo:nodeRoleArn": `arn:aws:iam::${ACCOUNT}:role/ml-prod-gpu-nodes`,
   "byo:subnetIds": JSON.stringify(["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]),
-  "byo:identity": JSON.stringify({
-    kind: "irsa",
-    oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/XYZ`,
-    oidcProviderUrl: "https://oidc.eks.us-east-1.amazonaws.com/id/XYZ",
-  }),
+  "byo:identity": "irsa",
+  "byo:oidcProviderArn": `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/XYZ`,
+  "byo:oidcProviderUrl": "https://oidc.eks.us-east-1.amazonaws.com/id/XYZ",
 };
 
 interface ExportedEndpoint {

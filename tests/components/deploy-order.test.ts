@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ClusterAddons, ConfigError, GpuCluster, ModelEndpoint, ModelWorkload } from "../../components";
 import { happyArgs as clusterArgs } from "../fixtures/gpu-cluster-args";
-import { fixtureCluster, happyArgs, IRSA } from "../fixtures/model-endpoint";
+import { fixtureCluster, fixturePools, happyArgs, IRSA } from "../fixtures/model-endpoint";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
 import { settle } from "./gpu-cluster-helpers";
 
@@ -145,7 +145,7 @@ describe("deploy order under IRSA, and the Kubernetes halves on their own", () =
   it("deploys the add-ons and a workload from plain values, with no AWS resource or lookup", async () => {
     const before = { resources: mocks.resources.length, invokes: mocks.invokes.length };
     const addons = new ClusterAddons("plain-addons", {
-      provider,
+      kubeconfig: "{}",
       clusterName: "plain",
       region: "us-east-1",
       identity: "pod-identity",
@@ -156,12 +156,23 @@ describe("deploy order under IRSA, and the Kubernetes halves on their own", () =
         clusterAutoscaler: { repository: "https://charts.example.com/mirror" },
       },
     });
-    const workload = new ModelWorkload("plain-ep", {
-      ...happyArgs(fixtureCluster(provider, { kind: "pod-identity" }, { addons })),
-      queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/plain-ep",
-      dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/plain-ep-dlq",
-      region: "us-east-1",
-    });
+    // Plain values, as another Pulumi language gives them: a kubeconfig, and dependsOn the add-ons.
+    const cluster = {
+      clusterName: "plain",
+      kubeconfig: "{}",
+      identity: "pod-identity" as const,
+      pools: fixturePools(),
+    };
+    const workload = new ModelWorkload(
+      "plain-ep",
+      {
+        ...happyArgs(cluster),
+        queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/plain-ep",
+        dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/plain-ep-dlq",
+        region: "us-east-1",
+      },
+      { dependsOn: [addons] },
+    );
     await resolveOutput(workload.scaledObject.urn);
     await settle();
     const added = mocks.resources.slice(before.resources);
@@ -169,6 +180,9 @@ describe("deploy order under IRSA, and the Kubernetes halves on their own", () =
     expect(added.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
     expect(mocks.invokes.length).toBe(before.invokes);
     expect(dependsOn(SCALED_OBJECT, "plain-ep-scaledobject")).toContain(urn(RELEASE, "plain-addons-keda"));
+    // Each builds its provider from the kubeconfig.
+    expect(mocks.one(SCALED_OBJECT, "plain-ep-scaledobject").provider).toContain("plain-ep-k8s");
+    expect(mocks.one(RELEASE, "plain-addons-keda").provider).toContain("plain-addons-k8s");
     // Chart sources: a local directory, an OCI reference, a mirrored repository.
     expect(mocks.one(RELEASE, "plain-addons-keda").inputs).toMatchObject({ chart: "./charts/keda" });
     expect(mocks.one(RELEASE, "plain-addons-keda").inputs.repositoryOpts).toBeUndefined();
@@ -188,7 +202,6 @@ describe("deploy order under IRSA, and the Kubernetes halves on their own", () =
     expect(
       () =>
         new ClusterAddons("bad-addons", {
-          provider,
           clusterName: "plain",
           region: "us-east-1",
           identity: "irsa",

@@ -1,7 +1,8 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { GpuCluster } from "../../components";
-import { happyExistingCluster, happyPools } from "../fixtures/gpu-cluster-args";
+import { happyExistingCluster, happyNewCluster, happyPools } from "../fixtures/gpu-cluster-args";
 import { installMocks, resolveOutput } from "../support/pulumi-mocks";
 import { policyOf, settle } from "./gpu-cluster-helpers";
 
@@ -12,7 +13,7 @@ describe("GpuCluster for another stack", () => {
     const clusterName = pulumi.output(Promise.resolve("shared-prod"));
 
     const cluster = new GpuCluster("fromref", {
-      cluster: { ...happyExistingCluster(), clusterName },
+      existingCluster: { ...happyExistingCluster(), clusterName },
       pools: happyPools(),
     });
     await settle();
@@ -29,7 +30,7 @@ describe("GpuCluster for another stack", () => {
   });
 
   it("exposes its node groups, releases, roles and provider as resources", async () => {
-    const cluster = new GpuCluster("res", { cluster: happyExistingCluster(), pools: happyPools() });
+    const cluster = new GpuCluster("res", { existingCluster: happyExistingCluster(), pools: happyPools() });
     await settle();
 
     expect(Object.keys(cluster.resources.nodeGroups)).toEqual(happyPools().map((p) => p.name));
@@ -41,7 +42,7 @@ describe("GpuCluster for another stack", () => {
   it("lets node groups and Helm releases be adjusted before they are created", async () => {
     new GpuCluster(
       "tuned",
-      { cluster: happyExistingCluster(), pools: happyPools() },
+      { existingCluster: happyExistingCluster(), pools: happyPools() },
       {
         transform: {
           nodeGroup: (args, resourceName) => ({ ...args, tags: { ...args.tags, team: `ml-${resourceName}` } }),
@@ -66,5 +67,36 @@ describe("GpuCluster for another stack", () => {
     const devicePlugin = mocks.one("kubernetes:helm.sh/v3:Release", "tuned-device-plugin").inputs;
     expect(devicePlugin.values).not.toHaveProperty("resources");
     expect(keda.values).toHaveProperty("serviceAccount");
+  });
+
+  it("creates the add-ons with the Kubernetes provider the kubernetesProvider option gives", async () => {
+    const provider = new k8s.Provider("given", { kubeconfig: "{}" });
+    const cluster = new GpuCluster(
+      "given",
+      { existingCluster: happyExistingCluster(), pools: happyPools() },
+      { kubernetesProvider: provider },
+    );
+    await settle();
+
+    expect(cluster.provider).toBe(provider);
+    expect(mocks.ofType("pulumi:providers:kubernetes").map((p) => p.name)).not.toContain("given-k8s");
+    expect(mocks.one("kubernetes:helm.sh/v3:Release", "given-keda").provider).toContain("::given::");
+  });
+
+  it("refuses the kubernetesProvider option for a new cluster, before any resource", () => {
+    const provider = new k8s.Provider("stray", { kubeconfig: "{}" });
+    const count = mocks.resources.length;
+
+    expect(
+      () =>
+        new GpuCluster(
+          "stray",
+          { newCluster: happyNewCluster(), pools: happyPools() },
+          { kubernetesProvider: provider },
+        ),
+    ).toThrow(
+      "invalid GpuCluster arguments:\nkubernetesProvider (resource option) is for an existing cluster: a new cluster's provider is built from the cluster GpuCluster creates",
+    );
+    expect(mocks.resources.length).toBe(count);
   });
 });

@@ -22,7 +22,7 @@ describe("GpuCluster on an existing cluster with IRSA and a kubeconfig", () => {
   let cluster: GpuCluster;
 
   beforeAll(async () => {
-    cluster = new GpuCluster("platform", { cluster: happyExistingCluster(), pools: happyPools() });
+    cluster = new GpuCluster("platform", { existingCluster: happyExistingCluster(), pools: happyPools() });
     await settle();
   });
 
@@ -114,7 +114,9 @@ describe("GpuCluster on an existing cluster with IRSA and a kubeconfig", () => {
   });
 
   it("exposes the same outputs as a new cluster", async () => {
-    expect(cluster.identity).toEqual({ kind: "irsa", oidcProviderArn: OIDC_ARN, oidcProviderUrl: OIDC_URL });
+    expect(cluster.identity).toBe("irsa");
+    expect(await resolveOutput(cluster.oidcProviderArn as pulumi.Output<string>)).toBe(OIDC_ARN);
+    expect(await resolveOutput(cluster.oidcProviderUrl as pulumi.Output<string>)).toBe(OIDC_URL);
     expect(await resolveOutput(cluster.clusterName)).toBe("platform-prod");
     expect(await resolveOutput(cluster.kubeconfig)).toBe("apiVersion: v1\nkind: Config\n");
     expect(await pulumi.isSecret(cluster.kubeconfig)).toBe(true);
@@ -133,9 +135,11 @@ describe("GpuCluster on an existing cluster with Pod Identity and no kubeconfig"
   beforeAll(async () => {
     const existing = happyExistingCluster();
     delete existing.kubeconfig;
-    existing.identity = { kind: "pod-identity" };
+    existing.identity = "pod-identity";
+    delete existing.oidcProviderArn;
+    delete existing.oidcProviderUrl;
     cluster = new GpuCluster("adopted", {
-      cluster: existing,
+      existingCluster: existing,
       pools: happyPools(),
       addons: { sqsQueueNamePrefix: "serving-", priorityClasses: false },
     });

@@ -24,7 +24,8 @@ describe("GpuCluster, new cluster", () => {
     const ref: ClusterRef = cluster;
     const [spot, big, fallback] = ref.pools;
 
-    expect(ref.identity).toEqual({ kind: "pod-identity" });
+    expect(ref.identity).toBe("pod-identity");
+    expect(ref.oidcProviderArn).toBeUndefined();
     expect(await resolveOutput(ref.clusterName)).toBe("fleet");
     expect(spot).toMatchObject({
       name: "spot-a10g",

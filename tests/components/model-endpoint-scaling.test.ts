@@ -135,7 +135,7 @@ describe("ModelEndpoint: KEDA scaling and alarms", () => {
     const operator = `arn:aws:iam::${ACCOUNT}:role/keda-operator`;
     const scoped = new ModelEndpoint(
       "scaler",
-      happyArgs(fixtureCluster(provider, { kind: "pod-identity" }, { kedaOperatorRoleArn: operator })),
+      happyArgs(fixtureCluster(provider, { identity: "pod-identity" }, { kedaOperatorRoleArn: operator })),
     );
     await Promise.all([settle(plain), settle(scoped)]);
 

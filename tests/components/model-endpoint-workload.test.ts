@@ -135,14 +135,15 @@ describe("ModelEndpoint: Kubernetes workload", () => {
 
   it("passes the readiness probe through and applies the deployment transform", async () => {
     const probe = { httpGet: { path: "/ready", port: 8080 }, periodSeconds: 5 };
-    const ep = new ModelEndpoint("probe", {
-      ...happyArgs(fixtureCluster(provider)),
-      readinessProbe: probe,
-      command: ["python", "-m", "worker"],
-      transform: {
-        deployment: (args) => ({ ...args, metadata: { ...args.metadata, annotations: { team: "ml" } } }),
+    const ep = new ModelEndpoint(
+      "probe",
+      { ...happyArgs(fixtureCluster(provider)), readinessProbe: probe, command: ["python", "-m", "worker"] },
+      {
+        transform: {
+          deployment: (args) => ({ ...args, metadata: { ...args.metadata, annotations: { team: "ml" } } }),
+        },
       },
-    });
+    );
     await settle(ep);
 
     const d = deployment("probe");

@@ -2,6 +2,7 @@
  * gpufleet's Kubernetes side on a real Pulumi engine and a real kube-apiserver: the cluster
  * add-ons (three Helm charts from local directories) and two endpoint workloads go up from
  * empty in one pass, a second run changes nothing, the policy pack runs through the engine,
+ * a Pulumi YAML program runs an endpoint through the component package (dist/pulumi-plugin),
  * and destroy leaves nothing behind. Opt-in: `npm run setup:e2e`, then `npm run test:e2e`.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -9,18 +10,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalCluster, startLocalCluster } from "./support/cluster";
-import { bundleProgram, PROGRAM_DIR, PulumiCli } from "./support/pulumi";
+import { buildPackage, bundleProgram, PROGRAM_DIR, PulumiCli, YAML_PROGRAM_DIR } from "./support/pulumi";
 import { findToolchain, REPO_ROOT } from "./support/toolchain";
 
 const STACK = "e2e";
 const NAMESPACES = ["gpufleet-models", "keda", "nvidia-device-plugin"];
+/** The namespace the YAML program creates for its endpoint. */
+const YAML_NAMESPACE = "gpufleet-yaml";
 const timings: Record<string, number> = {};
 /** The stack's config file, written next to Pulumi.yaml by `pulumi config set` (git-ignored). */
 const STACK_CONFIG = join(PROGRAM_DIR, `Pulumi.${STACK}.yaml`);
+const YAML_STACK_CONFIG = join(YAML_PROGRAM_DIR, `Pulumi.${STACK}.yaml`);
 
 let workDir = "";
 let cluster: LocalCluster;
 let pulumi: PulumiCli;
+/** The same CLI, state and credentials, in the YAML program's directory. */
+let yaml: PulumiCli;
 
 /** Names of the objects of a kind the program made (by namespace), as kubectl lists them. */
 async function names(kind: string, namespace: string): Promise<string[]> {
@@ -45,17 +51,25 @@ describe("gpufleet on a real engine and apiserver", () => {
     const started = performance.now();
     await bundleProgram();
     timings.bundleProgram = (performance.now() - started) / 1000;
+    const building = performance.now();
+    await buildPackage();
+    timings.buildPackage = (performance.now() - building) / 1000;
     pulumi = new PulumiCli(toolchain, workDir);
+    yaml = new PulumiCli(toolchain, workDir, YAML_PROGRAM_DIR);
     rmSync(STACK_CONFIG, { force: true });
+    rmSync(YAML_STACK_CONFIG, { force: true });
     await pulumi.ok(["login", `file://${pulumi.stateDir}`]);
     await pulumi.ok(["stack", "init", STACK]);
     await pulumi.ok(["config", "set", "kubeconfig", cluster.kubeconfig]);
     await pulumi.ok(["config", "set", "chartsDir", toolchain.charts]);
+    await yaml.ok(["stack", "init", STACK]);
+    await yaml.ok(["config", "set", "kubeconfig", cluster.kubeconfig]);
   });
 
   afterAll(async () => {
     await cluster?.stop();
     rmSync(STACK_CONFIG, { force: true });
+    rmSync(YAML_STACK_CONFIG, { force: true });
     if (workDir === "") return;
     const reports = join(REPO_ROOT, "reports");
     mkdirSync(reports, { recursive: true });
@@ -96,6 +110,39 @@ describe("gpufleet on a real engine and apiserver", () => {
     expect(output, output).toMatch(/Policies:/);
     expect(output).toMatch(/gpufleet@v/);
     expect(preview.code, output).toBe(0);
+  });
+
+  it("runs a ModelWorkload from a Pulumi YAML program, served by the component package", async () => {
+    const up = await yaml.ok(["up", "--yes", "--skip-preview"]);
+    timings.yamlUp = up.seconds;
+
+    expect(await names("deployments", YAML_NAMESPACE)).toEqual(["deployment.apps/summarize"]);
+    expect(await names("scaledobjects.keda.sh", YAML_NAMESPACE)).toEqual(["scaledobject.keda.sh/summarize"]);
+    expect(await names("triggerauthentications.keda.sh", YAML_NAMESPACE)).toEqual([
+      "triggerauthentication.keda.sh/summarize-aws",
+    ]);
+    const probe = await cluster.kubectl([
+      "get",
+      "deployment/summarize",
+      "-n",
+      YAML_NAMESPACE,
+      "-o",
+      "jsonpath={.spec.template.spec.containers[0].readinessProbe.httpGet.port}",
+    ]);
+    expect(probe).toBe("8080");
+  });
+
+  it("changes nothing on a second preview of the YAML program", async () => {
+    const preview = await yaml.ok(["preview", "--expect-no-changes"]);
+    timings.yamlPreviewNoChanges = preview.seconds;
+  });
+
+  it("destroys what the YAML program created", async () => {
+    const destroy = await yaml.ok(["destroy", "--yes", "--skip-preview"]);
+    timings.yamlDestroy = destroy.seconds;
+
+    expect(await names("deployments", YAML_NAMESPACE)).toEqual([]);
+    expect(await namespaces()).not.toContain(YAML_NAMESPACE);
   });
 
   it("destroys everything it created", async () => {

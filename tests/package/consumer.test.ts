@@ -21,6 +21,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { expectGpufleetSchema, inferSchema } from "./schema-expectations";
 
 const REPO = resolve(__dirname, "../..");
 const EXAMPLE = join(REPO, "examples", "byo-cluster");
@@ -148,12 +149,29 @@ describe("the packed package", () => {
         "dist/cli/main.js",
         "dist/lambda/autoscaler/index.js",
         "dist/lambda/rebalancer/index.js",
+        "dist/pulumi-plugin/PulumiPlugin.yaml",
+        "dist/pulumi-plugin/package.json",
+        "dist/pulumi-plugin/index.js",
+        "dist/pulumi-plugin/index.ts",
+        "dist/pulumi-plugin/src/components/gpu-cluster/args.ts",
       ]),
     );
     expect(
       files.filter((f) => /^(tests|bench|scripts|\.ci|infra|sim|components|functions|policies|cli)\//.test(f)),
     ).toEqual([]);
-    expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
+    // TypeScript source only where the component package's schema is inferred from.
+    expect(
+      files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !f.startsWith("dist/pulumi-plugin/")),
+    ).toEqual([]);
+  });
+
+  it("carries a Pulumi component package whose schema infers from the installed files", () => {
+    const plugin = join(consumer, "node_modules", "gpufleet", "dist", "pulumi-plugin");
+
+    const schema = inferSchema(plugin, consumer);
+
+    expectGpufleetSchema(schema);
+    expect(schema.version).toBe(JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version);
   });
 });
 

@@ -5,6 +5,8 @@ export interface RecordedResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** The provider reference (`<urn>::<id>`) it is created with, when it names one. */
+  provider?: string;
 }
 
 export type InvokeHandler = (inputs: Record<string, unknown>) => Record<string, unknown>;
@@ -118,7 +120,12 @@ export function installMocks(extraInvokes: Record<string, InvokeHandler> = {}): 
     {
       newResource(args) {
         const inputs = args.inputs as Record<string, unknown>;
-        recorder.resources.push({ type: args.type, name: args.name, inputs });
+        recorder.resources.push({
+          type: args.type,
+          name: args.name,
+          inputs,
+          ...(args.provider ? { provider: args.provider } : {}),
+        });
         return {
           id: `${args.name}-id`,
           state: { ...inputs, ...synthesizedOutputs(args.type, args.name, inputs) },

@@ -15,10 +15,11 @@ const pool = (args: GpuClusterArgs, i: number) => {
   if (!p) throw new Error(`fixture has no pool ${i}`);
   return p;
 };
-const newCluster = (args: GpuClusterArgs) => args.cluster as NewClusterArgs;
+const newCluster = (args: GpuClusterArgs) => args.newCluster as NewClusterArgs;
 const byo = (args: GpuClusterArgs): ExistingClusterArgs => {
-  args.cluster = happyExistingCluster();
-  return args.cluster;
+  delete args.newCluster;
+  args.existingCluster = happyExistingCluster();
+  return args.existingCluster;
 };
 
 const cases: [string, Mutation, string][] = [
@@ -161,98 +162,105 @@ const cases: [string, Mutation, string][] = [
     (a) => {
       newCluster(a).version = "1.3";
     },
-    'cluster.version ("1.3") must look like "1.32"',
+    'newCluster.version ("1.3") must look like "1.32"',
   ],
   [
     "public endpoint open to the internet",
     (a) => {
       newCluster(a).endpointAccess = { publicAccessCidrs: ["0.0.0.0/0"] };
     },
-    'cluster.endpointAccess.publicAccessCidrs (["0.0.0.0/0"]) together cover the whole internet: the public API endpoint is open only to the networks that need it',
+    'newCluster.endpointAccess.publicAccessCidrs (["0.0.0.0/0"]) together cover the whole internet: the public API endpoint is open only to the networks that need it',
   ],
   [
     "malformed public CIDR",
     (a) => {
       newCluster(a).endpointAccess = { publicAccessCidrs: ["203.0.113.7/24"] };
     },
-    'cluster.endpointAccess.publicAccessCidrs[0] ("203.0.113.7/24") must be an IPv4 CIDR',
+    'newCluster.endpointAccess.publicAccessCidrs[0] ("203.0.113.7/24") must be an IPv4 CIDR',
   ],
   [
     "no way to reach the API",
     (a) => {
       newCluster(a).endpointAccess = { privateAccess: false };
     },
-    "cluster.endpointAccess.privateAccess (false) leaves the API unreachable: keep it on or list publicAccessCidrs",
+    "newCluster.endpointAccess.privateAccess (false) leaves the API unreachable: keep it on or list publicAccessCidrs",
   ],
   [
     "unknown control-plane log type",
     (a) => {
       (newCluster(a) as { logTypes: string[] }).logTypes = ["api", "kubelet"];
     },
-    'cluster.logTypes[1] ("kubelet") must be one of api, audit, authenticator, controllerManager, scheduler',
+    'newCluster.logTypes[1] ("kubelet") must be one of api, audit, authenticator, controllerManager, scheduler',
   ],
   [
     "log retention CloudWatch does not offer",
     (a) => {
       newCluster(a).logRetentionDays = 45;
     },
-    "cluster.logRetentionDays (45) must be a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)",
+    "newCluster.logRetentionDays (45) must be a CloudWatch Logs retention period (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)",
   ],
   [
     "VPC CIDR too small",
     (a) => {
       newCluster(a).vpc = { cidrBlock: "10.0.0.0/26" };
     },
-    'cluster.vpc.cidrBlock ("10.0.0.0/26") must be an IPv4 CIDR with a prefix length between 16 and 24',
+    'newCluster.vpc.cidrBlock ("10.0.0.0/26") must be an IPv4 CIDR with a prefix length between 16 and 24',
   ],
   [
     "one availability zone",
     (a) => {
       newCluster(a).vpc = { availabilityZoneCount: 1 };
     },
-    "cluster.vpc.availabilityZoneCount (1) must name between 2 and 4 zones",
+    "newCluster.vpc.availabilityZoneCount (1) must name between 2 and 4 zones",
   ],
   [
     "subnets and a VPC shape together",
     (a) => {
       newCluster(a).subnetIds = ["subnet-1", "subnet-2"];
     },
-    "cluster.subnetIds and cluster.vpc are exclusive: give existing subnets or shape the new VPC",
+    "newCluster.subnetIds and newCluster.vpc are exclusive: give existing subnets or shape the new VPC",
   ],
   [
     "existing cluster without an identity",
     (a) => {
       delete (byo(a) as Partial<ExistingClusterArgs>).identity;
     },
-    'cluster.identity is required for an existing cluster: { kind: "pod-identity" } or { kind: "irsa", oidcProviderArn, oidcProviderUrl }',
+    'existingCluster.identity is required for an existing cluster: "pod-identity", or "irsa" with oidcProviderArn and oidcProviderUrl',
   ],
   [
     "existing cluster with IRSA but no OIDC provider ARN",
     (a) => {
-      byo(a).identity = { kind: "irsa", oidcProviderArn: "", oidcProviderUrl: "https://oidc.example" };
+      byo(a).oidcProviderArn = "";
     },
-    'cluster.identity.oidcProviderArn ("") is required for IRSA',
+    'existingCluster.oidcProviderArn ("") is required for IRSA',
   ],
   [
     "existing cluster without a node role",
     (a) => {
       delete (byo(a) as Partial<ExistingClusterArgs>).nodeRoleArn;
     },
-    "cluster.nodeRoleArn (undefined) is required for an existing cluster",
+    "existingCluster.nodeRoleArn (undefined) is required for an existing cluster",
   ],
   [
     "existing cluster without subnets",
     (a) => {
       byo(a).subnetIds = [];
     },
-    "cluster.subnetIds ([]) must list the subnets for the GPU nodes",
+    "existingCluster.subnetIds ([]) must list the subnets for the GPU nodes",
   ],
   [
-    "unknown cluster mode",
+    "neither a new nor an existing cluster",
     (a) => {
-      (a.cluster as { mode: string }).mode = "adopt";
+      delete a.newCluster;
     },
-    'cluster.mode ("adopt") must be "new" or "byo"',
+    "newCluster or existingCluster is required: give exactly one, a new cluster or an existing one",
+  ],
+  [
+    "both a new and an existing cluster",
+    (a) => {
+      a.existingCluster = happyExistingCluster();
+    },
+    "newCluster and existingCluster are exclusive: create a new cluster or bring an existing one",
   ],
   [
     "empty SQS queue prefix (would grant every queue)",
@@ -280,21 +288,21 @@ const cases: [string, Mutation, string][] = [
     (a) => {
       newCluster(a).endpointAccess = { publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] };
     },
-    'cluster.endpointAccess.publicAccessCidrs (["0.0.0.0/1", "128.0.0.0/1"]) together cover the whole internet: the public API endpoint is open only to the networks that need it',
+    'newCluster.endpointAccess.publicAccessCidrs (["0.0.0.0/1", "128.0.0.0/1"]) together cover the whole internet: the public API endpoint is open only to the networks that need it',
   ],
   [
     "a public CIDR wider than a /16",
     (a) => {
       newCluster(a).endpointAccess = { publicAccessCidrs: ["0.0.0.0/2"] };
     },
-    'cluster.endpointAccess.publicAccessCidrs (["0.0.0.0/2"]) together cover 1,073,741,824 addresses, more than the 65,536 allowed: the public API endpoint is open only to the networks that need it',
+    'newCluster.endpointAccess.publicAccessCidrs (["0.0.0.0/2"]) together cover 1,073,741,824 addresses, more than the 65,536 allowed: the public API endpoint is open only to the networks that need it',
   ],
   [
     "a KMS key that is not an ARN",
     (a) => {
       newCluster(a).kmsKeyArn = "not-an-arn";
     },
-    'cluster.kmsKeyArn ("not-an-arn") must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
+    'newCluster.kmsKeyArn ("not-an-arn") must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)',
   ],
   [
     "a tag key in AWS's namespace",
@@ -320,16 +328,16 @@ const cases: [string, Mutation, string][] = [
   [
     "a cluster name too long for the default queue prefix",
     (a) => {
-      (a.cluster as NewClusterArgs).clusterName = "c".repeat(45);
+      newCluster(a).clusterName = "c".repeat(45);
     },
     `addons.sqsQueueNamePrefix defaults to "gpufleet-${"c".repeat(45)}-", 55 characters (at most 50 leave room for endpoint names in SQS's 80): set a shorter prefix`,
   ],
   [
     "an admin that is not an IAM principal ARN",
     (a) => {
-      (a.cluster as NewClusterArgs).adminArns = ["arn:aws:sts::123456789012:assumed-role/admin/me"];
+      newCluster(a).adminArns = ["arn:aws:sts::123456789012:assumed-role/admin/me"];
     },
-    'cluster.adminArns[0] ("arn:aws:sts::123456789012:assumed-role/admin/me") must be an IAM role or user ARN',
+    'newCluster.adminArns[0] ("arn:aws:sts::123456789012:assumed-role/admin/me") must be an IAM role or user ARN',
   ],
   [
     "a local chart directory with a version",
@@ -356,8 +364,8 @@ const cases: [string, Mutation, string][] = [
 
 describe("validateGpuClusterArgs", () => {
   it("accepts the happy path in both modes", () => {
-    const existing = happyArgs();
-    existing.cluster = happyExistingCluster();
+    const { newCluster: _new, ...rest } = happyArgs();
+    const existing: GpuClusterArgs = { ...rest, existingCluster: happyExistingCluster() };
 
     expect(() => validateGpuClusterArgs(happyArgs())).not.toThrow();
     expect(() => validateGpuClusterArgs(existing)).not.toThrow();

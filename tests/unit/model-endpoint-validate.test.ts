@@ -1,6 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { IdentityMode } from "../../components/gpu-cluster";
 import { backlogPerReplica, type ModelEndpointArgs, validateModelEndpointArgs } from "../../components/model-endpoint";
 import { ConfigError } from "../../functions/problems";
 import { fixtureCluster, happyArgs } from "../fixtures/model-endpoint";
@@ -260,6 +261,34 @@ const cases: Case[] = [
       a.tags = { "aws:team": "ml" };
     },
     message: 'tags.aws:team is refused: tag keys starting with "aws:" are reserved for AWS',
+  },
+  {
+    what: "an IRSA cluster without its OIDC provider",
+    change: (a) => {
+      a.cluster = { ...a.cluster, identity: "irsa", oidcProviderUrl: "https://oidc.example" };
+    },
+    message: "cluster.oidcProviderArn (undefined) is required under IRSA",
+  },
+  {
+    what: "an unknown identity mode",
+    change: (a) => {
+      a.cluster = { ...a.cluster, identity: "iam" as IdentityMode };
+    },
+    message: 'cluster.identity ("iam") must be "pod-identity" or "irsa"',
+  },
+  {
+    what: "a readiness probe with two ways to probe",
+    change: (a) => {
+      a.readinessProbe = { httpGet: { path: "/ready", port: 8080 }, tcpSocket: { port: 8080 } };
+    },
+    message: 'readinessProbe (["httpGet", "tcpSocket"]) must set exactly one of httpGet, tcpSocket, exec',
+  },
+  {
+    what: "a readiness probe on port 0",
+    change: (a) => {
+      a.readinessProbe = { tcpSocket: { port: 0 } };
+    },
+    message: "readinessProbe.tcpSocket.port (0) must be a whole number between 1 and 65535",
   },
 ];
 

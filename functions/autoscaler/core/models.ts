@@ -46,36 +46,19 @@ interface Seasonal {
 }
 
 /**
- * Prefix sums of the usable values of one stretch of the history, for O(1) window means. One
- * stretch per day of lag covers every window the forecast and its backtests read on that day,
- * so the seasonal models cost O(days * horizon) per forecast, not O(history).
+ * Prefix sums of the usable values of one stretch of the history per day of lag, for O(1)
+ * window means. Lag d's stretch covers every window the forecast and its backtests read d days
+ * back, so the seasonal models cost O(days * horizon) per forecast, not O(history). All lags
+ * share two arrays (one allocation each, not two per day): lag d's prefix sums sit at
+ * [offsets[d - 1], offsets[d]), the first of them 0, and start at minute starts[d - 1].
  */
-export interface Stretch {
-  from: number;
+export interface Stretches {
+  /** Lags covered: 1..days. */
+  days: number;
+  starts: Int32Array;
+  offsets: Int32Array;
   sums: Float64Array;
   counts: Int32Array;
-}
-
-export function stretch(values: readonly (number | null)[], from: number, to: number): Stretch {
-  const start = Math.max(0, from);
-  const length = Math.max(0, Math.min(to, values.length - 1) - start + 1);
-  const sums = new Float64Array(length + 1);
-  const counts = new Int32Array(length + 1);
-  for (let i = 0; i < length; i++) {
-    const v = valueAt(values, start + i);
-    sums[i + 1] = (sums[i] as number) + (v ?? 0);
-    counts[i + 1] = (counts[i] as number) + (v === undefined ? 0 : 1);
-  }
-  return { from: start, sums, counts };
-}
-
-/** Mean and count of the usable values in [a, b], within the stretch. */
-function stretchMean(st: Stretch, a: number, b: number): { mean: number; count: number } {
-  const lo = Math.max(0, a - st.from);
-  const hi = Math.min(st.sums.length - 1, b - st.from + 1);
-  if (hi <= lo) return { mean: 0, count: 0 };
-  const count = (st.counts[hi] as number) - (st.counts[lo] as number);
-  return { mean: count > 0 ? ((st.sums[hi] as number) - (st.sums[lo] as number)) / count : 0, count };
 }
 
 /** The stretches for lags 1..maxDays that every window of a forecast at `last` and its backtests read. */
@@ -85,65 +68,133 @@ export function seasonalStretches(
   gap: number,
   horizonMinutes: number,
   s: AutoscalerSettings,
-): Stretch[] {
+): Stretches {
   const earliest = last - gap - horizonMinutes - Math.max(0, s.backtestPoints - 1) * s.backtestSpacingMinutes;
   const from = earliest - Math.max(s.levelMinutes, s.burstMinutes) - SEASONAL_SMOOTH;
   const to = last + gap + horizonMinutes + SEASONAL_SMOOTH;
-  const stretches: Stretch[] = [];
-  for (let d = 1; d <= s.seasonalMaxDays; d++) {
-    if (to - d * DAY_MINUTES < 0) break;
-    stretches.push(stretch(values, from - d * DAY_MINUTES, to - d * DAY_MINUTES));
+  let days = 0;
+  while (days < s.seasonalMaxDays && to - (days + 1) * DAY_MINUTES >= 0) days++;
+  const starts = new Int32Array(days);
+  const offsets = new Int32Array(days + 1);
+  for (let d = 1; d <= days; d++) {
+    const start = Math.max(0, from - d * DAY_MINUTES);
+    const length = Math.max(0, Math.min(to - d * DAY_MINUTES, values.length - 1) - start + 1);
+    starts[d - 1] = start;
+    offsets[d] = (offsets[d - 1] as number) + length + 1;
   }
-  return stretches;
+  const sums = new Float64Array(offsets[days] as number);
+  const counts = new Int32Array(offsets[days] as number);
+  for (let d = 1; d <= days; d++) {
+    const start = starts[d - 1] as number;
+    const base = offsets[d - 1] as number;
+    const length = (offsets[d] as number) - base - 1;
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i < length; i++) {
+      const v = values[start + i];
+      // valueAt's rule inline: this loop reads every minute of every stretch.
+      if (typeof v === "number" && v >= 0 && v < Number.POSITIVE_INFINITY) {
+        sum += v;
+        count++;
+      }
+      sums[base + i + 1] = sum;
+      counts[base + i + 1] = count;
+    }
+  }
+  return { days, starts, offsets, sums, counts };
+}
+
+/**
+ * One lag's stretch as index bounds into the shared arrays: its prefix sums are [first, final],
+ * and minute m's usable values up to and including m end at index m + origin + 1.
+ */
+interface Lag {
+  first: number;
+  final: number;
+  origin: number;
+}
+
+function lagOf(st: Stretches, d: number): Lag {
+  const first = st.offsets[d - 1] as number;
+  return { first, final: (st.offsets[d] as number) - 1, origin: first - (st.starts[d - 1] as number) };
+}
+
+/** Usable values of the lag's minutes [a, b], clamped to its stretch. */
+function windowCount(st: Stretches, lag: Lag, a: number, b: number): number {
+  const lo = Math.max(lag.first, a + lag.origin);
+  const hi = Math.min(lag.final, b + lag.origin + 1);
+  return hi <= lo ? 0 : (st.counts[hi] as number) - (st.counts[lo] as number);
+}
+
+/** Mean of the lag's usable values in [a, b]; NaN when there is none (a number, not an object per window). */
+function windowAverage(st: Stretches, lag: Lag, a: number, b: number): number {
+  const lo = Math.max(lag.first, a + lag.origin);
+  const hi = Math.min(lag.final, b + lag.origin + 1);
+  const count = hi <= lo ? 0 : (st.counts[hi] as number) - (st.counts[lo] as number);
+  return count > 0 ? ((st.sums[hi] as number) - (st.sums[lo] as number)) / count : Number.NaN;
+}
+
+/**
+ * A lag's weight in the seasonal mean: whole weeks weigh more once a week of history exists.
+ * A module function, not a closure per call: the forecast and each backtest call seasonalGrowth.
+ */
+function lagWeight(lag: number, weekly: boolean, s: AutoscalerSettings): number {
+  return weekly && lag % 7 === 0 ? s.weeklyWeight : 1;
 }
 
 /**
  * Growth over the horizon seen at the same time on earlier days: for each lag d (days) up to
- * maxDays, the peak of the smoothed values over [now, now + horizon] d days ago minus the
- * level then (the larger of the slow and burst means). Lags of whole weeks weigh more once a
- * week of history exists. `stretches[d - 1]` covers lag d's windows.
+ * seasonalMaxDays, the peak of the smoothed values over [now, now + horizon] d days ago minus
+ * the level then (the larger of the slow and burst means). Lags of whole weeks weigh more once
+ * a week of history exists. The daily model is the same with one day: lag 1's delta alone,
+ * read off the same pass.
  */
 export function seasonalGrowth(
-  stretches: readonly Stretch[],
+  st: Stretches,
   now: number,
   last: number,
   horizonMinutes: number,
-  maxDays: number,
   s: AutoscalerSettings,
-): Seasonal {
+): Seasonal & { daily: number } {
   const deltas: number[] = [];
   const lags: number[] = [];
-  for (let d = 1; d <= maxDays && d <= stretches.length; d++) {
+  for (let d = 1; d <= s.seasonalMaxDays && d <= st.days; d++) {
     const shift = d * DAY_MINUTES;
     if (last - shift - s.levelMinutes + 1 < 0) break;
-    const st = stretches[d - 1] as Stretch;
-    const slow = stretchMean(st, last - shift - s.levelMinutes + 1, last - shift);
-    if (slow.count < s.minLevelPoints) continue;
-    const burst = stretchMean(st, last - shift - s.burstMinutes + 1, last - shift);
-    const then = Math.max(slow.mean, burst.count > 0 ? burst.mean : 0);
+    const lag = lagOf(st, d);
+    if (windowCount(st, lag, last - shift - s.levelMinutes + 1, last - shift) < s.minLevelPoints) continue;
+    const slow = windowAverage(st, lag, last - shift - s.levelMinutes + 1, last - shift);
+    const burst = windowAverage(st, lag, last - shift - s.burstMinutes + 1, last - shift);
+    const then = Math.max(slow, Number.isNaN(burst) ? 0 : burst);
     let peak = Number.NEGATIVE_INFINITY;
     for (let k = 0; k <= horizonMinutes; k++) {
       const t = now + k - shift;
-      const smoothed = stretchMean(st, t - SEASONAL_SMOOTH, t + SEASONAL_SMOOTH);
-      if (smoothed.count > 0 && smoothed.mean > peak) peak = smoothed.mean;
+      const smoothed = windowAverage(st, lag, t - SEASONAL_SMOOTH, t + SEASONAL_SMOOTH);
+      if (smoothed > peak) peak = smoothed; // NaN (no usable value) is never a peak
     }
     if (peak === Number.NEGATIVE_INFINITY) continue;
     deltas.push(peak - then);
     lags.push(d);
   }
-  if (deltas.length === 0) return { growth: 0, spread: 0, days: 0 };
+  if (deltas.length === 0) return { growth: 0, spread: 0, days: 0, daily: 0 };
+  const daily = lags[0] === 1 ? Math.max(0, deltas[0] as number) : 0;
   const weekly = (lags[lags.length - 1] ?? 0) >= 7;
-  const weight = (i: number) => (weekly && (lags[i] ?? 0) % 7 === 0 ? s.weeklyWeight : 1);
   let weightSum = 0;
   let sum = 0;
   for (let i = 0; i < deltas.length; i++) {
-    weightSum += weight(i);
-    sum += weight(i) * (deltas[i] ?? 0);
+    weightSum += lagWeight(lags[i] ?? 0, weekly, s);
+    sum += lagWeight(lags[i] ?? 0, weekly, s) * (deltas[i] ?? 0);
   }
   const mean = sum / weightSum;
   let variance = 0;
-  for (let i = 0; i < deltas.length; i++) variance += weight(i) * ((deltas[i] ?? 0) - mean) ** 2;
-  return { growth: mean, spread: deltas.length > 1 ? Math.sqrt(variance / weightSum) : 0, days: deltas.length };
+  for (let i = 0; i < deltas.length; i++)
+    variance += lagWeight(lags[i] ?? 0, weekly, s) * ((deltas[i] ?? 0) - mean) ** 2;
+  return {
+    growth: mean,
+    spread: deltas.length > 1 ? Math.sqrt(variance / weightSum) : 0,
+    days: deltas.length,
+    daily,
+  };
 }
 
 /** Every model's growth (>= 0) of a forecast made after minute `last` for the window starting at `now`. */
@@ -157,7 +208,7 @@ export interface ModelGrowths {
 
 export function modelGrowths(
   values: readonly (number | null)[],
-  stretches: readonly Stretch[],
+  stretches: Stretches,
   now: number,
   last: number,
   horizonMinutes: number,
@@ -167,8 +218,7 @@ export function modelGrowths(
   // The slow window's middle is its reference point; project from there to the horizon's end.
   const trendReach = Math.min(now - last + horizonMinutes + (s.levelMinutes - 1) / 2, s.trendCapMinutes);
   const trend = Math.max(0, slope(values, last - s.levelMinutes + 1, last)) * trendReach;
-  const seasonal = seasonalGrowth(stretches, now, last, horizonMinutes, s.seasonalMaxDays, s);
-  const daily = Math.max(0, seasonalGrowth(stretches, now, last, horizonMinutes, 1, s).growth);
+  const { daily, ...seasonal } = seasonalGrowth(stretches, now, last, horizonMinutes, s);
   const seasonalUp = Math.max(0, seasonal.growth);
   const recentPeak = Math.max(0, (windowPeak(values, last - s.peakMemoryMinutes + 1, last) ?? 0) - current.value);
   return {
@@ -205,7 +255,7 @@ export interface ModelChoice {
  */
 export function chooseModel(
   values: readonly (number | null)[],
-  stretches: readonly Stretch[],
+  stretches: Stretches,
   now: number,
   last: number,
   horizonMinutes: number,

@@ -2,9 +2,17 @@
 
 /** A usable per-minute value: finite and not negative. */
 export function valueAt(values: readonly (number | null)[], i: number): number | undefined {
-  if (i < 0 || i >= values.length) return undefined;
-  const v = values[i];
-  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined;
+  const v = usable(values, i);
+  return v >= 0 ? v : undefined;
+}
+
+/**
+ * valueAt for hot loops: the usable value or -1, never undefined, so the loops that read every
+ * minute of a window stay on numbers.
+ */
+export function usable(values: readonly (number | null)[], i: number): number {
+  const v = i >= 0 && i < values.length ? values[i] : null;
+  return typeof v === "number" && v >= 0 && v < Number.POSITIVE_INFINITY ? v : -1;
 }
 
 /** Mean and count of the usable values in [from, to]. */
@@ -16,8 +24,8 @@ export function windowMean(
   let sum = 0;
   let count = 0;
   for (let i = Math.max(0, from); i <= to && i < values.length; i++) {
-    const v = valueAt(values, i);
-    if (v !== undefined) {
+    const v = usable(values, i);
+    if (v >= 0) {
       sum += v;
       count++;
     }
@@ -35,27 +43,42 @@ export function windowMedian(
   from: number,
   to: number,
 ): { median: number; count: number } {
-  const usable: number[] = [];
+  const window: number[] = [];
   for (let i = Math.max(0, from); i <= to && i < values.length; i++) {
-    const v = valueAt(values, i);
-    if (v !== undefined) usable.push(v);
+    const v = usable(values, i);
+    if (v >= 0) window.push(v);
   }
-  if (usable.length === 0) return { median: 0, count: 0 };
-  usable.sort((a, b) => a - b);
-  const mid = usable.length >> 1;
-  const median =
-    usable.length % 2 === 1 ? (usable[mid] as number) : ((usable[mid - 1] as number) + (usable[mid] as number)) / 2;
-  return { median, count: usable.length };
+  return { median: medianInPlace(window), count: window.length };
+}
+
+/**
+ * The median of xs, 0 when empty; reorders xs. Insertion sort: the windows are tens of
+ * values, where it beats Array.prototype.sort's comparator calls.
+ */
+function medianInPlace(xs: number[]): number {
+  const n = xs.length;
+  if (n === 0) return 0;
+  for (let i = 1; i < n; i++) {
+    const x = xs[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (xs[j] as number) > x) {
+      xs[j + 1] = xs[j] as number;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+  const mid = n >> 1;
+  return n % 2 === 1 ? (xs[mid] as number) : ((xs[mid - 1] as number) + (xs[mid] as number)) / 2;
 }
 
 /** The largest usable value in [from, to]; undefined when there is none. */
 export function windowPeak(values: readonly (number | null)[], from: number, to: number): number | undefined {
-  let peak: number | undefined;
+  let peak = -1;
   for (let i = Math.max(0, from); i <= to && i < values.length; i++) {
-    const v = valueAt(values, i);
-    if (v !== undefined && (peak === undefined || v > peak)) peak = v;
+    const v = usable(values, i);
+    if (v > peak) peak = v;
   }
-  return peak;
+  return peak >= 0 ? peak : undefined;
 }
 
 /** Least-squares slope (per minute) of the usable values in [from, to]; 0 with fewer than three points. */
@@ -66,8 +89,8 @@ export function slope(values: readonly (number | null)[], from: number, to: numb
   let sxx = 0;
   let sxy = 0;
   for (let i = Math.max(0, from); i <= to; i++) {
-    const v = valueAt(values, i);
-    if (v === undefined) continue;
+    const v = usable(values, i);
+    if (v < 0) continue;
     n++;
     sx += i;
     sy += v;
@@ -87,9 +110,9 @@ export function slope(values: readonly (number | null)[], from: number, to: numb
 export function successiveDifferenceSigma(values: readonly (number | null)[], from: number, to: number): number {
   const differences: number[] = [];
   for (let i = Math.max(1, from + 1); i <= to; i++) {
-    const a = valueAt(values, i - 1);
-    const b = valueAt(values, i);
-    if (a !== undefined && b !== undefined) differences.push(Math.abs(b - a));
+    const a = usable(values, i - 1);
+    const b = usable(values, i);
+    if (a >= 0 && b >= 0) differences.push(Math.abs(b - a));
   }
-  return windowMedian(differences, 0, differences.length - 1).median / (0.6745 * Math.SQRT2);
+  return medianInPlace(differences) / (0.6745 * Math.SQRT2);
 }

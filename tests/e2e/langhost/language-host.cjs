@@ -4,9 +4,10 @@
  * (the Go module proxy does not serve the upstream host). It implements the engine's
  * LanguageRuntime gRPC service (proto/pulumi/language.proto) with the stubs that ship in the
  * @pulumi/pulumi npm package, and runs programs and policy packs with that package's own
- * launchers: `@pulumi/pulumi/cmd/run` for `pulumi up/preview/destroy`, and
- * `@pulumi/pulumi/cmd/run-policy-pack` for `--policy-pack` (the engine starts a policy pack
- * written for a language runtime through RunPlugin).
+ * launchers: `@pulumi/pulumi/cmd/run` for `pulumi up/preview/destroy`, and, for the plugins the
+ * engine starts through RunPlugin, `@pulumi/pulumi/cmd/run-policy-pack` for a policy pack
+ * (`--policy-pack`) and `@pulumi/pulumi/cmd/run-plugin` for a resource plugin (a component
+ * package such as pulumi-plugin/, which a program in another language uses).
  *
  * Protocol: the engine starts `pulumi-language-nodejs <engine-address>` and reads the port of
  * this server from the first line of stdout.
@@ -122,7 +123,17 @@ function errorResponse(message) {
   return response;
 }
 
-/** Starts a plugin written in Node.js; only policy packs (analyzers) are needed here. */
+/**
+ * How each kind of plugin is launched. A policy pack takes the engine's arguments before its
+ * directory; a resource plugin takes its directory first, and the launcher hands the rest (the
+ * engine's address) to the provider it serves.
+ */
+const PLUGIN_LAUNCHERS = {
+  analyzer: (dir, info, args) => [launcher(dir, "run-policy-pack"), ...args, programPath(info, dir)],
+  resource: (dir, info, args) => [launcher(dir, "run-plugin"), programPath(info, dir), ...args],
+};
+
+/** Starts a plugin written in Node.js (a policy pack or a resource plugin), streaming its output back. */
 function runPlugin(call) {
   const request = call.request;
   const send = (set, value) => {
@@ -132,7 +143,8 @@ function runPlugin(call) {
   };
   const info = request.getInfo();
   const dir = info?.getProgramDirectory() || request.getPwd();
-  if (request.getKind() !== "analyzer") {
+  const launch = PLUGIN_LAUNCHERS[request.getKind()];
+  if (!launch) {
     call.destroy({
       code: grpc.status.UNIMPLEMENTED,
       details: `plugins of kind ${request.getKind()} are not supported`,
@@ -145,11 +157,18 @@ function runPlugin(call) {
     if (at > 0) env[entry.slice(0, at)] = entry.slice(at + 1);
   }
   const options = runtimeOptions(info);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs(options), launcher(dir, "run-policy-pack"), ...request.getArgsList(), programPath(info, dir)],
-    { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  let launchArgs;
+  try {
+    launchArgs = launch(dir, info, request.getArgsList());
+  } catch {
+    call.destroy({ code: grpc.status.FAILED_PRECONDITION, details: `@pulumi/pulumi is not installed for ${dir}` });
+    return;
+  }
+  const child = spawn(process.execPath, [...nodeArgs(options), ...launchArgs], {
+    cwd: dir,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout.on("data", (chunk) => send("setStdout", chunk));
   child.stderr.on("data", (chunk) => send("setStderr", chunk));
   call.on("cancelled", () => child.kill("SIGINT"));

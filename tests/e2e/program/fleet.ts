@@ -34,7 +34,6 @@ export function deployFleet(name: string, args: FleetArgs): { addons: ClusterAdd
   const addons = new ClusterAddons(
     name,
     {
-      provider: args.provider,
       clusterName: args.clusterName,
       region: args.region,
       identity: "pod-identity",
@@ -53,20 +52,16 @@ export function deployFleet(name: string, args: FleetArgs): { addons: ClusterAdd
         clusterAutoscaler: { path: `${args.chartsDir}/cluster-autoscaler` },
       },
     },
-    { transforms: [skipReleaseAwait] },
+    { providers: [args.provider], transforms: [skipReleaseAwait] },
   );
   const workloads = args.endpoints.map(
     ({ name: endpoint, ...rest }) =>
-      new ModelWorkload(endpoint, {
-        ...rest,
-        cluster: {
-          clusterName: args.clusterName,
-          provider: args.endpointProvider,
-          identity: { kind: "pod-identity" },
-          pools: args.pools,
-          addons,
-        },
-      }),
+      new ModelWorkload(
+        endpoint,
+        { ...rest, cluster: { clusterName: args.clusterName, identity: "pod-identity", pools: args.pools } },
+        // The provider and the add-ons as resource options, the way every Pulumi language gives them.
+        { providers: [args.endpointProvider], dependsOn: [addons] },
+      ),
   );
   return { addons, workloads };
 }

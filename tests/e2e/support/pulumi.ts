@@ -5,6 +5,13 @@ import { type ExecResult, exec, execOk } from "./exec";
 import { REPO_ROOT, type Toolchain } from "./toolchain";
 
 export const PROGRAM_DIR = join(REPO_ROOT, "tests", "e2e", "program");
+/** The Pulumi YAML program that uses the component package (dist/pulumi-plugin). */
+export const YAML_PROGRAM_DIR = join(REPO_ROOT, "tests", "e2e", "yaml-program");
+
+/** `npm run build`: the compiled components and dist/pulumi-plugin, which the YAML program loads. */
+export async function buildPackage(): Promise<void> {
+  await execOk("npm", ["run", "build", "--silent"], { cwd: REPO_ROOT, env: process.env });
+}
 
 /**
  * Bundles the program's TypeScript (and the gpufleet modules it imports) into the JavaScript
@@ -27,7 +34,11 @@ export async function bundleProgram(): Promise<void> {
 export class PulumiCli {
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(toolchain: Toolchain, workDir: string) {
+  constructor(
+    toolchain: Toolchain,
+    workDir: string,
+    private readonly programDir: string = PROGRAM_DIR,
+  ) {
     const home = join(workDir, "pulumi-home");
     mkdirSync(home, { recursive: true });
     this.env = {
@@ -50,11 +61,14 @@ export class PulumiCli {
 
   /** `pulumi <args>` in the program directory; the caller judges the exit code. */
   run(args: string[]): Promise<ExecResult> {
-    return exec("pulumi", [...args, "--non-interactive", "--color=never"], { cwd: PROGRAM_DIR, env: this.env });
+    return exec("pulumi", [...args, "--non-interactive", "--color=never"], { cwd: this.programDir, env: this.env });
   }
 
   /** `pulumi <args>`, failing with the output on a non-zero exit. */
   ok(args: string[]): Promise<ExecResult> {
-    return execOk("pulumi", [...args, "--non-interactive", "--color=never"], { cwd: PROGRAM_DIR, env: this.env });
+    return execOk("pulumi", [...args, "--non-interactive", "--color=never"], {
+      cwd: this.programDir,
+      env: this.env,
+    });
   }
 }

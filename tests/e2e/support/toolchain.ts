@@ -19,6 +19,7 @@ export interface Toolchain {
 
 const BINARIES = [
   "pulumi",
+  "pulumi-language-yaml",
   "pulumi-resource-kubernetes",
   "etcd",
   "kube-apiserver",
