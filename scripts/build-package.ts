@@ -1,8 +1,10 @@
 /**
  * Builds what `npm pack` ships, from scratch, into dist/:
- *   dist/{components,policies,cli,functions,sim}  compiled CommonJS + .d.ts (tsconfig.build.json)
+ *   dist/{components,policies,cli,functions,sim}  compiled CommonJS + .d.ts (tsconfig.build.json;
+ *                                                  the worker threads' entry is compiled too)
  *   dist/lambda/<name>/index.js                     the Lambda bundles FleetControl deploys
  *   dist/policies/{PulumiPolicy.yaml,package.json}  the policy pack, loadable by `--policy-pack`
+ *   dist/sim/parallel/worker.cjs                    the simulator's worker-thread entry
  *   dist/pulumi-plugin/                             the Pulumi component package (build-plugin.ts)
  *
  * Run: npm run build   (npm pack runs it through `prepack`)
@@ -32,6 +34,9 @@ async function main(): Promise<void> {
   for (const b of await buildFunctions(root)) {
     step(`  ${b.name}: ${(b.bytes / 1024).toFixed(1)} KiB (${(b.gzipBytes / 1024).toFixed(1)} KiB gzip)`);
   }
+
+  // tsc compiles only .ts: the worker threads of `gpufleet simulate`/`bench` start from this file.
+  copyFileSync(join(root, "sim", "parallel", "worker.cjs"), join(dist, "sim", "parallel", "worker.cjs"));
 
   step("policy pack metadata");
   copyFileSync(join(root, "policies", "PulumiPolicy.yaml"), join(dist, "policies", "PulumiPolicy.yaml"));

@@ -207,6 +207,25 @@ describe("a consumer project set up like `pulumi new aws-typescript`", () => {
     expect(resources.filter((r) => r.type === "aws:lambda/function:Function")).toHaveLength(2);
   });
 
+  it("runs the installed `gpufleet bench` on two worker threads, from the compiled simulator", () => {
+    // Two quiet hours then a busy one, per minute: enough to make the policies differ.
+    const rows = Array.from({ length: 180 }, (_, minute) => `${minute},${minute < 120 ? 30 : 240}`);
+    writeFileSync(join(consumer, "trace.csv"), `minute,count\n${rows.join("\n")}\n`);
+    const result = run(
+      join(consumer, "node_modules", ".bin", "gpufleet"),
+      ["bench", "--trace", "trace.csv", "--policies", "gpufleet,reactive", "--settings", "2", "--seeds", "2"]
+        .concat(["--workers", "2", "--json"]),
+      consumer,
+    );
+
+    expect(result.stderr).not.toMatch(/error|cannot find module/i);
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as { seeds: number[]; policies: { name: string; costUsd: number }[] };
+    expect(report.seeds).toHaveLength(2);
+    expect(report.policies.map((p) => p.name)).toEqual(["gpufleet", "reactive"]);
+    for (const policy of report.policies) expect(policy.costUsd).toBeGreaterThan(0);
+  });
+
   it("plans the program offline with the installed `gpufleet plan`, the eks:getCluster lookup included", () => {
     const result = run(
       join(consumer, "node_modules", ".bin", "gpufleet"),
