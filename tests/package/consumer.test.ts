@@ -211,10 +211,20 @@ describe("a consumer project set up like `pulumi new aws-typescript`", () => {
     // Two quiet hours then a busy one, per minute: enough to make the policies differ.
     const rows = Array.from({ length: 180 }, (_, minute) => `${minute},${minute < 120 ? 30 : 240}`);
     writeFileSync(join(consumer, "trace.csv"), `minute,count\n${rows.join("\n")}\n`);
+    const args = [
+      "bench",
+      "--trace",
+      "trace.csv",
+      "--policies",
+      "gpufleet,reactive",
+      "--settings",
+      "2",
+      "--seeds",
+      "2",
+    ];
     const result = run(
       join(consumer, "node_modules", ".bin", "gpufleet"),
-      ["bench", "--trace", "trace.csv", "--policies", "gpufleet,reactive", "--settings", "2", "--seeds", "2"]
-        .concat(["--workers", "2", "--json"]),
+      [...args, "--workers", "2", "--json"],
       consumer,
     );
 
