@@ -38,7 +38,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      { test: { name: "sim", include: ["tests/sim/**/*.test.ts"], testTimeout: 120_000 } },
+      { test: { name: "sim", include: ["tests/sim/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 120_000 } },
       {
         // Packs the package and installs it into a fresh consumer project: minutes, not seconds.
         test: { name: "package", include: ["tests/package/**/*.test.ts"], testTimeout: 600_000, hookTimeout: 900_000 },
