@@ -1,11 +1,18 @@
 /**
  * Autoscaler benchmark (not a test): one tick's decision time for 500 endpoints with 14 days
- * of per-minute history. The bundle's size and cold load: bench/bundles.ts.
+ * of per-minute history, on the core bundled by esbuild as the Lambda runs it (run in place
+ * by tsx, every call into another module would be a getter call the Lambda never makes). The
+ * bundle's size and cold load: bench/bundles.ts.
  * Run: npx tsx bench/autoscaler.ts
  */
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { decideReplicas } from "../functions/autoscaler/core";
 import type { AutoscalerSettings, EndpointInput } from "../functions/autoscaler/core/types";
+import { loadBundled } from "../sim/parallel/bundled.cjs";
+
+const { decideReplicas } = loadBundled(
+  join(__dirname, "..", "functions", "autoscaler", "core", "index.ts"),
+) as typeof import("../functions/autoscaler/core");
 
 const ENDPOINTS = 500;
 const DAYS = 14;

@@ -6,18 +6,8 @@
  * largest are the ones whose cover costs most per avoided miss (capacity held all day for a
  * few minutes of requests), and the requests they carry are what the budget pays for.
  */
+import { usable } from "./series";
 import type { AutoscalerSettings } from "./types";
-
-/**
- * series.ts's `usable`, repeated here on purpose: the window loop calls it three times per
- * minute of a day, and run as CommonJS (tsx, the simulator) a call to a function imported from
- * another module goes through the module's export getter: measured, the whole tick ran about
- * 1.5 times slower with the import.
- */
-function usable(values: readonly (number | null)[], i: number): number {
-  const v = i >= 0 ? values[i] : null;
-  return typeof v === "number" && v >= 0 && v < Number.POSITIVE_INFINITY ? v : -1;
-}
 
 /** The reserve and the figures behind it, requests per minute. */
 export interface SurpriseReserve {
