@@ -4,7 +4,7 @@
  * Autoscaler (scan, priority expander, fail-fast on insufficient capacity, scale-down delay
  * after a scale-up, unneeded-node removal, provisioning give-up).
  */
-import { pull, releaseAll, relist } from "./serve";
+import { pull, releaseAll, relist, unlist } from "./serve";
 import { scheduleIndependentInterruption } from "./spot";
 import { type EndpointState, Ev, type Node, PodState, type Pool, type Replica, type World } from "./world";
 
@@ -229,10 +229,21 @@ export function setReplicas(world: World, epIdx: number, desired: number): void 
   }
 }
 
+/**
+ * Evicts every pod of a node. They get SIGTERM together and none receives again, so none
+ * may take a message a sibling releases: evicted one by one, a released message went from
+ * pod to pod of the node, a receive each, into the dead-letter queue.
+ */
+export function drainNode(world: World, node: Node, immediate: boolean): void {
+  const pods = [...node.replicas];
+  for (const rep of pods) unlist(world, rep);
+  for (const rep of pods) evict(world, rep, immediate);
+}
+
 /** Node gone (scale-in or interruption): pods drained first; billing stops. */
 export function terminateNode(world: World, node: Node, immediate: boolean): void {
   if (node.gone) return;
-  for (const rep of [...node.replicas]) evict(world, rep, immediate);
+  drainNode(world, node, immediate);
   node.gone = true;
   node.version++;
   const end = Math.min(world.now, world.endBilling);

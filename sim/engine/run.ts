@@ -20,7 +20,7 @@ import type { PolicySeries, PolicySummary } from "../report/types";
 import { printable } from "../text";
 import type { Workload } from "../workload";
 import { newEndpointMetrics, putPredicted } from "./cloudwatch";
-import { caScan, evict, finishStopping, nodeReady, podReady, reconcile, terminateNode, warmStart } from "./cluster";
+import { caScan, drainNode, finishStopping, nodeReady, podReady, reconcile, terminateNode, warmStart } from "./cluster";
 import { applyActions, hpaSync, policyView, readyReplicas, sampleAges } from "./control";
 import { EventHeap } from "./heap";
 import { newHpaState } from "./hpa";
@@ -120,7 +120,11 @@ function createWorld(w: Workload, options: RunOptions, policy: Policy, env: Poli
           endpointName: e.name,
           minReplicas: tunedMinReplicas(env, i),
           maxReplicas: e.profile.maxReplicas,
-          settings: { ...settings, queueLengthPerReplica: queueLength },
+          settings: {
+            ...settings,
+            queueLengthPerReplica: queueLength,
+            scaleDownStabilizationSeconds: policy.scaleDownWindowSeconds ?? settings.scaleDownStabilizationSeconds,
+          },
         }),
         queueTiming: resolveQueueTiming(e.configured),
         hpa: newHpaState(),
@@ -332,7 +336,7 @@ export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptio
         world.interruptions++;
         signal(world, node, "interruption-warning");
         replaceOnRebalance(world, node);
-        for (const rep of [...node.replicas]) evict(world, rep, world.releaseOnSigterm);
+        drainNode(world, node, world.releaseOnSigterm);
         break;
       }
       case Ev.Terminate: {

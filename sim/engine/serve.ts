@@ -56,6 +56,11 @@ function removeFromList(ep: EndpointState, rep: Replica): void {
   rep.list = 0;
 }
 
+/** Takes a replica off the idle and partial lists: it gets no new message. */
+export function unlist(world: World, rep: Replica): void {
+  removeFromList(world.eps[rep.ep] as EndpointState, rep);
+}
+
 /** Puts a replica into the idle or partial list that matches its load. */
 export function relist(world: World, rep: Replica): void {
   const ep = world.eps[rep.ep] as EndpointState;

@@ -1,4 +1,12 @@
-import { clampReplicas, type PolicyFactory, planningOf, replicasFor, tunedCa, warmReplicas } from "./types";
+import {
+  clampReplicas,
+  type PolicyFactory,
+  planningOf,
+  QUEUE_ONLY_SCALE_DOWN_WINDOW_SECONDS,
+  replicasFor,
+  tunedCa,
+  warmReplicas,
+} from "./types";
 
 const LAUNCH_EARLY_MINUTES = 5;
 const HISTORY_DAYS = 14;
@@ -18,6 +26,7 @@ export const predictiveHourly: PolicyFactory = (env) => {
     ca: tunedCa(env),
     initialReplicas: warmReplicas(env),
     sqsTargetDivisor: 1,
+    scaleDownWindowSeconds: QUEUE_ONLY_SCALE_DOWN_WINDOW_SECONDS,
     floors(view) {
       const nextHourStart = Math.floor((view.minute + LAUNCH_EARLY_MINUTES) / 60) * 60;
       if ((view.minute + LAUNCH_EARLY_MINUTES) % 60 !== 0) return floorsNow;

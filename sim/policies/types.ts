@@ -48,6 +48,8 @@ export interface Policy {
   initialReplicas: number[];
   /** Divides the deployed SQS target (queueLength per replica); 1 keeps it. */
   sqsTargetDivisor: number;
+  /** The HPA's scale-down stabilization window where the policy's differs from the deployed one. */
+  scaleDownWindowSeconds?: number;
   /** Called every autoscaler tick: predicted replicas to publish per endpoint. */
   publish?(view: PolicyView): number[];
   /** Called every minute: replicas a direct trigger asks for (a schedule, fixed replicas); 0 for none. */
@@ -106,6 +108,14 @@ export function planningOf(env: PolicyEnv, ep: number): { slicesPerGpu: number; 
     })),
   );
 }
+
+/**
+ * The scale-down window of the baselines that scale on the SQS trigger alone: the one
+ * ModelEndpoint deployed before FleetControl's damping made the shorter default pay. With
+ * only the queue to go on, the longer window is the cheaper at the SLO (NASA, seed 1:
+ * reactive $303.85 at 600 s, $318.47 at 300 s), so they keep it.
+ */
+export const QUEUE_ONLY_SCALE_DOWN_WINDOW_SECONDS = 600;
 
 /** Warm start: enough replicas for the busiest of the first ten minutes. */
 export function warmReplicas(env: PolicyEnv): number[] {

@@ -56,7 +56,7 @@ describe("ModelEndpoint: KEDA scaling and alarms", () => {
         ],
       },
       scaleDown: {
-        stabilizationWindowSeconds: 600,
+        stabilizationWindowSeconds: 300,
         selectPolicy: "Max",
         policies: [
           { type: "Percent", value: 25, periodSeconds: 60 },

@@ -41,14 +41,14 @@ describe("HPA behaviour as deployed", () => {
     expect([first, sameMinute, nextMinute]).toEqual([20, 20, 40]);
   });
 
-  it("holds the highest recommendation of the 600 s window, then gives up a quarter per minute", () => {
+  it("holds the highest recommendation of the 300 s window, then gives up a quarter per minute", () => {
     const state = newHpaState();
     hpaStep(state, config, 0, 40, 40);
 
-    expect(hpaStep(state, config, 300, 40, 4)).toBe(40);
-    expect(hpaStep(state, config, 601, 40, 4)).toBe(30);
-    expect(hpaStep(state, config, 620, 30, 4)).toBe(30);
-    expect(hpaStep(state, config, 662, 30, 4)).toBe(23);
+    expect(hpaStep(state, config, 200, 40, 4)).toBe(40);
+    expect(hpaStep(state, config, 301, 40, 4)).toBe(30);
+    expect(hpaStep(state, config, 320, 30, 4)).toBe(30);
+    expect(hpaStep(state, config, 362, 30, 4)).toBe(23);
   });
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_LIFECYCLE } from "../../sim/constants";
 import { type RunResult, runPolicy } from "../../sim/engine/run";
 import { POLICIES } from "../../sim/policies/index";
+import type { PolicyFactory } from "../../sim/policies/types";
 import type { Scenario } from "../../sim/scenario";
 import { DEFAULT_KNOBS } from "../../sim/sweep";
 import { buildWorkload } from "../../sim/workload";
@@ -76,6 +77,40 @@ describe("simulation engine", () => {
     expect(r.lostRequests).toBe(0);
   });
 
+  it("holds replicas after a drop for the deployed 300 s window, or for a policy's own", () => {
+    // 2 requests/s of 1.5 s, then a tenth of it; the SQS target divided by 7 is one message per replica.
+    const scenario = oneEndpoint(
+      steady([
+        [3600, 2],
+        [3600, 0.2],
+      ]),
+      { secondsPerRequest: 1.5 },
+      [pool()],
+    );
+    const reactive = POLICIES.reactive as PolicyFactory;
+    const deployedWindow: PolicyFactory = (env) => ({ ...reactive(env), scaleDownWindowSeconds: undefined });
+    // Minutes from the drop to the first minute with fewer replicas than before it.
+    const fall = (factory: PolicyFactory): number => {
+      const r = runPolicy(buildWorkload(scenario, 1), factory, {
+        seed: 1,
+        knobs: { ...DEFAULT_KNOBS, primary: 7 },
+        lifecycle: DEFAULT_LIFECYCLE,
+        releaseOnSigterm: true,
+        detail: true,
+      });
+      const replicas = r.series[0]?.replicas ?? [];
+      return replicas.findIndex((n, m) => m >= 60 && n < (replicas[59] as number)) - 60;
+    };
+
+    const deployed = fall(deployedWindow);
+    const queueOnly = fall(reactive);
+    // The window holds the peak's recommendation after the drop:
+    // 300 s deployed, 600 s for reactive (QUEUE_ONLY_SCALE_DOWN_WINDOW_SECONDS).
+    expect(deployed).toBeGreaterThanOrEqual(4);
+    expect(deployed).toBeLessThanOrEqual(6);
+    expect(queueOnly - deployed).toBe(5);
+  });
+
   it.each([true, false])("loses no request under heavy spot interruptions (release on SIGTERM: %s)", (release) => {
     const spot = pool({
       name: "spot",
@@ -95,6 +130,29 @@ describe("simulation engine", () => {
       expect(r.interruptions, policy).toBeGreaterThanOrEqual(3);
       expect(r.spotShare, policy).toBeLessThan(1);
     }
+  });
+
+  it("drains a node's pods together: a released message never passes from pod to pod of the node", () => {
+    // Four pods of one endpoint share each GPU, each half busy with 30 s requests, so at every
+    // interruption the node's other pods have free slots when the first releases its messages.
+    const spot = pool({
+      name: "spot",
+      capacityType: "spot",
+      fallback: false,
+      slicesPerGpu: 4,
+      spot: { interruptionsPerNodeMonth: 3000, burstsPerDay: 0, zones: 1 },
+    });
+    const scenario = oneEndpoint(
+      steady([[6 * 3600, 0.5]]),
+      { secondsPerRequest: 30, concurrencyPerReplica: 2, sloSeconds: 60 },
+      [spot, pool({ slicesPerGpu: 4 })],
+    );
+
+    const r = run(scenario, "static-peak", 2);
+
+    expect(r.interruptions).toBeGreaterThanOrEqual(10);
+    expect(r.deadLettered).toBe(0);
+    expect(r.lostRequests).toBe(0);
   });
 
   it("is deterministic for a seed and differs across seeds", () => {

@@ -36,7 +36,7 @@ describe("scaling configuration", () => {
       scaleOnDelayed: "false",
     });
     expect(c.behavior.scaleDown).toEqual({
-      stabilizationWindowSeconds: 600,
+      stabilizationWindowSeconds: 300,
       selectPolicy: "Max",
       policies: [
         { type: "Percent", value: 25, periodSeconds: 60 },
