@@ -5,13 +5,13 @@
  * the lower bound is computed per seed beside them. Runs go to worker threads.
  */
 import { ConfigError, isConfigError } from "../functions/problems";
-import { rebalancerConfig } from "../functions/rebalancer/core/index";
 import { resolveQueueTiming, resolveScalingSettings } from "../functions/scaling/index";
 import { DEFAULT_LIFECYCLE, DEFAULT_SLO_TARGET, DEFAULT_SPOT, type LifecycleDelays } from "./constants";
 import type { RunResult } from "./engine/run";
 import type { ComparisonOptions, ComparisonProgress } from "./index";
 import type { Job, JobContext } from "./parallel/job";
 import { defaultWorkers, runJobs } from "./parallel/pool";
+import { scenarioRebalancerConfig } from "./policies/rebalancer";
 import type { CostSloCurve, PolicySummary, ReportData, WaitHistogram } from "./report/types";
 import {
   costAtSlo,
@@ -97,7 +97,7 @@ export async function compare(
   const withRebalancer = names.filter((n) => WITH_REBALANCER.has(n));
   if (withRebalancer.length > 0) {
     try {
-      rebalancerConfig(options.scenario.pools.map(({ spot: _spot, ...pool }) => pool));
+      scenarioRebalancerConfig(options.scenario.pools);
     } catch (error) {
       if (!isConfigError(error)) throw error;
       // The scenario is fine for the other policies: the subject says which one refuses it.

@@ -6,8 +6,8 @@ import {
 } from "../../functions/autoscaler/core/capacity";
 import { dampScaleDown, readPublished } from "../../functions/autoscaler/core/hysteresis";
 import { resolveSettings } from "../../functions/autoscaler/core/index";
-import { decideRebalance, initialRebalancerState, rebalancerConfig } from "../../functions/rebalancer/core/index";
 import { lambdaReader, lambdaSettings } from "./lambda";
+import { rebalancerLoop } from "./rebalancer";
 import { clampReplicas, type PolicyFactory, tunedCa, warmReplicas } from "./types";
 
 /**
@@ -18,10 +18,8 @@ import { clampReplicas, type PolicyFactory, tunedCa, warmReplicas } from "./type
  */
 export const foresight: PolicyFactory = (env) => {
   const w = env.workload;
-  const config = rebalancerConfig(w.scenario.pools.map(({ spot: _spot, ...descriptor }) => descriptor));
   const s = resolveSettings(lambdaSettings(env));
   const lambdaInput = lambdaReader(env);
-  let state = initialRebalancerState();
   return {
     name: "foresight",
     reactive: true,
@@ -46,10 +44,6 @@ export const foresight: PolicyFactory = (env) => {
         return clampReplicas(Math.max(damped, backlog), profile.minReplicas, profile.maxReplicas);
       });
     },
-    rebalance(view, signals) {
-      const out = decideRebalance({ nowMs: view.nowMs, config, state, capacity: view.pools, signals });
-      state = out.state;
-      return out.actions;
-    },
+    rebalance: rebalancerLoop(w.scenario.pools),
   };
 };

@@ -1,8 +1,8 @@
 import { decideReplicas } from "../../functions/autoscaler/core/index";
 import type { AutoscalerSettings } from "../../functions/autoscaler/core/types";
-import { decideRebalance, initialRebalancerState, rebalancerConfig } from "../../functions/rebalancer/core/index";
 import type { RebalancerTunables } from "../../functions/rebalancer/core/types";
 import { lambdaReader, lambdaSettings } from "./lambda";
+import { rebalancerLoop } from "./rebalancer";
 import { type PolicyFactory, tunedCa, warmReplicas } from "./types";
 
 export interface GpufleetParts {
@@ -26,13 +26,8 @@ export interface GpufleetParts {
 export function gpufleetPolicy(name: string, parts: GpufleetParts): PolicyFactory {
   return (env) => {
     const w = env.workload;
-    const config = rebalancerConfig(
-      w.scenario.pools.map(({ spot: _spot, ...descriptor }) => descriptor),
-      parts.tunables,
-    );
     const settings = { ...lambdaSettings(env), ...parts.settings };
     const lambdaInput = lambdaReader(env);
-    let state = initialRebalancerState();
     return {
       name,
       reactive: true,
@@ -47,15 +42,7 @@ export function gpufleetPolicy(name: string, parts: GpufleetParts): PolicyFactor
             },
           }
         : {}),
-      ...(parts.rebalancer
-        ? {
-            rebalance(view, signals) {
-              const out = decideRebalance({ nowMs: view.nowMs, config, state, capacity: view.pools, signals });
-              state = out.state;
-              return out.actions;
-            },
-          }
-        : {}),
+      ...(parts.rebalancer ? { rebalance: rebalancerLoop(w.scenario.pools, parts.tunables) } : {}),
     };
   };
 }
