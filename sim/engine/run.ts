@@ -24,7 +24,7 @@ import { caScan, drainNode, finishStopping, nodeReady, podReady, reconcile, term
 import { applyActions, hpaSync, policyView, readyReplicas, sampleAges } from "./control";
 import { EventHeap } from "./heap";
 import { newHpaState } from "./hpa";
-import { quantileOf } from "./select";
+import { quantileIndex, quantileOf } from "./select";
 import { gpuDone, offer } from "./serve";
 import { burst, burstSchedule } from "./spot";
 import { Ev, type Node, PodState, type Pool, type World } from "./world";
@@ -227,7 +227,7 @@ function sample(world: World, series: PolicySeries[], m: number): void {
 
 function quantile(sorted: Float32Array, q: number): number {
   if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] as number;
+  return sorted[quantileIndex(sorted.length, q)] as number;
 }
 
 export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptions): RunResult {

@@ -33,9 +33,13 @@ export function selectInPlace(values: Float32Array, index: number): number {
   return values[index] as number;
 }
 
-/** The q-quantile as a sorted array's `ceil(q n) - 1`th value (0 for none); leaves `values` as it was. */
+/** Where a sorted array of `length` values holds its q-quantile: `ceil(q n) - 1`, within the array. */
+export function quantileIndex(length: number, q: number): number {
+  return Math.min(length - 1, Math.max(0, Math.ceil(q * length) - 1));
+}
+
+/** The q-quantile as a sorted array's `quantileIndex`th value (0 for none); leaves `values` as it was. */
 export function quantileOf(values: Float32Array, q: number): number {
   if (values.length === 0) return 0;
-  const index = Math.min(values.length - 1, Math.max(0, Math.ceil(q * values.length) - 1));
-  return selectInPlace(values.slice(), index);
+  return selectInPlace(values.slice(), quantileIndex(values.length, q));
 }

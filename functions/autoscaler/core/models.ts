@@ -3,7 +3,7 @@
  * arrival rate's peak over the horizon rises above the current level; the model whose
  * forecasts of the recent past missed least (pinball loss at the forecast quantile) is used.
  */
-import { slope, valueAt, windowMean, windowMedian, windowPeak } from "./series";
+import { slope, usable, valueAt, windowMean, windowMedian, windowPeak } from "./series";
 import type { AutoscalerSettings } from "./types";
 
 const DAY_MINUTES = 1440;
@@ -91,9 +91,8 @@ export function seasonalStretches(
     let sum = 0;
     let count = 0;
     for (let i = 0; i < length; i++) {
-      const v = values[start + i];
-      // valueAt's rule inline: this loop reads every minute of every stretch.
-      if (typeof v === "number" && v >= 0 && v < Number.POSITIVE_INFINITY) {
+      const v = usable(values, start + i);
+      if (v >= 0) {
         sum += v;
         count++;
       }
