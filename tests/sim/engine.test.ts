@@ -8,9 +8,9 @@ import { DEFAULT_KNOBS } from "../../sim/sweep";
 import { buildWorkload } from "../../sim/workload";
 import { oneEndpoint, pool, steady } from "./fixtures/scenarios";
 
-function run(scenario: Scenario, policy: string, knob = 1, seed = 1): RunResult {
-  const factory = POLICIES[policy];
-  if (!factory) throw new Error(policy);
+function run(scenario: Scenario, policy: string | PolicyFactory, knob = 1, seed = 1): RunResult {
+  const factory = typeof policy === "string" ? POLICIES[policy] : policy;
+  if (!factory) throw new Error(String(policy));
   return runPolicy(buildWorkload(scenario, seed), factory, {
     seed,
     knobs: { ...DEFAULT_KNOBS, primary: knob },
@@ -91,14 +91,7 @@ describe("simulation engine", () => {
     const deployedWindow: PolicyFactory = (env) => ({ ...reactive(env), scaleDownWindowSeconds: undefined });
     // Minutes from the drop to the first minute with fewer replicas than before it.
     const fall = (factory: PolicyFactory): number => {
-      const r = runPolicy(buildWorkload(scenario, 1), factory, {
-        seed: 1,
-        knobs: { ...DEFAULT_KNOBS, primary: 7 },
-        lifecycle: DEFAULT_LIFECYCLE,
-        releaseOnSigterm: true,
-        detail: true,
-      });
-      const replicas = r.series[0]?.replicas ?? [];
+      const replicas = run(scenario, factory, 7).series[0]?.replicas ?? [];
       return replicas.findIndex((n, m) => m >= 60 && n < (replicas[59] as number)) - 60;
     };
 
