@@ -10,6 +10,7 @@
  * Run: npx tsx bench/spot.ts (--scenario FILE [--trace FILE] | --trace FILE [--peak-rps N --minutes N]) [--seeds N]
  */
 import { parseArgs } from "node:util";
+import { withTrace } from "../cli/bench";
 import { DEFAULT_LIFECYCLE, DEFAULT_SPOT } from "../sim/constants";
 import { type RunResult, runPolicy } from "../sim/engine/run";
 import { loadScenarioFile, type Scenario, scenarioFromTrace } from "../sim/index";
@@ -39,12 +40,7 @@ const VARIANTS: [name: string, factory: PolicyFactory][] = [
 function scenarioOf(values: Record<string, string | undefined>): Scenario {
   if (values.scenario) {
     const scenario = loadScenarioFile(values.scenario);
-    const path = values.trace;
-    if (path === undefined) return scenario;
-    return {
-      ...scenario,
-      endpoints: scenario.endpoints.map((e) => (e.trace.kind === "file" ? { ...e, trace: { ...e.trace, path } } : e)),
-    };
+    return values.trace === undefined ? scenario : withTrace(scenario, values.trace);
   }
   if (!values.trace) throw new Error("--scenario FILE or --trace FILE is required");
   const options: Parameters<typeof scenarioFromTrace>[0] = { trace: values.trace };

@@ -194,7 +194,7 @@ export function parseBenchArgs(argv: string[]): { options: ComparisonOptions; js
 }
 
 /** The scenario with every endpoint's trace file replaced (a benchmark scenario run on a given trace). */
-function withTrace(scenario: Scenario, path: string): Scenario {
+export function withTrace(scenario: Scenario, path: string): Scenario {
   return {
     ...scenario,
     endpoints: scenario.endpoints.map((e) => (e.trace.kind === "file" ? { ...e, trace: { ...e.trace, path } } : e)),
