@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../functions/problems";
 import { type ClusterConnection, type ClusterRef, type GpuPoolInfo, workloadIdentityOf } from "../types";
+import { typescriptOnlyMembers } from "../typescript-only";
 import type { ExistingClusterArgs, GpuClusterArgs, IdentityMode } from "./args";
 import { ClusterAddons } from "./cluster-addons";
 import { resolveAddons, resolveNewCluster, resolvePool } from "./defaults";
@@ -38,10 +39,8 @@ export interface GpuClusterResources {
   roles: GpuClusterRoles;
 }
 
-// Members only TypeScript programs use (the provider, the add-ons component): Pulumi's schema
-// inference reads every property a component class declares as an output, and these have no
-// schema form, so the class exposes them through getters backed here.
-const typescriptOnly = new WeakMap<GpuCluster, GpuClusterResources>();
+// The provider and the add-ons component, for TypeScript programs only.
+const typescriptOnly = typescriptOnlyMembers<GpuCluster, GpuClusterResources>();
 
 /**
  * An EKS cluster (new, or one the user already runs) with spot and on-demand GPU pools,
@@ -81,7 +80,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef, 
 
   /** The child resources other stacks most often reference or depend on. */
   get resources(): GpuClusterResources {
-    return typescriptOnly.get(this) as GpuClusterResources;
+    return typescriptOnly.get(this);
   }
 
   /** Kubernetes provider for the cluster. */

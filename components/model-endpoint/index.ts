@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EndpointProfile } from "../../functions/contract";
 import { type FleetEndpoint, workloadIdentityOf } from "../types";
+import { typescriptOnlyMembers } from "../typescript-only";
 import { createAlarms, type EndpointAlarms } from "./alarms";
 import type { ModelEndpointArgs, ModelEndpointOptions } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
@@ -60,12 +61,10 @@ export { modelEndpointProblems, requestProblems, validateModelEndpointArgs } fro
 export { clusterRefProblems, readinessProbeProblems } from "./validate-refs";
 export { poolAffinity } from "./workload";
 
-/** Members only TypeScript programs use: Pulumi's schema inference reads every declared property as an output. */
-interface TypeScriptOnly {
-  settings: ResolvedModelEndpoint;
-  resources: ModelEndpointResources;
-}
-const typescriptOnly = new WeakMap<ModelEndpoint, TypeScriptOnly>();
+const typescriptOnly = typescriptOnlyMembers<
+  ModelEndpoint,
+  { settings: ResolvedModelEndpoint; resources: ModelEndpointResources }
+>();
 
 /**
  * One model served as an async endpoint on shared GPU slices: an encrypted SQS queue with a
@@ -101,12 +100,12 @@ export class ModelEndpoint extends pulumi.ComponentResource implements FleetEndp
 
   /** Every setting after defaults, for inspection and tests. */
   get settings(): ResolvedModelEndpoint {
-    return (typescriptOnly.get(this) as TypeScriptOnly).settings;
+    return typescriptOnly.get(this).settings;
   }
 
   /** The child resources, for stacks that need to reference or depend on one. */
   get resources(): ModelEndpointResources {
-    return (typescriptOnly.get(this) as TypeScriptOnly).resources;
+    return typescriptOnly.get(this).resources;
   }
 
   constructor(name: string, args: ModelEndpointArgs, opts?: ModelEndpointOptions) {

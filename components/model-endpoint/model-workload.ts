@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../functions/problems";
 import { dependsOnList } from "../depends-on";
 import { connectionOf } from "../types";
+import { typescriptOnlyMembers } from "../typescript-only";
 import type { EndpointWorkloadArgs, ModelEndpointOptions } from "./args";
 import type { ResolvedModelEndpoint } from "./defaults";
 import { createScaling, type EndpointScaling } from "./scaling";
@@ -100,9 +101,7 @@ export function validateModelWorkloadArgs(name: string, args: ModelWorkloadArgs)
 /** ModelWorkload's children. */
 export interface ModelWorkloadResources extends EndpointWorkload, EndpointScaling {}
 
-// For TypeScript programs only: Pulumi's schema inference reads every property a component class
-// declares as an output, and neither the settings nor KEDA's custom resources have a schema form.
-const typescriptOnly = new WeakMap<
+const typescriptOnly = typescriptOnlyMembers<
   ModelWorkload,
   { settings: ResolvedModelEndpoint; resources: ModelWorkloadResources }
 >();
@@ -117,11 +116,11 @@ const typescriptOnly = new WeakMap<
 export class ModelWorkload extends pulumi.ComponentResource {
   /** Every setting after defaults, for inspection and tests. */
   get settings(): ResolvedModelEndpoint {
-    return this.hidden.settings;
+    return typescriptOnly.get(this).settings;
   }
   /** The child resources, for stacks that need to reference or depend on one. */
   get resources(): ModelWorkloadResources {
-    return this.hidden.resources;
+    return typescriptOnly.get(this).resources;
   }
   get serviceAccount(): k8s.core.v1.ServiceAccount {
     return this.resources.serviceAccount;
@@ -145,10 +144,6 @@ export class ModelWorkload extends pulumi.ComponentResource {
   readonly serviceAccountName: pulumi.Output<string>;
   /** The KEDA ScaledObject's name. */
   readonly scaledObjectName: pulumi.Output<string>;
-
-  private get hidden(): { settings: ResolvedModelEndpoint; resources: ModelWorkloadResources } {
-    return typescriptOnly.get(this) as { settings: ResolvedModelEndpoint; resources: ModelWorkloadResources };
-  }
 
   constructor(name: string, args: ModelWorkloadArgs, opts?: ModelWorkloadOptions) {
     const r = validateModelWorkloadArgs(name, args);
