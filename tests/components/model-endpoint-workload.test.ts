@@ -49,7 +49,11 @@ describe("ModelEndpoint: Kubernetes workload", () => {
     expect(d.spec.template.spec.tolerations).toEqual([
       { key: "nvidia.com/gpu", operator: "Equal", value: "true", effect: "NoSchedule" },
     ]);
-    expect(d.spec.template.metadata.annotations).toEqual({ "gpufleet.io/gpu-memory-mib": "5120" });
+    expect(d.spec.template.metadata.annotations).toEqual({
+      "gpufleet.io/gpu-memory-mib": "5120",
+      // The Cluster Autoscaler removes a node only once scale-in has emptied it.
+      "cluster-autoscaler.kubernetes.io/safe-to-evict": "false",
+    });
     expect(d.spec.template.spec.serviceAccountName).toBe("chat");
   });
 
