@@ -119,18 +119,24 @@ function fits(node: Node): boolean {
   return !node.booting && !node.gone && !node.cordoned && node.replicas.length < node.slots;
 }
 
-/** kube-scheduler with bin-packing scoring: the fullest node that still fits, pools in priority order. */
+/**
+ * kube-scheduler as ModelEndpoint's pods meet it: the preferred (spot) pools first (node
+ * affinity, weight 100), then the node with the fewest replicas of the endpoint (topology
+ * spread by hostname), then the least allocated one (NodeResourcesFit's default scoring).
+ */
 export function schedulePending(world: World): void {
   for (const ep of world.eps) {
     for (const rep of ep.pods) {
       if (rep.state !== PodState.Pending) continue;
       let best: Node | null = null;
-      let bestScore = -1;
+      let bestScore = Number.POSITIVE_INFINITY;
       for (const p of ep.poolIdx) {
         const pool = world.pools[p] as Pool;
+        const preference = pool.desc.capacityType === "spot" ? 0 : 1;
         for (const node of pool.nodes) {
-          const score = node.replicas.length;
-          if (fits(node) && score > bestScore) {
+          if (!fits(node)) continue;
+          const score = preference * 1e6 + replicasOf(node, rep.ep) * 1e3 + node.replicas.length;
+          if (score < bestScore) {
             best = node;
             bestScore = score;
           }
@@ -192,7 +198,11 @@ export function evict(world: World, rep: Replica, immediate: boolean): void {
   }
 }
 
-/** Sets an endpoint's Deployment replicas. Scale-in removes pending, then starting, then the emptiest nodes' pods. */
+/**
+ * Sets an endpoint's Deployment replicas. Scale-in deletes pods in the ReplicaSet
+ * controller's order: pending, then not ready, then those on the nodes with the most
+ * replicas of the endpoint, newest first. A busy one finishes its requests first.
+ */
 export function setReplicas(world: World, epIdx: number, desired: number): void {
   const ep = world.eps[epIdx] as EndpointState;
   let n = ep.pods.length;
@@ -203,15 +213,10 @@ export function setReplicas(world: World, epIdx: number, desired: number): void 
   }
   while (n > desired) {
     let victim: Replica | null = null;
-    let score = Number.POSITIVE_INFINITY;
+    let score = Number.NEGATIVE_INFINITY;
     for (const rep of ep.pods) {
-      const s =
-        rep.state === PodState.Pending
-          ? -2
-          : rep.state === PodState.Starting
-            ? -1
-            : (rep.busy > 0 ? 1000 : 0) + (rep.node as Node).replicas.length;
-      if (s < score || (s === score && victim !== null && rep.id > victim.id)) {
+      const s = deletionRank(rep);
+      if (s > score || (s === score && victim !== null && rep.id > victim.id)) {
         score = s;
         victim = rep;
       }
@@ -227,6 +232,20 @@ export function setReplicas(world: World, epIdx: number, desired: number): void 
       relist(world, victim);
     }
   }
+}
+
+/** Higher goes first: unscheduled, then starting, then ready pods by their endpoint's replicas on the node. */
+function deletionRank(rep: Replica): number {
+  if (rep.state === PodState.Pending) return 2e6;
+  if (rep.state === PodState.Starting) return 1e6;
+  return replicasOf(rep.node as Node, rep.ep);
+}
+
+/** The endpoint's replicas on a node: what its topology spread and the ReplicaSet's ranking count. */
+function replicasOf(node: Node, ep: number): number {
+  let n = 0;
+  for (const r of node.replicas) if (r.ep === ep) n++;
+  return n;
 }
 
 /**

@@ -148,6 +148,33 @@ describe("simulation engine", () => {
     expect(r.lostRequests).toBe(0);
   });
 
+  it("places and removes pods as Kubernetes does: spread over nodes, deleted from the most crowded node first", () => {
+    // A peak of 6 req/s, then 0.5 req/s on a pool sliced 4 ways. The scheduler puts each new
+    // pod on the node with the fewest replicas of the endpoint (soft topology spread, least
+    // allocated) and the ReplicaSet deletes from the node with the most, so every node keeps
+    // one replica and none empties: the Cluster Autoscaler, which may not evict them, keeps
+    // them all. Packed, the same replicas would fit on a quarter of the GPUs.
+    const scenario = oneEndpoint(
+      steady([
+        [1800, 0.5],
+        [3600, 6],
+        [3600, 0.5],
+      ]),
+      { secondsPerRequest: 1, sloSeconds: 30 },
+      [pool({ slicesPerGpu: 4 })],
+    );
+
+    const r = run(scenario, "reactive");
+
+    const s = r.series[0];
+    const gpus = (m: number) => (s?.spotGpus[m] ?? 0) + (s?.onDemandGpus[m] ?? 0);
+    for (const m of [70, 80, 90]) {
+      expect(s?.replicas[m], `minute ${m}`).toBeGreaterThan(4);
+      expect(gpus(m), `minute ${m}`).toBe(s?.replicas[m]);
+    }
+    expect(r.lostRequests).toBe(0);
+  });
+
   it("is deterministic for a seed and differs across seeds", () => {
     const scenario: Scenario = {
       name: "rate",
