@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { EndpointProfile, PoolDescriptor } from "../functions/contract";
 import { ConfigError, type Problem, parseWith, throwIfProblems } from "../functions/problems";
 import { endpointProfileSchema } from "../functions/profile";
-import type { LifecycleDelays, SpotModel } from "./constants";
+import { DEFAULT_LIFECYCLE, type LifecycleDelays, type SpotModel } from "./constants";
 import { g5SpotPool, onDemandFallbackPool } from "./pools";
 import { printable } from "./text";
 
@@ -64,15 +64,15 @@ const positive = z.number().positive();
 const nonNegative = z.number().nonnegative();
 
 const traceSchema = z.discriminatedUnion("kind", [
-  z.object({
+  z.strictObject({
     kind: z.literal("file"),
     path: z.string().min(1),
     peakRps: positive.optional(),
     startMinute: z.number().int().min(0).optional(),
     minutes: z.number().int().min(1).optional(),
   }),
-  z.object({ kind: z.literal("per-minute"), counts: z.array(nonNegative).min(1), peakRps: positive.optional() }),
-  z.object({
+  z.strictObject({ kind: z.literal("per-minute"), counts: z.array(nonNegative).min(1), peakRps: positive.optional() }),
+  z.strictObject({
     kind: z.literal("requests"),
     arrivalSeconds: z.array(nonNegative),
     contextTokens: z.array(nonNegative).optional(),
@@ -80,7 +80,7 @@ const traceSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
-const spotSchema = z.object({
+const spotSchema = z.strictObject({
   interruptionsPerNodeMonth: nonNegative.optional(),
   burstsPerDay: nonNegative.optional(),
   burstShare: z.number().min(0).max(1).optional(),
@@ -90,7 +90,15 @@ const spotSchema = z.object({
   zones: z.number().int().min(1).max(6).optional(),
 });
 
-const poolSchema = z.object({
+// Every delay may be overridden, none added: a misspelt key would otherwise do nothing.
+const lifecycleSchema = z.strictObject(
+  Object.fromEntries(Object.keys(DEFAULT_LIFECYCLE).map((key) => [key, nonNegative.optional()])) as Record<
+    keyof LifecycleDelays,
+    z.ZodOptional<typeof nonNegative>
+  >,
+);
+
+const poolSchema = z.strictObject({
   name: z.string().min(1),
   capacityType: z.enum(["spot", "on-demand"]),
   fallback: z.boolean(),
@@ -103,11 +111,11 @@ const poolSchema = z.object({
   spot: spotSchema.optional(),
 });
 
-const scenarioSchema = z.object({
+const scenarioSchema = z.strictObject({
   name: z.string().min(1),
   endpoints: z
     .array(
-      z.object({
+      z.strictObject({
         name: z.string().min(1),
         profile: endpointProfileSchema,
         pools: z.array(z.string()).min(1),
@@ -117,7 +125,7 @@ const scenarioSchema = z.object({
     .min(1),
   pools: z.array(poolSchema).min(1),
   durationSeconds: positive.optional(),
-  lifecycle: z.record(z.string(), nonNegative).optional(),
+  lifecycle: lifecycleSchema.optional(),
   releaseOnSigterm: z.boolean().optional(),
   batchSlowdown: z.number().min(0).max(10).optional(),
 });

@@ -138,6 +138,21 @@ describe("scenario validation", () => {
     ],
     ["a duplicate pool", (s: Doc) => s.pools.push(pool()), 'pools[1].name ("od") is already used by pools[0]'],
     ["min above max", (s: Doc) => (pool0(s).minNodes = 500), "pools[0].minNodes (500) must not exceed maxNodes (200)"],
+    [
+      "a misspelt lifecycle delay",
+      (s: Doc) => Object.assign(s, { lifecycle: { nodeBootSecond: 60 } }),
+      "lifecycle.nodeBootSecond is not a known setting: did you mean nodeBootSeconds?",
+    ],
+    [
+      "a negative lifecycle delay",
+      (s: Doc) => Object.assign(s, { lifecycle: { imagePullSeconds: -5 } }),
+      "lifecycle.imagePullSeconds (-5) must be at least 0",
+    ],
+    [
+      "a misspelt spot setting",
+      (s: Doc) => Object.assign(pool0(s), { spot: { burstPerDay: 2 } }),
+      "pools[0].spot.burstPerDay is not a known setting: did you mean burstsPerDay?",
+    ],
   ])("rejects %s naming field and value", (_, change, message) => {
     const doc = valid();
     change(doc);
