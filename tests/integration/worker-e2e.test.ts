@@ -58,10 +58,12 @@ describe("the worker sidecar under load and shutdown", () => {
     const client = connect({ queueUrl: endpoint.queueUrl, resultsUri: endpoint.resultsUri });
 
     const ns = Array.from({ length: 500 }, (_, i) => 1_000_003 + i * 7919);
-    // Every 25th request takes 2 s, the rest 10 ms: a slow one is what A holds when it is stopped.
+    // Every 25th request takes 8 s, the rest 10 ms: a slow one is what A holds when it is
+    // stopped. 8 s leaves the test seconds between seeing it in flight and the SIGTERM, even
+    // when the machine is busy and the log lines arrive late.
     const slow = new Set(ns.filter((_, i) => i % 25 === 24).map((n) => `n-${n}`));
     const ids = await inBatches(ns, 20, (n) =>
-      client.submit({ n, delayMs: slow.has(`n-${n}`) ? 2000 : 10 }, { dedupId: `n-${n}` }),
+      client.submit({ n, delayMs: slow.has(`n-${n}`) ? 8000 : 10 }, { dedupId: `n-${n}` }),
     );
 
     // Mid-flight: A has done some work and has just received a slow request.
