@@ -104,7 +104,7 @@ export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
  * 28% of requests within the SLO. Nodes leave when scale-in empties them; spot drains use
  * the eviction API, which this annotation does not affect.
  */
-export const NOT_SAFE_TO_EVICT = { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" } as const;
+const NOT_SAFE_TO_EVICT = { "cluster-autoscaler.kubernetes.io/safe-to-evict": "false" } as const;
 
 export interface EndpointWorkload {
   serviceAccount: k8s.core.v1.ServiceAccount;
