@@ -3,12 +3,13 @@ import { isConfigError } from "../functions/problems";
 import { bench } from "./bench";
 import { type Command, usageText } from "./command";
 import { invokeCommand } from "./invoke";
+import { packerCommand } from "./packer";
 import { planCommand } from "./plan";
 import { simulateCommand } from "./simulate";
 import { workerCommand } from "./worker";
 
 /** Every subcommand, listed here rather than registered by import side effects. */
-const commands: Command[] = [planCommand, bench, simulateCommand, workerCommand, invokeCommand];
+const commands: Command[] = [planCommand, bench, simulateCommand, workerCommand, packerCommand, invokeCommand];
 
 function usage(): string {
   const width = Math.max(8, ...commands.map((c) => c.name.length));

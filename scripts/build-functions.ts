@@ -1,7 +1,7 @@
 /**
  * Bundles every Lambda function (functions/<name>/handler.ts) into
  * dist/lambda/<name>/index.js, the file FleetControl deploys and `npm pack` ships, and the
- * worker sidecar into build/worker/index.js (what the Dockerfile copies), and prints a size
+ * container image's programs into build/<worker|packer>/index.js (what the Dockerfile copies), and prints a size
  * report. The AWS SDK is bundled rather than taken from the Lambda runtime,
  * so the code that was tested is the code that runs.
  *
@@ -13,7 +13,7 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { bundlePath, FUNCTION_NAMES, type FunctionName } from "../components/fleet-control/bundle";
 import { findPackageRoot } from "../components/package-root";
-import { bundleWorker } from "../worker/bundle";
+import { bundleImageProgram, IMAGE_PROGRAMS } from "../worker/bundle";
 
 export interface BuiltBundle {
   name: FunctionName;
@@ -66,14 +66,14 @@ export async function buildFunctions(root: string = findPackageRoot()): Promise<
 async function main(): Promise<void> {
   const root = findPackageRoot();
   const built = await buildFunctions(root);
-  const worker = await bundleWorker();
-  const workerPath = join(root, "build", "worker", "index.js");
-  mkdirSync(dirname(workerPath), { recursive: true });
-  writeFileSync(workerPath, worker.code);
-  const rows = [
-    ...built.map((b) => ({ name: b.name, bytes: b.bytes, gzipBytes: b.gzipBytes, path: b.path })),
-    { name: "worker", bytes: worker.bytes, gzipBytes: gzipSync(worker.code).byteLength, path: workerPath },
-  ];
+  const rows = built.map((b) => ({ name: b.name as string, bytes: b.bytes, gzipBytes: b.gzipBytes, path: b.path }));
+  for (const name of IMAGE_PROGRAMS) {
+    const program = await bundleImageProgram(name);
+    const path = join(root, "build", name, "index.js");
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, program.code);
+    rows.push({ name, bytes: program.bytes, gzipBytes: gzipSync(program.code).byteLength, path });
+  }
   console.log(`${"bundle".padEnd(12)} ${"size".padStart(12)} ${"gzip".padStart(12)}  file`);
   for (const b of rows) {
     const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`.padStart(12);

@@ -8,11 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { bundleWorker } from "../../../worker/bundle";
+import { bundleImageProgram } from "../../../worker/bundle";
 
 /** Bundles the sidecar once; returns the path of the JS file the container image would run. */
 export async function buildWorkerBundle(): Promise<string> {
-  const { code } = await bundleWorker();
+  const { code } = await bundleImageProgram("worker");
   const file = join(mkdtempSync(join(tmpdir(), "gpufleet-worker-")), "worker.js");
   writeFileSync(file, code);
   return file;

@@ -1,0 +1,66 @@
+/**
+ * Scale-in packing: which pod a Deployment removes first. The ReplicaSet controller deletes
+ * pods with the lowest `controller.kubernetes.io/pod-deletion-cost` first (after unscheduled,
+ * pending and not-ready ones). Without it, it removes a pod from the node holding the most
+ * replicas of the same ReplicaSet, which spreads what is left and keeps every GPU node busy
+ * with one replica each. With each pod's cost set to how many endpoint pods its node runs,
+ * scale-in empties the least occupied node first and the Cluster Autoscaler can remove it.
+ *
+ * Pure: no Kubernetes or AWS import, so the packer and the simulator run the same rule.
+ */
+
+/** The annotation the ReplicaSet controller ranks by (beta since Kubernetes 1.22, on by default). */
+export const POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
+
+/** The API accepts an int32; clamped so a huge node never produces a value it rejects. */
+const MAX_COST = 2_147_483_647;
+
+/** A pod as the packer sees it. */
+export interface PackedPod {
+  namespace: string;
+  name: string;
+  /** The node it is bound to; null while unscheduled. */
+  nodeName: string | null;
+  /** Set once deletion started: a terminating pod frees its slice and is not counted. */
+  terminating: boolean;
+  /** The pod's current deletion-cost annotation, if any. */
+  currentCost: string | undefined;
+}
+
+/** One annotation to write. */
+export interface CostPatch {
+  namespace: string;
+  name: string;
+  cost: string;
+}
+
+/** The deletion cost of a pod on a node running `podsOnNode` endpoint pods (itself included). */
+export function deletionCost(podsOnNode: number): number {
+  return Math.min(MAX_COST, Math.max(0, Math.floor(podsOnNode)));
+}
+
+/** Endpoint pods per node, terminating and unscheduled ones left out. */
+export function podsPerNode(pods: readonly PackedPod[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const pod of pods) {
+    if (pod.nodeName === null || pod.terminating) continue;
+    counts.set(pod.nodeName, (counts.get(pod.nodeName) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * The annotations to write so every scheduled, live pod carries its node's occupancy; only
+ * those that differ, so a steady cluster costs no writes. Unscheduled pods go first on
+ * scale-in anyway and are left alone.
+ */
+export function costPatches(pods: readonly PackedPod[]): CostPatch[] {
+  const counts = podsPerNode(pods);
+  const patches: CostPatch[] = [];
+  for (const pod of pods) {
+    if (pod.nodeName === null || pod.terminating) continue;
+    const cost = String(deletionCost(counts.get(pod.nodeName) ?? 0));
+    if (pod.currentCost !== cost) patches.push({ namespace: pod.namespace, name: pod.name, cost });
+  }
+  return patches;
+}
