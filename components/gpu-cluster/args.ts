@@ -217,6 +217,17 @@ export interface ExistingClusterArgs {
   subnetIds: pulumi.Input<string>[];
 }
 
+/** The scale-in packer (`gpufleet packer`) GpuCluster runs in the cluster. */
+export interface ScaleInPackerArgs {
+  /** The gpufleet worker image (built from the repository's Dockerfile); the packer is its /app/packer.js. */
+  image: string;
+  /**
+   * Seconds between passes: how stale a deletion cost may be when KEDA scales in.
+   * @default 15 (`gpufleet packer`'s own default)
+   */
+  intervalSeconds?: number;
+}
+
 /** Which add-ons GpuCluster installs, and from where. */
 export interface AddonsArgs {
   /**
@@ -247,6 +258,13 @@ export interface AddonsArgs {
    * @default true
    */
   priorityClasses?: boolean;
+  /**
+   * Run the scale-in packer, which keeps each endpoint pod's deletion cost at its node's
+   * occupancy, so scale-in empties the least used GPU node and the Cluster Autoscaler
+   * removes it. Needs the gpufleet worker image.
+   * @default not installed
+   */
+  scaleInPacker?: ScaleInPackerArgs;
 }
 
 export interface GpuClusterArgs {

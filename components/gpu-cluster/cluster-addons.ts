@@ -10,8 +10,9 @@ import {
   devicePluginValues,
   kedaValues,
 } from "./addons";
-import type { IdentityMode } from "./args";
-import { validateAddonPools, validateChartSources } from "./validate";
+import type { IdentityMode, ScaleInPackerArgs } from "./args";
+import { createScaleInPacker } from "./packer";
+import { validateAddonPools, validateChartSources, validateScaleInPacker } from "./validate";
 import { CHARTS, type ChartSource } from "./versions";
 
 /** A GPU pool as the add-ons see it: plain values, plus the Auto Scaling groups EKS made for it. */
@@ -78,6 +79,12 @@ export interface ClusterAddonsArgs {
   clusterAutoscalerRoleArn?: pulumi.Input<string>;
   /** Where each chart comes from. @default the pinned public charts */
   charts?: AddonChartsArgs;
+  /**
+   * Run the scale-in packer: scale-in then empties the least occupied GPU node first, so the
+   * Cluster Autoscaler can remove it (see docs/gpu-cluster.md).
+   * @default not installed
+   */
+  scaleInPacker?: ScaleInPackerArgs;
 }
 
 /** ClusterAddons' resource options: what each add-on waits for, beside the component's own `dependsOn`. */
@@ -114,6 +121,7 @@ export function validateClusterAddonsArgs(args: ClusterAddonsArgs): void {
     }
   }
   validateChartSources(args.charts, "charts", problems);
+  validateScaleInPacker(args.scaleInPacker, "scaleInPacker", problems);
   throwIfProblems("ClusterAddons arguments", problems);
 }
 
@@ -132,6 +140,8 @@ export class ClusterAddons extends pulumi.ComponentResource {
   readonly kedaRelease: k8s.helm.v3.Release | undefined;
   readonly clusterAutoscalerRelease: k8s.helm.v3.Release | undefined;
   readonly priorityClasses: k8s.scheduling.v1.PriorityClass[];
+  /** The scale-in packer's Deployment, when it runs. */
+  readonly scaleInPacker: k8s.apps.v1.Deployment | undefined;
 
   constructor(name: string, args: ClusterAddonsArgs, opts?: ClusterAddonsOptions) {
     validateClusterAddonsArgs(args);
@@ -181,6 +191,10 @@ export class ClusterAddons extends pulumi.ComponentResource {
             ...(args.charts?.clusterAutoscaler ? { source: args.charts.clusterAutoscaler } : {}),
           })
         : undefined;
+
+    this.scaleInPacker = args.scaleInPacker
+      ? createScaleInPacker(name, args.scaleInPacker, base, dependsOn).deployment
+      : undefined;
 
     this.registerOutputs({});
   }

@@ -1,7 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { gpuMemoryMiBPerSlice, instanceGpuInfo } from "../../functions/gpu-catalog";
 import type { GpuPoolInfo } from "../types";
-import type { AddonsArgs, ControlPlaneLogType, GpuAmiFamily, GpuPoolArgs, NewClusterArgs } from "./args";
+import type {
+  AddonsArgs,
+  ControlPlaneLogType,
+  GpuAmiFamily,
+  GpuPoolArgs,
+  NewClusterArgs,
+  ScaleInPackerArgs,
+} from "./args";
 import type { AddonChartsArgs } from "./cluster-addons";
 
 /** Every default of GpuClusterArgs, in one place. */
@@ -159,6 +166,7 @@ export interface ResolvedAddons {
   sqsQueueNamePrefix: string;
   priorityClasses: boolean;
   charts: AddonChartsArgs;
+  scaleInPacker: ScaleInPackerArgs | undefined;
 }
 
 /** The queue name prefix the KEDA role is scoped to by default: it carries the cluster's name. */
@@ -174,5 +182,6 @@ export function resolveAddons(args: AddonsArgs | undefined, clusterName: string)
     sqsQueueNamePrefix: args?.sqsQueueNamePrefix ?? defaultQueueNamePrefix(clusterName),
     priorityClasses: args?.priorityClasses ?? true,
     charts: args?.charts ?? {},
+    scaleInPacker: args?.scaleInPacker,
   };
 }

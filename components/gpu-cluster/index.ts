@@ -229,6 +229,7 @@ export class GpuCluster extends pulumi.ComponentResource implements ClusterRef, 
         ...(keda ? { kedaOperatorRoleArn: keda.role.arn } : {}),
         ...(autoscaler ? { clusterAutoscalerRoleArn: autoscaler.role.arn } : {}),
         charts: addons.charts,
+        ...(addons.scaleInPacker ? { scaleInPacker: addons.scaleInPacker } : {}),
       },
       {
         parent: this,

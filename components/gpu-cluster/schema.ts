@@ -65,6 +65,7 @@ export const addonsSchema = z
     sqsQueueNamePrefix: z.string().optional(),
     charts: chartsSchema.optional(),
     priorityClasses: z.boolean().optional(),
+    scaleInPacker: z.object({ image: z.string(), intervalSeconds: z.number().optional() }).strict().optional(),
   })
   .strict();
 

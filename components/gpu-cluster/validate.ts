@@ -1,9 +1,10 @@
 import { ARN, DNS_LABEL, isLogRetentionDays, KMS_KEY_ARN, tagProblems } from "../../functions/aws-names";
 import { isIpv4Cidr, publicAccessTooWide } from "../../functions/cidr";
 import { GPU_FAMILIES, instanceGpuInfo } from "../../functions/gpu-catalog";
+import { imageReferenceProblem } from "../../functions/image-ref";
 import { formatValue, type Problem, throwIfProblems } from "../../functions/problems";
 import { INSTANCE_SHAPES } from "./allocatable";
-import type { ExistingClusterArgs, GpuClusterArgs, GpuPoolArgs, NewClusterArgs } from "./args";
+import type { ExistingClusterArgs, GpuClusterArgs, GpuPoolArgs, NewClusterArgs, ScaleInPackerArgs } from "./args";
 import type { AddonChartsArgs, AddonPoolArgs } from "./cluster-addons";
 import { DEFAULTS, defaultQueueNamePrefix, LIMITS } from "./defaults";
 
@@ -486,6 +487,7 @@ export function gpuClusterProblems(args: GpuClusterArgs, names: ClusterFieldName
     }
   }
   validateChartSources(args.addons?.charts, "addons.charts", problems);
+  validateScaleInPacker(args.addons?.scaleInPacker, "addons.scaleInPacker", problems);
   problems.push(...tagProblems(args.tags));
   return problems;
 }
@@ -581,4 +583,19 @@ export const QUEUE_PREFIX_MAX = 50;
  */
 export function validateGpuClusterArgs(args: GpuClusterArgs): void {
   throwIfProblems("GpuCluster arguments", gpuClusterProblems(args));
+}
+
+/** The packer's image and interval, each problem named under `field`. */
+export function validateScaleInPacker(args: ScaleInPackerArgs | undefined, field: string, problems: Problem[]): void {
+  if (args === undefined) return;
+  const imageProblem = typeof args.image === "string" ? imageReferenceProblem(args.image) : "must be a string";
+  if (imageProblem) problems.push({ field: `${field}.image`, value: args.image, rule: imageProblem });
+  const interval = args.intervalSeconds;
+  if (interval !== undefined && (!Number.isInteger(interval) || interval < 1 || interval > 3600)) {
+    problems.push({
+      field: `${field}.intervalSeconds`,
+      value: interval,
+      rule: "must be a whole number from 1 to 3600",
+    });
+  }
 }
