@@ -44,6 +44,8 @@ Options:
   --start-minute N      skip the trace's first N minutes
   --minutes N           use N minutes of the trace
   --policies LIST       comma-separated subset of ${POLICY_NAMES.join(",")}
+  --scale-in-packer     the cluster runs GpuCluster's scale-in packer (every policy
+                        alike; a scenario's scaleInPacker otherwise, default off)
   --no-search           run each policy once at its defaults (no sweep, no bound)
   --json                print the JSON document only
   -h, --help            show this help
@@ -106,6 +108,7 @@ export function parseBenchArgs(argv: string[]): { options: ComparisonOptions; js
       minutes: { type: "string" },
       policies: { type: "string" },
       "no-search": { type: "boolean" },
+      "scale-in-packer": { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -181,6 +184,7 @@ export function parseBenchArgs(argv: string[]): { options: ComparisonOptions; js
   } else {
     scenario = scenarioFromTrace({ trace: trace as string, peakRps, sloSeconds, startMinute, minutes });
   }
+  if (values["scale-in-packer"]) scenario = { ...scenario, scaleInPacker: true };
   const options: ComparisonOptions = { scenario, costAtSlo: !values["no-search"] };
   if (seed !== undefined) options.seed = seed;
   if (sloTarget !== undefined) options.sloTarget = sloTarget;

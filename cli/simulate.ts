@@ -37,6 +37,8 @@ Options:
   --seed N            seed of arrivals, spot events and demo traffic (default 1)
   --seeds N           seeds per knob setting (default ${SIMULATE_SEEDS}; gpufleet bench runs 5)
   --settings N        knob settings per policy (default ${SIMULATE_SETTINGS})
+  --scale-in-packer   the cluster runs GpuCluster's scale-in packer (every policy
+                      alike; a scenario's scaleInPacker otherwise, default off)
   --out FILE          where to write the report (default report.html)
   -h, --help          show this help
 `;
@@ -51,6 +53,8 @@ export interface SimulateArgs {
   seeds: number;
   settings: number;
   out: string;
+  /** The cluster runs GpuCluster's scale-in packer, whatever the scenario says. */
+  scaleInPacker?: true;
 }
 
 /** Parses and checks the command line; throws a ConfigError naming the bad option and value. */
@@ -85,6 +89,7 @@ export function parseSimulateArgs(argv: string[]): SimulateArgs | "help" {
     settings: v.settings === undefined ? SIMULATE_SETTINGS : count("--settings", v.settings, 200),
     out: v.out ?? "report.html",
   };
+  if (v["scale-in-packer"]) args.scaleInPacker = true;
   if (v["peak-rps"] !== undefined) {
     if (input.kind === "scenario") {
       throw usageError({
@@ -132,6 +137,7 @@ function parse(argv: string[]) {
       seeds: { type: "string" },
       settings: { type: "string" },
       out: { type: "string" },
+      "scale-in-packer": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -177,6 +183,11 @@ function integer(option: string, text: string): number {
 
 /** The scenario to run and the notes that describe where it came from. */
 export function scenarioFor(args: SimulateArgs): { scenario: Scenario; notes: string[]; title?: string } {
+  const chosen = inputScenario(args);
+  return args.scaleInPacker ? { ...chosen, scenario: { ...chosen.scenario, scaleInPacker: true } } : chosen;
+}
+
+function inputScenario(args: SimulateArgs): { scenario: Scenario; notes: string[]; title?: string } {
   const { input } = args;
   if (input.kind === "demo") {
     const chatPeak = DEMO_ENDPOINTS[0]?.traffic.peakRps ?? 1;

@@ -58,6 +58,11 @@ export interface Scenario {
   releaseOnSigterm?: boolean;
   /** The batching curve inside a replica (see BATCH_SLOWDOWN in sim/constants.ts). @default 0.1 */
   batchSlowdown?: number;
+  /**
+   * Whether the cluster runs GpuCluster's scale-in packer (`addons.scaleInPacker`): scale-in
+   * then removes pods from the least occupied nodes first. @default false, as GpuCluster
+   */
+  scaleInPacker?: boolean;
 }
 
 const positive = z.number().positive();
@@ -128,6 +133,7 @@ const scenarioSchema = z.strictObject({
   lifecycle: lifecycleSchema.optional(),
   releaseOnSigterm: z.boolean().optional(),
   batchSlowdown: z.number().min(0).max(10).optional(),
+  scaleInPacker: z.boolean().optional(),
 });
 
 /**

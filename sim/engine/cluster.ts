@@ -4,6 +4,7 @@
  * Autoscaler (scan, priority expander, fail-fast on insufficient capacity, scale-down delay
  * after a scale-up, unneeded-node removal, provisioning give-up).
  */
+import { deletionCost } from "../../functions/packing";
 import { pull, releaseAll, relist, unlist } from "./serve";
 import { scheduleIndependentInterruption } from "./spot";
 import { type EndpointState, Ev, type Node, PodState, type Pool, type Replica, type World } from "./world";
@@ -200,8 +201,9 @@ export function evict(world: World, rep: Replica, immediate: boolean): void {
 
 /**
  * Sets an endpoint's Deployment replicas. Scale-in deletes pods in the ReplicaSet
- * controller's order: pending, then not ready, then those on the nodes with the most
- * replicas of the endpoint, newest first. A busy one finishes its requests first.
+ * controller's order: pending, then not ready, then (with the scale-in packer) those on the
+ * least occupied nodes, then those on the nodes with the most replicas of the endpoint,
+ * newest first. A busy one finishes its requests first.
  */
 export function setReplicas(world: World, epIdx: number, desired: number): void {
   const ep = world.eps[epIdx] as EndpointState;
@@ -215,7 +217,7 @@ export function setReplicas(world: World, epIdx: number, desired: number): void 
     let victim: Replica | null = null;
     let score = Number.NEGATIVE_INFINITY;
     for (const rep of ep.pods) {
-      const s = deletionRank(rep);
+      const s = deletionRank(rep, world.scaleInPacker);
       if (s > score || (s === score && victim !== null && rep.id > victim.id)) {
         score = s;
         victim = rep;
@@ -234,11 +236,24 @@ export function setReplicas(world: World, epIdx: number, desired: number): void 
   }
 }
 
-/** Higher goes first: unscheduled, then starting, then ready pods by their endpoint's replicas on the node. */
-function deletionRank(rep: Replica): number {
-  if (rep.state === PodState.Pending) return 2e6;
-  if (rep.state === PodState.Starting) return 1e6;
-  return replicasOf(rep.node as Node, rep.ep);
+/**
+ * Higher goes first: unscheduled, then starting, then ready pods by their deletion cost
+ * (lowest first; the packer's, else all 0), then by their endpoint's replicas on the node.
+ * Weighted sums: a node holds under 1000 pods, so no term reaches the one above it.
+ */
+function deletionRank(rep: Replica, packed: boolean): number {
+  if (rep.state === PodState.Pending) return 2e9;
+  if (rep.state === PodState.Starting) return 1e9;
+  const node = rep.node as Node;
+  const cost = packed ? deletionCost(livePods(node)) : 0;
+  return -cost * 1e3 + replicasOf(node, rep.ep);
+}
+
+/** Pods on a node that are not terminating: what the packer counts. */
+function livePods(node: Node): number {
+  let n = 0;
+  for (const r of node.replicas) if (r.state !== PodState.Stopping) n++;
+  return n;
 }
 
 /** The endpoint's replicas on a node: what its topology spread and the ReplicaSet's ranking count. */

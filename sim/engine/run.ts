@@ -155,6 +155,7 @@ function createWorld(w: Workload, options: RunOptions, policy: Policy, env: Poli
     endBilling: Number.POSITIVE_INFINITY,
     seed: options.seed,
     batchSlowdown: w.scenario.batchSlowdown ?? BATCH_SLOWDOWN,
+    scaleInPacker: w.scenario.scaleInPacker ?? false,
     lastScaleUpAt: Number.NEGATIVE_INFINITY,
     afterStop: (rep) => finishStopping(world, rep),
   };

@@ -167,6 +167,8 @@ export interface World {
   seed: number;
   /** Per extra concurrent request, each request of a replica slows by this share of its solo speed. */
   batchSlowdown: number;
+  /** Whether GpuCluster's scale-in packer runs: pods carry their node's occupancy as deletion cost. */
+  scaleInPacker: boolean;
   /** When the Cluster Autoscaler last added nodes (scale-down waits after it). */
   lastScaleUpAt: number;
   /** A scaled-in replica finished its last request and leaves its GPU. */

@@ -175,6 +175,35 @@ describe("simulation engine", () => {
     expect(r.lostRequests).toBe(0);
   });
 
+  it("with GpuCluster's scale-in packer, scale-in empties the least occupied nodes and the autoscaler removes them", () => {
+    // The same peak and trough as above. The packer's deletion cost (the node's pod count)
+    // makes the ReplicaSet delete from the emptiest node first, so the trough's few replicas
+    // end up sharing GPUs and the emptied nodes go.
+    const scenario = {
+      ...oneEndpoint(
+        steady([
+          [1800, 0.5],
+          [3600, 6],
+          [3600, 0.5],
+        ]),
+        { secondsPerRequest: 1, sloSeconds: 30 },
+        [pool({ slicesPerGpu: 4 })],
+      ),
+      scaleInPacker: true,
+    };
+
+    const r = run(scenario, "reactive");
+
+    const s = r.series[0];
+    const gpus = (m: number) => (s?.spotGpus[m] ?? 0) + (s?.onDemandGpus[m] ?? 0);
+    // Unpacked, every one of these minutes had a GPU per replica.
+    for (const m of [70, 80]) expect(gpus(m), `minute ${m}`).toBeLessThan(s?.replicas[m] ?? 0);
+    for (const m of [110, 130]) {
+      expect(gpus(m), `minute ${m}`).toBeLessThanOrEqual(Math.ceil((s?.replicas[m] ?? 0) / 4));
+    }
+    expect(r.lostRequests).toBe(0);
+  });
+
   it("is deterministic for a seed and differs across seeds", () => {
     const scenario: Scenario = {
       name: "rate",

@@ -40,6 +40,14 @@ describe("gpufleet simulate: arguments", () => {
     });
   });
 
+  it("models a cluster that runs the scale-in packer when asked", () => {
+    const args = parseSimulateArgs(["--demo", "--scale-in-packer"]);
+    if (args === "help") throw new Error("unexpected --help");
+
+    expect(scenarioFor(args).scenario.scaleInPacker).toBe(true);
+    expect(scenarioFor({ ...args, scaleInPacker: undefined }).scenario.scaleInPacker).toBeUndefined();
+  });
+
   it("defaults the seed to 1, one seed, 9 settings and the report to report.html", () => {
     expect(parseSimulateArgs(["--trace", "t.csv"])).toEqual({
       input: { kind: "trace", path: "t.csv" },
