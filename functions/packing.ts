@@ -21,8 +21,11 @@ export interface PackedPod {
   name: string;
   /** The node it is bound to; null while unscheduled. */
   nodeName: string | null;
-  /** Set once deletion started: a terminating pod frees its slice and is not counted. */
-  terminating: boolean;
+  /**
+   * Terminating, or finished (Succeeded or Failed, as an evicted pod stays until garbage
+   * collected): it frees or has freed its slice, so it is neither counted nor annotated.
+   */
+  stopped: boolean;
   /** The pod's current deletion-cost annotation, if any. */
   currentCost: string | undefined;
 }
@@ -34,16 +37,21 @@ export interface CostPatch {
   cost: string;
 }
 
+/** Whether a pod, from its deletion timestamp and phase, is stopped (see PackedPod.stopped). */
+export function isStopped(deletionTimestamp: string | null | undefined, phase: string | undefined): boolean {
+  return Boolean(deletionTimestamp) || phase === "Succeeded" || phase === "Failed";
+}
+
 /** The deletion cost of a pod on a node running `podsOnNode` endpoint pods (itself included). */
 export function deletionCost(podsOnNode: number): number {
   return Math.min(MAX_COST, Math.max(0, Math.floor(podsOnNode)));
 }
 
-/** Endpoint pods per node, terminating and unscheduled ones left out. */
+/** Endpoint pods per node, stopped and unscheduled ones left out. */
 export function podsPerNode(pods: readonly PackedPod[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const pod of pods) {
-    if (pod.nodeName === null || pod.terminating) continue;
+    if (pod.nodeName === null || pod.stopped) continue;
     counts.set(pod.nodeName, (counts.get(pod.nodeName) ?? 0) + 1);
   }
   return counts;
@@ -58,7 +66,7 @@ export function costPatches(pods: readonly PackedPod[]): CostPatch[] {
   const counts = podsPerNode(pods);
   const patches: CostPatch[] = [];
   for (const pod of pods) {
-    if (pod.nodeName === null || pod.terminating) continue;
+    if (pod.nodeName === null || pod.stopped) continue;
     const cost = String(deletionCost(counts.get(pod.nodeName) ?? 0));
     if (pod.currentCost !== cost) patches.push({ namespace: pod.namespace, name: pod.name, cost });
   }

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { request } from "node:https";
-import { type PackedPod, POD_DELETION_COST_ANNOTATION } from "../functions/packing";
+import { isStopped, type PackedPod, POD_DELETION_COST_ANNOTATION } from "../functions/packing";
 import { z } from "../functions/validation";
 import type { PackerConfig } from "./config";
 
@@ -37,6 +37,7 @@ const podListSchema = z.object({
         annotations: z.optional(z.nullable(z.record(z.string(), z.string()))),
       }),
       spec: z.optional(z.object({ nodeName: z.optional(z.nullable(z.string())) })),
+      status: z.optional(z.object({ phase: z.optional(z.string()) })),
     }),
   ),
 });
@@ -63,7 +64,7 @@ export class KubeClient {
           namespace: item.metadata.namespace,
           name: item.metadata.name,
           nodeName: item.spec?.nodeName || null,
-          terminating: Boolean(item.metadata.deletionTimestamp),
+          stopped: isStopped(item.metadata.deletionTimestamp, item.status?.phase),
           currentCost: item.metadata.annotations?.[POD_DELETION_COST_ANNOTATION],
         });
       }

@@ -28,8 +28,7 @@ function fakeKube(
   patch: (name: string) => Promise<boolean> = async () => true,
 ): KubeClient {
   return {
-    listPods: async () =>
-      (await list()).map((p) => ({ namespace: "m", terminating: false, currentCost: undefined, ...p })),
+    listPods: async () => (await list()).map((p) => ({ namespace: "m", stopped: false, currentCost: undefined, ...p })),
     setDeletionCost: async (_ns: string, name: string, cost: string) => {
       patched.push(`${name}=${cost}`);
       return patch(name);
