@@ -13,10 +13,11 @@ const HELP = `Usage: gpufleet packer [options]
 
 Runs in the cluster (GpuCluster's scaleInPacker deploys it). Every interval it lists
 the pods the selector matches and sets each one's ${POD_DELETION_COST_ANNOTATION}
-annotation to the number of those pods on its node. The ReplicaSet controller
-deletes the cheapest pods first, so scale-in empties the least occupied GPU node
-and the Cluster Autoscaler removes it, instead of leaving one replica on each node.
-Only changed values are written. Logs are JSON lines; SIGTERM stops it.
+annotation to 1000 times the number of those pods on its node, plus a tie-break
+under 1000 fixed per node. The ReplicaSet controller deletes the cheapest pods
+first, so scale-in empties the least occupied GPU node, one node at a time, and the
+Cluster Autoscaler removes it, instead of leaving one replica on each node. Only
+changed values are written. Logs are JSON lines; SIGTERM stops it.
 
 Options:
   --interval-seconds N   seconds between passes (1-3600); default ${PACKER_DEFAULTS.intervalSeconds}

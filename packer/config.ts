@@ -6,6 +6,7 @@
 
 import { optionValue } from "../cli/command";
 import { LABELS } from "../functions/contract";
+import { DEFAULT_PACK_INTERVAL_SECONDS } from "../functions/packing";
 import { type Problem, throwIfProblems } from "../functions/problems";
 
 export interface PackerConfig {
@@ -30,7 +31,7 @@ export const PACKER_DEFAULTS = {
   caFile: `${SERVICE_ACCOUNT_DIR}/ca.crt`,
   /** Every ModelEndpoint pod carries it. */
   selector: LABELS.endpoint,
-  intervalSeconds: 15,
+  intervalSeconds: DEFAULT_PACK_INTERVAL_SECONDS,
 } as const;
 
 export const PACKER_SETTINGS = "packer settings";

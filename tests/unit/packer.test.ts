@@ -117,7 +117,7 @@ describe("gpufleet packer loop", () => {
     );
 
     expect(await packOnce(kube)).toEqual({ pods: 3, patched: 2, gone: 1 });
-    expect(patched).toEqual(["a=2", "b=2", "c=1"]);
+    expect(patched).toEqual(["a=2592", "b=2592", "c=1449"]);
   });
 
   it("retries a failed pass and stops cleanly when signalled", async () => {

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { costPatches, deletionCost, isStopped, type PackedPod, podsPerNode } from "../../functions/packing";
+import {
+  costPatches,
+  deletionCost,
+  isStopped,
+  nodeTieBreak,
+  type PackedPod,
+  podsPerNode,
+} from "../../functions/packing";
 
 const pod = (name: string, nodeName: string | null, extra: Partial<PackedPod> = {}): PackedPod => ({
   namespace: "models",
@@ -12,22 +19,35 @@ const pod = (name: string, nodeName: string | null, extra: Partial<PackedPod> = 
 });
 
 describe("scale-in packing (pod deletion cost from node occupancy)", () => {
-  it("gives each pod the number of endpoint pods on its node, so the emptiest node is scaled in first", () => {
+  it("gives each pod its node's endpoint pod count in thousands plus the node's tie-break, so the emptiest node is scaled in first", () => {
     const pods = [pod("a", "n1"), pod("b", "n1"), pod("c", "n1"), pod("d", "n2")];
 
+    // nodeTieBreak("n1") is 592, nodeTieBreak("n2") 449 (FNV-1a of the name, mod 1000).
     expect(costPatches(pods)).toEqual([
-      { namespace: "models", name: "a", cost: "3" },
-      { namespace: "models", name: "b", cost: "3" },
-      { namespace: "models", name: "c", cost: "3" },
-      { namespace: "models", name: "d", cost: "1" },
+      { namespace: "models", name: "a", cost: "3592" },
+      { namespace: "models", name: "b", cost: "3592" },
+      { namespace: "models", name: "c", cost: "3592" },
+      { namespace: "models", name: "d", cost: "1449" },
     ]);
+  });
+
+  it("orders nodes by occupancy first, and nodes of equal occupancy apart, so a scale-in of several empties one node at a time", () => {
+    fc.assert(
+      fc.property(fc.nat(1000), fc.nat(1000), fc.string(), fc.string(), (m, n, x, y) => {
+        if (m < n) expect(deletionCost(m, x)).toBeLessThan(deletionCost(n, y));
+        const tie = nodeTieBreak(x);
+        expect(tie).toBeGreaterThanOrEqual(0);
+        expect(tie).toBeLessThan(1000);
+      }),
+    );
+    expect(deletionCost(2, "n1")).not.toBe(deletionCost(2, "n2"));
   });
 
   it("leaves out stopped pods (terminating, or finished like an evicted one) and does not annotate unscheduled ones", () => {
     const pods = [pod("a", "n1"), pod("b", "n1", { stopped: true }), pod("c", null)];
 
     expect(podsPerNode(pods)).toEqual(new Map([["n1", 1]]));
-    expect(costPatches(pods)).toEqual([{ namespace: "models", name: "a", cost: "1" }]);
+    expect(costPatches(pods)).toEqual([{ namespace: "models", name: "a", cost: String(deletionCost(1, "n1")) }]);
   });
 
   it("counts a pod as stopped once it is terminating or finished (an evicted pod stays as Failed)", () => {
@@ -39,14 +59,15 @@ describe("scale-in packing (pod deletion cost from node occupancy)", () => {
   });
 
   it("writes only what changed: a steady cluster costs no API writes", () => {
-    const pods = [pod("a", "n1", { currentCost: "2" }), pod("b", "n1", { currentCost: "1" })];
+    const two = String(deletionCost(2, "n1"));
+    const pods = [pod("a", "n1", { currentCost: two }), pod("b", "n1", { currentCost: "1" })];
 
-    expect(costPatches(pods)).toEqual([{ namespace: "models", name: "b", cost: "2" }]);
+    expect(costPatches(pods)).toEqual([{ namespace: "models", name: "b", cost: two }]);
   });
 
   it("keeps costs within the int32 the API accepts", () => {
-    expect(deletionCost(3e9)).toBe(2_147_483_647);
-    expect(deletionCost(-1)).toBe(0);
+    expect(deletionCost(3e9, "n1")).toBe(2_147_483_647);
+    expect(deletionCost(-1, "n1")).toBe(nodeTieBreak("n1"));
   });
 
   it("converges in one pass: after its patches are applied, the next pass writes nothing", () => {
@@ -54,7 +75,7 @@ describe("scale-in packing (pod deletion cost from node occupancy)", () => {
       fc.record({
         node: fc.option(fc.constantFrom("n1", "n2", "n3"), { nil: null }),
         stopped: fc.boolean(),
-        currentCost: fc.option(fc.constantFrom("0", "1", "2", "7"), { nil: undefined }),
+        currentCost: fc.option(fc.constantFrom("0", "1", "2592", "7"), { nil: undefined }),
       }),
       { maxLength: 30 },
     );
@@ -68,7 +89,7 @@ describe("scale-in packing (pod deletion cost from node occupancy)", () => {
         for (const p of after) {
           if (p.nodeName === null || p.stopped) continue;
           const live = after.filter((q) => q.nodeName === p.nodeName && !q.stopped).length;
-          expect(p.currentCost).toBe(String(live));
+          expect(p.currentCost).toBe(String(deletionCost(live, p.nodeName)));
         }
       }),
     );
