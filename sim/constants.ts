@@ -3,6 +3,8 @@
  * and docs/simulator.md repeat them next to the figures they produce.
  */
 
+import { DEFAULT_PACK_INTERVAL_SECONDS } from "../functions/packing";
+
 /**
  * Seconds each step of bringing capacity up takes, and the controllers' own clocks. What an
  * endpoint deploys (KEDA triggers, HPA behaviour, SQS timing) is not here: the simulator
@@ -32,6 +34,8 @@ export interface LifecycleDelays {
   hpaSyncSeconds: number;
   /** HPA tolerance (--horizontal-pod-autoscaler-tolerance default). */
   hpaTolerance: number;
+  /** Seconds between the scale-in packer's passes (its default), when the scenario runs it. */
+  packerIntervalSeconds: number;
   /**
    * Seconds after a minute ends until CloudWatch serves that minute's SQS datapoint
    * (NumberOfMessagesSent, ApproximateAgeOfOldestMessage). AWS publishes no figure; about
@@ -57,6 +61,7 @@ export const DEFAULT_LIFECYCLE: LifecycleDelays = {
   caBackoffSeconds: 300,
   hpaSyncSeconds: 15,
   hpaTolerance: 0.1,
+  packerIntervalSeconds: DEFAULT_PACK_INTERVAL_SECONDS,
   sqsMetricLagSeconds: 120,
   putMetricVisibleSeconds: 60,
 };

@@ -34,6 +34,7 @@ function newReplica(world: World, ep: number): Replica {
     list: 0,
     listIdx: 0,
     version: 0,
+    deletionCost: 0,
   };
   world.replicas.push(rep);
   (world.eps[ep] as EndpointState).pods.push(rep);
@@ -217,7 +218,7 @@ export function setReplicas(world: World, epIdx: number, desired: number): void 
     let victim: Replica | null = null;
     let score = Number.NEGATIVE_INFINITY;
     for (const rep of ep.pods) {
-      const s = deletionRank(rep, world.scaleInPacker);
+      const s = deletionRank(rep);
       if (s > score || (s === score && victim !== null && rep.id > victim.id)) {
         score = s;
         victim = rep;
@@ -238,22 +239,33 @@ export function setReplicas(world: World, epIdx: number, desired: number): void 
 
 /**
  * Higher goes first: unscheduled, then starting, then ready pods by their deletion cost
- * (lowest first; the packer's, else all 0), then by their endpoint's replicas on the node.
- * Weighted sums: a node holds under 1000 pods, so no term reaches the one above it.
+ * (lowest first: the packer's last pass, 0 without it), then by their endpoint's replicas
+ * on the node. Weighted sums: a node holds under 1000 pods, so no term reaches the one above it.
  */
-function deletionRank(rep: Replica, packed: boolean): number {
+function deletionRank(rep: Replica): number {
   if (rep.state === PodState.Pending) return 2e9;
   if (rep.state === PodState.Starting) return 1e9;
-  const node = rep.node as Node;
-  const cost = packed ? deletionCost(livePods(node)) : 0;
-  return -cost * 1e3 + replicasOf(node, rep.ep);
+  return -rep.deletionCost * 1e3 + replicasOf(rep.node as Node, rep.ep);
 }
 
-/** Pods on a node that are not terminating: what the packer counts. */
-function livePods(node: Node): number {
-  let n = 0;
-  for (const r of node.replicas) if (r.state !== PodState.Stopping) n++;
-  return n;
+/** The node's name as the packer would see it: stable for the node's life. */
+function nodeName(node: Node): string {
+  return `ip-node-${node.id}`;
+}
+
+/**
+ * One pass of the scale-in packer (`gpufleet packer`): every live pod on a node gets the
+ * node's count of live pods as its deletion cost, by the packer's own rule. Between passes
+ * the costs go stale, as they do in a cluster.
+ */
+export function packerPass(world: World): void {
+  for (const node of world.nodes) {
+    if (node.gone) continue;
+    let live = 0;
+    for (const r of node.replicas) if (r.state !== PodState.Stopping) live++;
+    const cost = deletionCost(live, nodeName(node));
+    for (const r of node.replicas) if (r.state !== PodState.Stopping) r.deletionCost = cost;
+  }
 }
 
 /** The endpoint's replicas on a node: what its topology spread and the ReplicaSet's ranking count. */

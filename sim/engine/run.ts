@@ -20,7 +20,17 @@ import type { PolicySeries, PolicySummary } from "../report/types";
 import { printable } from "../text";
 import type { Workload } from "../workload";
 import { newEndpointMetrics, putPredicted } from "./cloudwatch";
-import { caScan, drainNode, finishStopping, nodeReady, podReady, reconcile, terminateNode, warmStart } from "./cluster";
+import {
+  caScan,
+  drainNode,
+  finishStopping,
+  nodeReady,
+  packerPass,
+  podReady,
+  reconcile,
+  terminateNode,
+  warmStart,
+} from "./cluster";
 import { applyActions, hpaSync, policyView, readyReplicas, sampleAges } from "./control";
 import { EventHeap } from "./heap";
 import { newHpaState } from "./hpa";
@@ -251,6 +261,8 @@ export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptio
   heap.push(0, Ev.Minute, 0, 0);
   heap.push(l.caScanSeconds, Ev.CaScan, 0, 0);
   heap.push(l.hpaSyncSeconds, Ev.HpaSync, 0, 0);
+  // The packer's clock is its own: half a period out of step with the HPA's.
+  if (world.scaleInPacker) heap.push(l.packerIntervalSeconds / 2, Ev.PackerPass, 0, 0);
   const series = [newSeries(policy.name, w.minutes)];
   if (w.endpoints.length > 1) for (const e of w.endpoints) series.push(newSeries(policy.name, w.minutes, e.name));
   const total = w.time.length;
@@ -356,6 +368,10 @@ export function runPolicy(w: Workload, factory: PolicyFactory, options: RunOptio
       }
       case Ev.Burst:
         burst(world, world.pools[ev.id] as Pool, ev.ver);
+        break;
+      case Ev.PackerPass:
+        packerPass(world);
+        heap.push(world.now + l.packerIntervalSeconds, Ev.PackerPass, 0, 0);
         break;
     }
     if (world.signals.length > 0) {

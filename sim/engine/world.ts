@@ -24,6 +24,7 @@ export enum Ev {
   Terminate = 10,
   LaunchRetry = 11,
   Burst = 12,
+  PackerPass = 13,
 }
 
 export enum PodState {
@@ -64,6 +65,8 @@ export interface Replica {
   list: number;
   listIdx: number;
   version: number;
+  /** The deletion cost the scale-in packer last wrote on the pod (0 until its first pass sees it). */
+  deletionCost: number;
 }
 
 export interface Node {
