@@ -4,11 +4,15 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { exec } from "./exec";
-import type { Toolchain } from "./toolchain";
+import type { ControlPlaneTools } from "./toolchain";
 
 /** A control plane on 127.0.0.1 (etcd, kube-apiserver, kube-controller-manager) with no nodes. */
 export interface LocalCluster {
   kubeconfig: string;
+  /** https://127.0.0.1:<port> */
+  server: string;
+  /** The apiserver's self-signed serving certificate: the CA a client verifies it with. */
+  caFile: string;
   /** Seconds from the first process start until the apiserver answered /readyz. */
   startSeconds: number;
   kubectl(args: string[]): Promise<string>;
@@ -48,7 +52,7 @@ async function waitFor(what: string, deadlineSeconds: number, check: () => Promi
   throw new Error(`${what} did not become ready within ${deadlineSeconds} s`);
 }
 
-export async function startLocalCluster(toolchain: Toolchain, workDir: string): Promise<LocalCluster> {
+export async function startLocalCluster(toolchain: ControlPlaneTools, workDir: string): Promise<LocalCluster> {
   const started = performance.now();
   mkdirSync(workDir, { recursive: true });
   const bin = (name: string) => join(toolchain.bin, name);
@@ -144,5 +148,12 @@ export async function startLocalCluster(toolchain: Toolchain, workDir: string): 
       `--cert-dir=${join(workDir, "controller-manager-certs")}`,
     ]),
   );
-  return { kubeconfig, startSeconds: (performance.now() - started) / 1000, kubectl, stop };
+  return {
+    kubeconfig,
+    server: `https://127.0.0.1:${apiPort}`,
+    caFile: join(workDir, "apiserver-certs", "apiserver.crt"),
+    startSeconds: (performance.now() - started) / 1000,
+    kubectl,
+    stop,
+  };
 }
