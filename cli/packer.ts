@@ -63,7 +63,11 @@ export const packerCommand: Command = {
     try {
       kube = new KubeClient(config);
     } catch (error) {
-      log("error", "cannot read the API server CA", { caFile: config.caFile, error: (error as Error).message });
+      log("error", "cannot read the service account token or the API server CA", {
+        tokenFile: config.tokenFile,
+        caFile: config.caFile,
+        error: (error as Error).message,
+      });
       return 1;
     }
     const stop = new AbortController();

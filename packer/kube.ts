@@ -45,8 +45,10 @@ const podListSchema = z.object({
 export class KubeClient {
   private readonly ca: Buffer;
 
+  /** Reads the CA and the token once, so a pod without them fails at start rather than every pass. */
   constructor(private readonly config: PackerConfig) {
     this.ca = readFileSync(config.caFile);
+    this.token();
   }
 
   /** Every pod the selector matches, across namespaces, page by page. */
@@ -86,8 +88,12 @@ export class KubeClient {
     }
   }
 
+  private token(): string {
+    return readFileSync(this.config.tokenFile, "utf8").trim();
+  }
+
   private call(method: string, path: string, body?: string, contentType?: string): Promise<string> {
-    const token = readFileSync(this.config.tokenFile, "utf8").trim();
+    const token = this.token();
     const url = new URL(path, this.config.apiServer);
     return new Promise((resolve, reject) => {
       const req = request(

@@ -85,12 +85,12 @@ describe("gpufleet packer command", () => {
     }
   });
 
-  it("exits 1 with a message when the CA file cannot be read", async () => {
+  it("exits 1 with a message when the token or the CA file cannot be read", async () => {
     const io = capture();
     try {
       const args = ["packer", "--api-server=https://127.0.0.1:1", "--ca-file=/nonexistent/ca.crt"];
       expect(await main(args)).toBe(1);
-      expect(io.out()).toContain("cannot read the API server CA");
+      expect(io.out()).toContain("cannot read the service account token or the API server CA");
     } finally {
       vi.restoreAllMocks();
     }
