@@ -255,8 +255,8 @@ function nodeName(node: Node): string {
 
 /**
  * One pass of the scale-in packer (`gpufleet packer`): every live pod on a node gets the
- * node's count of live pods as its deletion cost, by the packer's own rule. Between passes
- * the costs go stale, as they do in a cluster.
+ * packer's cost for the node (`deletionCost`: its live pods in thousands plus the node's
+ * tie-break). Between passes the costs go stale, as they do in a cluster.
  */
 export function packerPass(world: World): void {
   for (const node of world.nodes) {
