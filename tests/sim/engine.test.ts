@@ -20,6 +20,19 @@ function run(scenario: Scenario, policy: string | PolicyFactory, knob = 1, seed 
   });
 }
 
+/** Half an hour at 0.5 req/s, an hour at 6, an hour at 0.5, on a pool sliced 4 ways. */
+function peakAndTrough(): Scenario {
+  return oneEndpoint(
+    steady([
+      [1800, 0.5],
+      [3600, 6],
+      [3600, 0.5],
+    ]),
+    { secondsPerRequest: 1, sloSeconds: 30 },
+    [pool({ slicesPerGpu: 4 })],
+  );
+}
+
 describe("simulation engine", () => {
   it("serves constant load with exactly the replicas it needs (reactive and static-peak)", () => {
     // 2 requests/s of 1.5 s each, one request per replica, a whole GPU per replica: 3 busy replicas.
@@ -154,17 +167,7 @@ describe("simulation engine", () => {
     // allocated) and the ReplicaSet deletes from the node with the most, so every node keeps
     // one replica and none empties: the Cluster Autoscaler, which may not evict them, keeps
     // them all. Packed, the same replicas would fit on a quarter of the GPUs.
-    const scenario = oneEndpoint(
-      steady([
-        [1800, 0.5],
-        [3600, 6],
-        [3600, 0.5],
-      ]),
-      { secondsPerRequest: 1, sloSeconds: 30 },
-      [pool({ slicesPerGpu: 4 })],
-    );
-
-    const r = run(scenario, "reactive");
+    const r = run(peakAndTrough(), "reactive");
 
     const s = r.series[0];
     const gpus = (m: number) => (s?.spotGpus[m] ?? 0) + (s?.onDemandGpus[m] ?? 0);
@@ -179,20 +182,7 @@ describe("simulation engine", () => {
     // The same peak and trough as above. The packer's deletion cost (the node's pod count,
     // as of its last pass) makes the ReplicaSet delete from the emptiest node first, so the
     // replicas end up sharing GPUs and the emptied nodes go.
-    const scenario = {
-      ...oneEndpoint(
-        steady([
-          [1800, 0.5],
-          [3600, 6],
-          [3600, 0.5],
-        ]),
-        { secondsPerRequest: 1, sloSeconds: 30 },
-        [pool({ slicesPerGpu: 4 })],
-      ),
-      scaleInPacker: true,
-    };
-
-    const r = run(scenario, "reactive");
+    const r = run({ ...peakAndTrough(), scaleInPacker: true }, "reactive");
 
     const s = r.series[0];
     const gpus = (m: number) => (s?.spotGpus[m] ?? 0) + (s?.onDemandGpus[m] ?? 0);
