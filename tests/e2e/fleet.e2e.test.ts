@@ -1,7 +1,7 @@
 /**
  * gpufleet's Kubernetes side on a real Pulumi engine and a real kube-apiserver: the cluster
- * add-ons (three Helm charts from local directories) and two endpoint workloads go up from
- * empty in one pass, a second run changes nothing, the policy pack runs through the engine,
+ * add-ons (three Helm charts from local directories, the scale-in packer) and two endpoint
+ * workloads go up from empty in one pass, a second run changes nothing, the policy pack runs through the engine,
  * a Pulumi YAML program runs an endpoint through the component package (dist/pulumi-plugin),
  * and destroy leaves nothing behind. Opt-in: `npm run setup:e2e`, then `npm run test:e2e`.
  */
@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PACKER_RULES } from "../../components/gpu-cluster/packer";
 import { type LocalCluster, startLocalCluster } from "./support/cluster";
 import { buildPackage, bundleProgram, PROGRAM_DIR, PulumiCli, YAML_PROGRAM_DIR } from "./support/pulumi";
 import { findToolchain, REPO_ROOT } from "./support/toolchain";
@@ -94,6 +95,9 @@ describe("gpufleet on a real engine and apiserver", () => {
     expect(await names("deployments", "keda")).toContain("deployment.apps/keda-operator");
     expect(await names("daemonsets", "nvidia-device-plugin")).toHaveLength(1);
     expect(await names("configmaps", "kube-system")).toContain("configmap/cluster-autoscaler-priority-expander");
+    expect(await names("deployments", "kube-system")).toContain("deployment.apps/gpufleet-packer");
+    const rules = await cluster.kubectl(["get", "clusterrole", "gpufleet-packer", "-o", "jsonpath={.rules}"]);
+    expect(JSON.parse(rules)).toEqual(PACKER_RULES);
   });
 
   it("changes nothing on a second preview and a second up", async () => {
@@ -151,6 +155,9 @@ describe("gpufleet on a real engine and apiserver", () => {
 
     expect(await names("scaledobjects.keda.sh", "gpufleet-models")).toEqual([]);
     expect(await names("deployments", "kube-system")).toEqual([]);
+    expect(await cluster.kubectl(["get", "clusterrole", "gpufleet-packer", "--ignore-not-found", "-o", "name"])).toBe(
+      "",
+    );
     const left = (await namespaces()).filter((n) => NAMESPACES.includes(n));
     expect(left, `namespaces left behind: ${left.join(", ")}`).toEqual([]);
   });

@@ -6,16 +6,24 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { ClusterAddons, type GpuPoolInfo, ModelWorkload, type ModelWorkloadArgs } from "../../../components";
+import { SKIP_AWAIT_ANNOTATION } from "../../../components/model-endpoint/workload";
 
 /**
- * The cluster has no nodes, so nothing becomes ready: the add-on releases must not wait for
- * their workloads (they do by default, with a 10-minute timeout). A transform on the
- * component sets that on each release it creates.
+ * The cluster has no nodes, so nothing becomes ready: the add-on releases and the scale-in
+ * packer's Deployment must not wait for their workloads (they do by default, with a
+ * 10-minute timeout). A transform on the component sets that on each one it creates.
  */
-const skipReleaseAwait: pulumi.ResourceTransform = (args) =>
-  args.type === "kubernetes:helm.sh/v3:Release"
-    ? { props: { ...args.props, skipAwait: true }, opts: args.opts }
-    : undefined;
+const skipAddonAwait: pulumi.ResourceTransform = (args) => {
+  if (args.type === "kubernetes:helm.sh/v3:Release") {
+    return { props: { ...args.props, skipAwait: true }, opts: args.opts };
+  }
+  if (args.type === "kubernetes:apps/v1:Deployment") {
+    const metadata = args.props.metadata ?? {};
+    const annotations = { ...(metadata.annotations ?? {}), [SKIP_AWAIT_ANNOTATION]: "true" };
+    return { props: { ...args.props, metadata: { ...metadata, annotations } }, opts: args.opts };
+  }
+  return undefined;
+};
 
 export interface FleetArgs {
   provider: k8s.Provider;
@@ -51,8 +59,9 @@ export function deployFleet(name: string, args: FleetArgs): { addons: ClusterAdd
         keda: { path: `${args.chartsDir}/keda` },
         clusterAutoscaler: { path: `${args.chartsDir}/cluster-autoscaler` },
       },
+      scaleInPacker: { image: "ghcr.io/example/gpufleet-worker:0.1.0" },
     },
-    { providers: [args.provider], transforms: [skipReleaseAwait] },
+    { providers: [args.provider], transforms: [skipAddonAwait] },
   );
   const workloads = args.endpoints.map(
     ({ name: endpoint, ...rest }) =>
