@@ -2,7 +2,7 @@
  * `gpufleet packer`: keeps every endpoint pod's deletion cost at its node's occupancy, so
  * scale-in empties the least used GPU node first and the Cluster Autoscaler can remove it.
  */
-import { POD_DELETION_COST_ANNOTATION } from "../functions/packing";
+import { MAX_PACK_INTERVAL_SECONDS, POD_DELETION_COST_ANNOTATION } from "../functions/packing";
 import { PACKER_DEFAULTS, type PackerFlags, parsePackerConfig } from "../packer/config";
 import { KubeClient } from "../packer/kube";
 import { runPacker } from "../packer/main";
@@ -20,7 +20,7 @@ Cluster Autoscaler removes it, instead of leaving one replica on each node. Only
 changed values are written. Logs are JSON lines; SIGTERM stops it.
 
 Options:
-  --interval-seconds N   seconds between passes (1-3600); default ${PACKER_DEFAULTS.intervalSeconds}
+  --interval-seconds N   seconds between passes (1-${MAX_PACK_INTERVAL_SECONDS}); default ${PACKER_DEFAULTS.intervalSeconds}
   --selector SELECTOR    label selector of the pods to pack; default ${PACKER_DEFAULTS.selector}
   --api-server URL       https://host:port; default from KUBERNETES_SERVICE_HOST/PORT
   --token-file PATH      bearer token, re-read every request; default ${PACKER_DEFAULTS.tokenFile}

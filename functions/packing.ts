@@ -14,6 +14,15 @@ export const POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deleti
 
 /** Seconds between the packer's passes unless configured (`gpufleet packer --interval-seconds`). */
 export const DEFAULT_PACK_INTERVAL_SECONDS = 15;
+/** The longest interval between passes: beyond an hour the costs say little about the cluster. */
+export const MAX_PACK_INTERVAL_SECONDS = 3600;
+
+/** Why an interval between passes is refused, or undefined when it is a whole number of seconds in range. */
+export function packIntervalProblem(seconds: number): string | undefined {
+  return Number.isInteger(seconds) && seconds >= 1 && seconds <= MAX_PACK_INTERVAL_SECONDS
+    ? undefined
+    : `must be a whole number from 1 to ${MAX_PACK_INTERVAL_SECONDS}`;
+}
 
 /** The API accepts an int32; clamped so a huge node never produces a value it rejects. */
 const MAX_COST = 2_147_483_647;

@@ -6,7 +6,7 @@
 
 import { optionValue } from "../cli/command";
 import { LABELS } from "../functions/contract";
-import { DEFAULT_PACK_INTERVAL_SECONDS } from "../functions/packing";
+import { DEFAULT_PACK_INTERVAL_SECONDS, packIntervalProblem } from "../functions/packing";
 import { type Problem, throwIfProblems } from "../functions/problems";
 
 export interface PackerConfig {
@@ -57,12 +57,9 @@ export function parsePackerConfig(env: NodeJS.ProcessEnv, flags: PackerFlags): P
   }
   const interval = flags["interval-seconds"];
   const intervalSeconds = interval === undefined ? PACKER_DEFAULTS.intervalSeconds : Number(interval);
-  if (!Number.isInteger(intervalSeconds) || intervalSeconds < 1 || intervalSeconds > 3600) {
-    problems.push({
-      field: "--interval-seconds",
-      value: optionValue(interval ?? ""),
-      rule: "must be a whole number from 1 to 3600",
-    });
+  const intervalRule = packIntervalProblem(intervalSeconds);
+  if (intervalRule) {
+    problems.push({ field: "--interval-seconds", value: optionValue(interval ?? ""), rule: intervalRule });
   }
   const selector = flags.selector ?? PACKER_DEFAULTS.selector;
   if (selector.trim() === "") {

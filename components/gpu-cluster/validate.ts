@@ -2,6 +2,7 @@ import { ARN, DNS_LABEL, isLogRetentionDays, KMS_KEY_ARN, tagProblems } from "..
 import { isIpv4Cidr, publicAccessTooWide } from "../../functions/cidr";
 import { GPU_FAMILIES, instanceGpuInfo } from "../../functions/gpu-catalog";
 import { imageReferenceProblem } from "../../functions/image-ref";
+import { packIntervalProblem } from "../../functions/packing";
 import { formatValue, type Problem, throwIfProblems } from "../../functions/problems";
 import { INSTANCE_SHAPES } from "./allocatable";
 import type { ExistingClusterArgs, GpuClusterArgs, GpuPoolArgs, NewClusterArgs, ScaleInPackerArgs } from "./args";
@@ -591,11 +592,6 @@ export function validateScaleInPacker(args: ScaleInPackerArgs | undefined, field
   const imageProblem = typeof args.image === "string" ? imageReferenceProblem(args.image) : "must be a string";
   if (imageProblem) problems.push({ field: `${field}.image`, value: args.image, rule: imageProblem });
   const interval = args.intervalSeconds;
-  if (interval !== undefined && (!Number.isInteger(interval) || interval < 1 || interval > 3600)) {
-    problems.push({
-      field: `${field}.intervalSeconds`,
-      value: interval,
-      rule: "must be a whole number from 1 to 3600",
-    });
-  }
+  const intervalRule = interval === undefined ? undefined : packIntervalProblem(interval);
+  if (intervalRule) problems.push({ field: `${field}.intervalSeconds`, value: interval, rule: intervalRule });
 }
