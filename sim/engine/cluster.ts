@@ -259,13 +259,17 @@ function nodeName(node: Node): string {
  * tie-break). Between passes the costs go stale, as they do in a cluster.
  */
 export function packerPass(world: World): void {
-  for (const node of world.nodes) {
-    if (node.gone) continue;
-    let live = 0;
-    for (const r of node.replicas) if (r.state !== PodState.Stopping) live++;
-    const cost = deletionCost(live, nodeName(node));
-    for (const r of node.replicas) if (r.state !== PodState.Stopping) r.deletionCost = cost;
+  // The pools hold only the nodes still up; world.nodes keeps every node ever launched.
+  for (const pool of world.pools) {
+    for (const node of pool.nodes) packNode(node);
   }
+}
+
+function packNode(node: Node): void {
+  let live = 0;
+  for (const r of node.replicas) if (r.state !== PodState.Stopping) live++;
+  const cost = deletionCost(live, nodeName(node));
+  for (const r of node.replicas) if (r.state !== PodState.Stopping) r.deletionCost = cost;
 }
 
 /** The endpoint's replicas on a node: what its topology spread and the ReplicaSet's ranking count. */
